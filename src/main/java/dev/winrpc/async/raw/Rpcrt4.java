@@ -1,0 +1,152 @@
+package dev.winrpc.async.raw;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Pointer;
+import com.sun.jna.win32.StdCallLibrary;
+import java.util.Map;
+
+/**
+ * The asynchronous RPC functions of rpcrt4.dll, named and typed exactly as the Windows SDK
+ * declares them in {@code rpcasync.h}. All are {@code RPC_ENTRY}: {@code __stdcall} on 32-bit
+ * x86, the platform's single convention on x64 and ARM64; {@link #OPTIONS} says so to JNA
+ * (see {@link RpcEntry}).
+ *
+ * <p>This is the raw layer: nothing is checked and nothing is hidden. Obtain an instance from
+ * {@link dev.winrpc.async.RpcRuntime#rpcrt4()}, which decides what library backs it (rpcrt4.dll
+ * on Windows, or the library named by the {@code dev.winrpc.async.library} system property).
+ *
+ * <p><b>Runtime-owned fields.</b> Passing an {@link RPC_ASYNC_STATE} never writes its Java
+ * field values to native memory: the structure disables JNA's auto-write, because the runtime
+ * owns Size, Signature, Lock, StubInfo, RuntimeInfo, Event and Reserved after
+ * {@link #RpcAsyncInitializeHandle}. JNA still reads the structure back after each call.
+ *
+ * <p><b>Lifetime.</b> An {@code RPC_ASYNC_STATE} must stay at one address, and stay allocated,
+ * from the call that starts an asynchronous call until its final {@link #RpcAsyncCompleteCall}
+ * (also after a cancel) or {@link #RpcAsyncAbortCall}; the runtime writes into it from its own
+ * threads until then.
+ */
+public interface Rpcrt4 extends StdCallLibrary {
+
+    /** The options to load this interface with: {@link RpcEntry#OPTIONS}. */
+    Map<String, Object> OPTIONS = RpcEntry.OPTIONS;
+
+    /** {@code RPC_ASYNC_VERSION_1_0} is {@code sizeof(RPC_ASYNC_STATE)}. */
+    int RPC_ASYNC_VERSION_1_0 = RPC_ASYNC_STATE.SIZE;
+
+    /** Flags: ask for an {@link #RpcSendComplete} notification after each async pipe push. */
+    int RPC_C_NOTIFY_ON_SEND_COMPLETE = 0x1;
+    /** {@code RPC_C_INFINITE_TIMEOUT} (INFINITE). */
+    int RPC_C_INFINITE_TIMEOUT = 0xFFFFFFFF;
+    /** The Signature RpcAsyncInitializeHandle writes: the bytes "ASYC". */
+    int RPC_ASYNC_SIGNATURE = 0x43595341;
+
+    // RPC_NOTIFICATION_TYPES
+    /** No notification: the caller polls {@link #RpcAsyncGetCallStatus}. */
+    int RpcNotificationTypeNone = 0;
+    /** The runtime signals {@code u.hEvent}. */
+    int RpcNotificationTypeEvent = 1;
+    /** The runtime queues {@code u.APC.NotificationRoutine} to the thread {@code u.APC.hThread}. */
+    int RpcNotificationTypeApc = 2;
+    /** The runtime posts to the I/O completion port {@code u.IOC.hIOPort}. */
+    int RpcNotificationTypeIoc = 3;
+    /** Deprecated by Microsoft: a window message. Not supported by winrpc-async. */
+    int RpcNotificationTypeHwnd = 4;
+    /** For OLE only. Not supported by winrpc-async. */
+    int RpcNotificationTypeCallback = 5;
+
+    // RPC_ASYNC_EVENT (mingw-w64 10 declares only the first three)
+    /** The call has completed: call {@link #RpcAsyncCompleteCall}. */
+    int RpcCallComplete = 0;
+    /** An async pipe push has been sent (with {@link #RPC_C_NOTIFY_ON_SEND_COMPLETE}). */
+    int RpcSendComplete = 1;
+    /** Async pipe data (or its end) has arrived after a pull returned pending. */
+    int RpcReceiveComplete = 2;
+    /** Server side: the client has disconnected. */
+    int RpcClientDisconnect = 3;
+    /** Server side: the client has cancelled the call. */
+    int RpcClientCancel = 4;
+
+    /**
+     * Initialises an asynchronous handle.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncinitializehandle">RpcAsyncInitializeHandle</a>
+     * @param pAsync the state, of {@link RPC_ASYNC_STATE#SIZE} bytes
+     * @param Size {@code sizeof(RPC_ASYNC_STATE)}; anything else returns RPC_S_INVALID_ARG
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncInitializeHandle(RPC_ASYNC_STATE pAsync, int Size);
+
+    /**
+     * Obsolete in the SDK: registers the notification information of a state with the runtime.
+     * Wine's implementation is a stub that aborts the process. Use
+     * {@link Rpcrt4Util#RpcAsyncRegisterHandle}, which decides whether calling it is safe.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncregisterinfo">RpcAsyncRegisterInfo</a>
+     * @param pAsync an initialised state
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncRegisterInfo(RPC_ASYNC_STATE pAsync);
+
+    /**
+     * Returns the status of an asynchronous call: RPC_S_OK, RPC_S_ASYNC_CALL_PENDING,
+     * RPC_S_INVALID_ASYNC_HANDLE, or another error meaning the call failed.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncgetcallstatus">RpcAsyncGetCallStatus</a>
+     * @param pAsync the state of the call
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncGetCallStatus(RPC_ASYNC_STATE pAsync);
+
+    /**
+     * Client: obtains the reply (RPC_S_ASYNC_CALL_PENDING before it has arrived; any other
+     * result is final). Server: sends the reply; always final.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccompletecall">RpcAsyncCompleteCall</a>
+     * @param pAsync the state of the call
+     * @param Reply the return value's buffer (client: filled on RPC_S_OK; server: sent)
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncCompleteCall(RPC_ASYNC_STATE pAsync, Pointer Reply);
+
+    /**
+     * Server only: aborts the call; a nonzero ExceptionCode reaches the client as a fault.
+     * Final; calling it twice may crash the process.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncabortcall">RpcAsyncAbortCall</a>
+     * @param pAsync the state of the call
+     * @param ExceptionCode the fault for the client
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncAbortCall(RPC_ASYNC_STATE pAsync, int ExceptionCode);
+
+    /**
+     * Client only: cancels the call, at once (fAbort TRUE) or by asking the server (FALSE, no
+     * built-in timeout). Either way the client still waits for the completion notification and
+     * then calls {@link #RpcAsyncCompleteCall}.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccancelcall">RpcAsyncCancelCall</a>
+     * @param pAsync the state of the call
+     * @param fAbort TRUE for an abortive cancel
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncCancelCall(RPC_ASYNC_STATE pAsync, boolean fAbort);
+
+    /**
+     * {@code RPCNOTIFICATION_ROUTINE}: {@code void RPC_ENTRY (PRPC_ASYNC_STATE pAsync,
+     * void *Context, RPC_ASYNC_EVENT Event)}. Context is reserved and NULL. pAsync is passed as
+     * its address so that a dispatcher can find the call without allocating.
+     *
+     * <p>An implementation must never let an exception escape: it is called from native code.
+     * It is {@code RPC_ENTRY} (stdcall on 32-bit x86), through this interface's
+     * {@link Rpcrt4#OPTIONS}; it deliberately does not extend JNA's {@code StdCallCallback},
+     * which JNA refuses off Windows.
+     */
+    interface RPCNOTIFICATION_ROUTINE extends Callback {
+        /**
+         * @param pAsync the address of the call's RPC_ASYNC_STATE
+         * @param Context reserved, NULL
+         * @param Event an RPC_ASYNC_EVENT value
+         */
+        void callback(Pointer pAsync, Pointer Context, int Event);
+    }
+}

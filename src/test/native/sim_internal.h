@@ -1,0 +1,87 @@
+/*
+ * sim_internal.h - what the simulator's parts offer each other (not exported).
+ *
+ *   sim_kernel32.c  threads, handles, APC queues, alertable waits, events, completion ports,
+ *                   the simulator's own threads and its timer/delivery thread
+ *   sim_oracle.c    the misuse record and the live-resource counters
+ *   sim_rpc.c       RpcAsync*, calls, pipes, notification delivery, fault plan
+ *   sim_peer.c      the scripted server (SIM_PEER_ENDPOINT) and the scripted client
+ */
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
+
+#include "winrpcsim.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define SIM_EXPORT __attribute__((visibility("default")))
+#define SIM_HIDDEN __attribute__((visibility("hidden")))
+#define SIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SIM_EXPORT
+#define SIM_HIDDEN
+#define SIM_PRINTF(f, a)
+#endif
+
+/* ---- sim_kernel32.c ----------------------------------------------------------------------- */
+
+/* Result of resolving a thread handle for an APC. */
+typedef enum {
+    SIM_APC_OK = 0,
+    SIM_APC_PSEUDO_HANDLE,       /* GetCurrentThread()'s pseudo-handle */
+    SIM_APC_INVALID_HANDLE,      /* not an open handle, or not a thread */
+    SIM_APC_NO_SET_CONTEXT,      /* a thread handle opened without THREAD_SET_CONTEXT */
+    SIM_APC_THREAD_GONE          /* the thread has exited */
+} sim_apc_result;
+
+/* Queues fn(ctx) as an APC to the thread behind hThread. Unlike QueueUserAPC, a pseudo-handle
+ * is refused (the runtime's own thread would be the target). Counts in SIM_COUNT_QUEUED_APCS
+ * until it runs or its thread exits. Does not record misuse: the caller decides. */
+SIM_HIDDEN sim_apc_result sim_queue_apc(HANDLE hThread, void (*fn)(void *ctx), void *ctx);
+
+/* SetEvent / PostQueuedCompletionStatus for the runtime's use: return 0 if the handle is not
+ * an open event / port (nothing happens then). */
+SIM_HIDDEN int sim_signal_event(HANDLE hEvent);
+SIM_HIDDEN int sim_post_completion(HANDLE hPort, DWORD bytes, ULONG_PTR key, void *overlapped);
+
+/* The timer/delivery thread: runs fn(ctx) after delay_ms on the simulator's single delivery
+ * thread, in order of due time, FIFO among equal due times. Returns 0 on success. The delivery
+ * thread is a simulator thread: it is registered like any thread and may queue APCs. */
+SIM_HIDDEN int sim_schedule(uint32_t delay_ms, void (*fn)(void *ctx), void *ctx);
+
+/* Starts a detached simulator thread running fn(ctx) (a manager-routine dispatch, a scripted
+ * client). Counts in SIM_COUNT_THREADS while it runs. Returns 0 on success. */
+SIM_HIDDEN int sim_spawn(void (*fn)(void *ctx), void *ctx);
+
+/* Monotonic milliseconds. */
+SIM_HIDDEN uint64_t sim_now_ms(void);
+
+/* ---- sim_oracle.c ------------------------------------------------------------------------- */
+
+SIM_HIDDEN void sim_misuse(int kind, const char *fmt, ...) SIM_PRINTF(2, 3);
+SIM_HIDDEN void sim_count(int which, int64_t delta);
+
+/* ---- sim_rpc.c ---------------------------------------------------------------------------- */
+
+/* Calls sim_peer.c needs to reach the server side of the simulator's call machinery. */
+typedef struct sim_call sim_call;
+
+/* The endpoint table: fx_ServerStart registers a user EPV; SIM_PEER_ENDPOINT is served by the
+ * scripted C server of sim_peer.c through sim_peer_server_epv(). */
+SIM_HIDDEN const FX_SERVER_EPV *sim_peer_server_epv(void);
+
+/* Fault plan access for a call: a per-call generator seeded from (plan seed, call number). */
+typedef struct sim_rng { uint64_t s; } sim_rng;
+SIM_HIDDEN uint64_t sim_rng_next(sim_rng *r);
+/* 1 with probability ppm / 1e6. */
+SIM_HIDDEN int sim_rng_chance(sim_rng *r, uint32_t ppm);
+SIM_HIDDEN void sim_fault_plan_get(SIM_FAULT_PLAN *out);
+SIM_HIDDEN uint32_t sim_reply_delay_get(void);
+
+/* Used by the scripted peers: RpcClientDisconnect for the server side of the call started on
+ * client state pAsync (the client goes away: its pipes fail, the server is told). */
+SIM_HIDDEN RPC_STATUS sim_client_disconnect(PRPC_ASYNC_STATE pAsync);
+
+#endif /* SIM_INTERNAL_H */

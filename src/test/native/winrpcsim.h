@@ -1,0 +1,194 @@
+/*
+ * winrpcsim.h - the runtime simulator's exports, beside the Windows names it implements.
+ *
+ * libwinrpcsim is test support: a small C library that behaves like the parts of rpcrt4.dll
+ * and kernel32.dll that winrpc-async uses, exporting the same names and signatures, so the
+ * library's whole native path (JNA marshalling, native threads calling back into Java, APCs
+ * that run only in alertable waits) runs on Linux and macOS. It also exports the fixture
+ * glue of ../../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
+ * SIM_PEER_ENDPOINT) or by a server registered with fx_ServerStart, and test-only control
+ * functions (sim_*) declared here.
+ *
+ * Where Windows' documentation and ../../../../shared/reference/abi.md are silent, the simulator
+ * picks the strictest reading and says so in a comment marked "STRICT:".
+ */
+#ifndef WINRPCSIM_H
+#define WINRPCSIM_H
+
+#include "../../../native-headers/winrpc_async.h"
+#include "../../../windows-tests/fx_glue.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- kernel32, as the simulator exports it (Windows types as fixed-width integers) -------- */
+
+typedef void *HANDLE;
+typedef uint32_t DWORD;
+typedef int32_t BOOL;
+typedef uintptr_t ULONG_PTR;
+
+#define SIM_PSEUDO_PROCESS ((HANDLE)(intptr_t)-1)   /* GetCurrentProcess(), INVALID_HANDLE_VALUE */
+#define SIM_PSEUDO_THREAD ((HANDLE)(intptr_t)-2)    /* GetCurrentThread() */
+#define SIM_INFINITE 0xFFFFFFFFu
+#define SIM_WAIT_OBJECT_0 0x00000000u
+#define SIM_WAIT_TIMEOUT 0x00000102u
+#define SIM_WAIT_FAILED 0xFFFFFFFFu
+#define SIM_DUPLICATE_CLOSE_SOURCE 0x1u
+#define SIM_DUPLICATE_SAME_ACCESS 0x2u
+#define SIM_THREAD_ALL_ACCESS 0x001FFFFFu
+#define SIM_ERROR_INVALID_HANDLE 6u
+#define SIM_ERROR_ACCESS_DENIED 5u
+#define SIM_ERROR_INVALID_PARAMETER 87u
+#define SIM_ERROR_GEN_FAILURE 31u
+#define SIM_WAIT_TIMEOUT_ERROR 258u                 /* GetLastError after a timed-out GQCS */
+#define SIM_ERROR_ABANDONED_WAIT_0 735u
+
+DWORD GetCurrentThreadId(void);
+HANDLE GetCurrentThread(void);
+DWORD GetCurrentProcessId(void);
+HANDLE GetCurrentProcess(void);
+DWORD GetLastError(void);
+void SetLastError(DWORD dwErrCode);
+HANDLE OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+BOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                     HANDLE hTargetProcessHandle, HANDLE *lpTargetHandle, DWORD dwDesiredAccess,
+                     BOOL bInheritHandle, DWORD dwOptions);
+BOOL CloseHandle(HANDLE hObject);
+void Sleep(DWORD dwMilliseconds);
+DWORD SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+DWORD WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                             DWORD dwMilliseconds);
+DWORD WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                               DWORD dwMilliseconds, BOOL bAlertable);
+DWORD QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+/* jna-platform binds CreateEvent as CreateEventW (W32APIOptions); the name is ignored. */
+HANDLE CreateEventW(void *lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                    const void *lpName);
+BOOL SetEvent(HANDLE hEvent);
+BOOL ResetEvent(HANDLE hEvent);
+HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                              ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads);
+BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
+                                ULONG_PTR dwCompletionKey, OVERLAPPED *lpOverlapped);
+BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, DWORD *lpNumberOfBytesTransferred,
+                               ULONG_PTR *lpCompletionKey, OVERLAPPED **lpOverlapped,
+                               DWORD dwMilliseconds);
+BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpCompletionPortEntries,
+                                 uint32_t ulCount, uint32_t *ulNumEntriesRemoved,
+                                 DWORD dwMilliseconds, BOOL fAlertable);
+
+/* ---- test-only control: the scripted peer, faults, the misuse oracle, counters ------------ */
+
+/* The endpoint served by the simulator's own scripted C server (always listening). */
+#define SIM_PEER_ENDPOINT "sim-peer"
+
+/* Fault injection. Every decision for a call comes from a generator seeded with
+ * (seed, the call's sequence number), so a failing run replays with the same seed.
+ * Probabilities are in parts per million; 0 disables a fault. */
+typedef struct SIM_FAULT_PLAN {
+    uint64_t seed;
+    uint32_t push_fail_ppm;           /* a push returns RPC_S_CALL_FAILED */
+    uint32_t pull_fail_ppm;           /* a pull returns RPC_S_CALL_FAILED */
+    uint32_t drop_notification_ppm;   /* a notification is never delivered */
+    uint32_t fault_reply_ppm;         /* the scripted server aborts with fault_code instead */
+    uint32_t fault_code;              /* the code for fault_reply (nonzero) */
+    uint32_t disconnect_ppm;          /* per pipe chunk: the scripted client disconnects */
+    uint32_t max_delay_ms;            /* each reply, send and receive is delayed 0..max ms */
+} SIM_FAULT_PLAN;
+
+void sim_set_fault_plan(const SIM_FAULT_PLAN *plan); /* NULL: no faults, no delays */
+
+/* The scripted server's fixed reply delay (added to any fault-plan delay), in ms. */
+void sim_set_reply_delay(uint32_t ms);
+
+/* A scripted client for server-side tests: calls an operation of the fixture on `endpoint`
+ * from a simulator thread, pushes its in pipe, drains its out pipe, and can cancel or
+ * disconnect at a given point. */
+typedef struct SIM_PEER_CALL {
+    uint32_t op;                      /* SIM_OP_* */
+    int32_t a, b;                     /* Add(a, b); PipeRange(a = start, b = count); PipeEcho(a) */
+    uint32_t ms_or_code;              /* Sleep(ms), Fail(code) */
+    uint32_t in_chunks;               /* in pipe: this many chunks ... */
+    uint32_t in_chunk_elements;       /* ... of this many elements, values 0, 1, 2, ... */
+    int32_t cancel_after_ms;          /* < 0: never; else RpcAsyncCancelCall after this delay */
+    int32_t cancel_abortive;          /* fAbort for that cancel */
+    int32_t disconnect_after_chunks;  /* < 0: never; else disconnect after pushing this many */
+} SIM_PEER_CALL;
+
+enum { SIM_OP_ADD = 0, SIM_OP_SLEEP, SIM_OP_FAIL, SIM_OP_PIPE_SUM, SIM_OP_PIPE_RANGE,
+       SIM_OP_PIPE_ECHO };
+
+typedef struct SIM_PEER_RESULT {
+    RPC_STATUS status;                /* what the final RpcAsyncCompleteCall returned */
+    int32_t reply;                    /* valid when status == RPC_S_OK */
+    int32_t out_b;                    /* PipeEcho's [out] b, when status == RPC_S_OK */
+    uint32_t out_elements;            /* elements received on the out pipe */
+    int64_t out_sum;                  /* their sum */
+    uint32_t events_seen;             /* bit (1 << RPC_ASYNC_EVENT) for each event received */
+} SIM_PEER_RESULT;
+
+/* Starts the call; returns an id > 0, or 0 when the call could not start. */
+uint32_t sim_peer_call_start(const char *endpoint, const SIM_PEER_CALL *call);
+/* Waits up to timeout_ms for the call to end; returns 1 and fills *result, or 0 on timeout. */
+int32_t sim_peer_call_wait(uint32_t id, uint32_t timeout_ms, SIM_PEER_RESULT *result);
+
+/* The misuse oracle: every use Windows documents as an error or as undefined, recorded with
+ * a kind and a readable detail. The simulator never crashes on misuse: it returns the
+ * documented error and records it. */
+enum {
+    SIM_MISUSE_RUNTIME_FIELD_WRITTEN = 1, /* Size, Signature, Lock or StubInfo written after init */
+    SIM_MISUSE_SECOND_COMPLETION,         /* a final completion (or abort) after the final one */
+    SIM_MISUSE_CANCEL_ON_SERVER,
+    SIM_MISUSE_ABORT_ON_CLIENT,
+    SIM_MISUSE_ABORT_TWICE,
+    SIM_MISUSE_USE_AFTER_COMPLETION,      /* any use of a state after its final completion */
+    SIM_MISUSE_APC_NO_SET_CONTEXT,        /* an APC target handle without THREAD_SET_CONTEXT */
+    SIM_MISUSE_APC_PSEUDO_HANDLE,         /* GetCurrentThread()'s pseudo-handle as APC target */
+    SIM_MISUSE_ROUTINE_GONE,              /* the notification routine is no longer there */
+    SIM_MISUSE_INVALID_HANDLE,            /* a handle that is not open (or of the wrong kind) */
+    SIM_MISUSE_UNINITIALIZED_STATE,       /* a state not passed through RpcAsyncInitializeHandle */
+    SIM_MISUSE_PIPE_DISCIPLINE,           /* push/pull out of order, after the end, or re-pull
+                                             while one is pending */
+    SIM_MISUSE_UNSUPPORTED_NOTIFICATION,  /* Hwnd or Callback, or an unknown type */
+    SIM_MISUSE_BAD_ARGUMENT               /* a NULL or otherwise invalid argument */
+};
+
+int32_t sim_misuse_count(void);
+/* Kind of entry `index` (0-based), or 0 if there is none; its detail is copied to buf. */
+int32_t sim_misuse_get(int32_t index, char *buf, int32_t buflen);
+void sim_misuse_clear(void);
+
+/* Live-resource counters; after a test that cleaned up, all are zero. */
+enum {
+    SIM_COUNT_ASYNC_STATES = 0,   /* states with a call in progress (client or server side) */
+    SIM_COUNT_HANDLES,            /* open handles of any kind (not counting pseudo-handles) */
+    SIM_COUNT_QUEUED_APCS,        /* APCs queued and not yet run */
+    SIM_COUNT_THREADS,            /* simulator threads running a call (dispatch, peer) */
+    SIM_COUNT_PIPE_BUFFERS,       /* pipe chunks buffered in the simulator */
+    SIM_COUNT_PENDING_NOTIFICATIONS, /* notifications scheduled and not yet delivered */
+    SIM_COUNT__MAX
+};
+int64_t sim_counter(int32_t which);
+
+/* Test support for the runtime-owned fields: writes new values to Lock, StubInfo, RuntimeInfo,
+ * Event and Reserved of an initialised state, as the runtime does behind the caller's back, and
+ * updates the simulator's own record of them; returns RPC_S_OK. */
+RPC_STATUS sim_scribble_runtime_fields(PRPC_ASYNC_STATE pAsync, uint32_t salt);
+
+/* Waits up to timeout_ms until the simulator is idle (no call in flight, no pending
+ * notification, no running simulator thread); returns 1 if idle. */
+int32_t sim_quiesce(uint32_t timeout_ms);
+
+/* Restores defaults: no fault plan, no reply delay, oracle cleared. Calls in flight are not
+ * touched. */
+void sim_reset(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINRPCSIM_H */
