@@ -49,8 +49,10 @@ LDFLAGS_ALL="-pthread ${SIM_LDFLAGS:-}"
 # a library it no longer references, so on ELF platforms the library is marked NODELETE (on
 # macOS, which has no such link flag, it pins itself with dlopen(RTLD_NODELETE) at first use).
 case $(uname -s) in
-Darwin) SHARED_FLAGS="-dynamiclib -install_name @rpath/libwinrpcsim.so" ;;
-*) SHARED_FLAGS="-shared -Wl,-soname,libwinrpcsim.so -Wl,-z,nodelete" ;;
+Darwin) SHARED_FLAGS="-dynamiclib -install_name @rpath/libwinrpcsim.so"
+        KERNEL32_ALIAS=libkernel32.dylib ;;
+*) SHARED_FLAGS="-shared -Wl,-soname,libwinrpcsim.so -Wl,-z,nodelete"
+   KERNEL32_ALIAS=libkernel32.so ;;
 esac
 
 # The library's sources: sim_*.c here (whichever exist yet; names relative to this directory,
