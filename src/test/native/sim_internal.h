@@ -84,4 +84,11 @@ SIM_HIDDEN uint32_t sim_reply_delay_get(void);
  * client state pAsync (the client goes away: its pipes fail, the server is told). */
 SIM_HIDDEN RPC_STATUS sim_client_disconnect(PRPC_ASYNC_STATE pAsync);
 
+/* Used by the scripted peers: the fault plan in force when the call on pAsync (a client or a
+ * server state with a call in progress) started, and a generator seeded from (plan seed, that
+ * call's sequence number, stream), so the peers' own decisions replay too. Returns 0 (plan and
+ * generator zeroed) if pAsync has no call in progress. */
+SIM_HIDDEN int sim_call_fault_plan(PRPC_ASYNC_STATE pAsync, uint32_t stream,
+                                   SIM_FAULT_PLAN *plan, sim_rng *rng);
+
 #endif /* SIM_INTERNAL_H */
