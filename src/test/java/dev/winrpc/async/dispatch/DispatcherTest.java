@@ -1,0 +1,280 @@
+package dev.winrpc.async.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.testing.Binding;
+import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.testing.RawCall;
+import dev.winrpc.async.testing.SimControl;
+import dev.winrpc.async.testing.Simulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The dispatch issue's guarantees, for every kind of dispatcher, against the simulator: real
+ * fixture calls, notified by the simulator's own threads.
+ */
+class DispatcherTest {
+
+    private final Fixture fx = Simulator.fixture();
+    private final SimControl sim = Simulator.control();
+
+    static Stream<Named<Supplier<Dispatcher>>> dispatchers() {
+        return Stream.of(Named.of("apc", ApcDispatcher::new), Named.of("iocp", IocpDispatcher::new));
+    }
+
+    private RawCall add(Dispatcher d, Binding b, int x, int y) {
+        RawCall c = new RawCall().register(d);
+        return c.started(fx.fx_Add(c.state.getPointer(), b.handle(), x, y));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void notificationsRunOnTheDispatcherThread(Supplier<Dispatcher> kind) throws Exception {
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            RawCall c = add(d, b, 2, 3);
+            assertEquals(5, c.result.get(10, TimeUnit.SECONDS));
+            assertSame(d.thread(), c.notifiedOn);
+            assertEquals(0, d.registeredCalls());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void aBusyHandlerDelaysTheNextNotificationInsteadOfRunningItElsewhere(Supplier<Dispatcher> kind)
+            throws Exception {
+        List<long[]> spans = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            List<RawCall> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RawCall c = new RawCall().onEvent(e -> {
+                    long start = System.nanoTime();
+                    threads.add(Thread.currentThread());
+                    sleep(100);
+                    spans.add(new long[] {start, System.nanoTime()});
+                }).register(d);
+                calls.add(c.started(fx.fx_Add(c.state.getPointer(), b.handle(), i, i)));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertEquals(2 * i, calls.get(i).result.get(10, TimeUnit.SECONDS));
+            }
+            for (Thread t : threads) {
+                assertSame(d.thread(), t);
+            }
+            spans.sort((x, y) -> Long.compare(x[0], y[0]));
+            for (int i = 1; i < spans.size(); i++) {
+                assertTrue(spans.get(i)[0] >= spans.get(i - 1)[1], "handlers overlapped");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void tenThousandCallsInFlightThroughOneDispatcherAllComplete(Supplier<Dispatcher> kind)
+            throws Exception {
+        sim.sim_set_reply_delay(200);
+        int n = 10_000;
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            List<RawCall> calls = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                calls.add(add(d, b, i, 1));
+            }
+            CompletableFuture.allOf(calls.stream().map(c -> c.result).toArray(CompletableFuture[]::new))
+                    .get(120, TimeUnit.SECONDS);
+            for (int i = 0; i < n; i++) {
+                assertEquals(i + 1, calls.get(i).result.get());
+            }
+            assertEquals(0, d.registeredCalls());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void closeWithCallsInFlightFailsThemCleanlyAndLeaksNothing(Supplier<Dispatcher> kind)
+            throws Exception {
+        Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
+        int staleBefore = Dispatcher.stalePinned();
+        List<RawCall> calls = new ArrayList<>();
+        try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            Dispatcher d = kind.get();
+            for (int i = 0; i < 20; i++) {
+                RawCall c = new RawCall().register(d);
+                calls.add(c.started(fx.fx_Sleep(c.state.getPointer(), b.handle(), -1)));
+            }
+            d.close();
+            d.close(); // idempotent
+            for (RawCall c : calls) {
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> c.result.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(DispatcherClosedException.class, e.getCause());
+            }
+            assertEquals(staleBefore + 20, Dispatcher.stalePinned(), "their states stay pinned");
+            d.thread().join(10_000);
+            assertFalse(d.thread().isAlive());
+        } finally {
+            // The runtime is not done with them: finish each call without notifications, as
+            // the application would, then let the registrations go.
+            for (RawCall c : calls) {
+                assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCancelCall(c.state, true));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (rpcrt4.RpcAsyncGetCallStatus(c.state) == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+                    assertTrue(System.nanoTime() < deadline, "the cancelled call never finished");
+                    Thread.sleep(1);
+                }
+                assertEquals(RpcErrors.RPC_S_CALL_CANCELLED,
+                        rpcrt4.RpcAsyncCompleteCall(c.state, new com.sun.jna.Memory(4)));
+                c.registration().close();
+            }
+        }
+        assertEquals(staleBefore, Dispatcher.stalePinned());
+        // The oracle extension then checks: no misuse, no handle, no state left.
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void aThrowingHandlerDoesNotKillTheDispatcher(Supplier<Dispatcher> kind) throws Exception {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            d.setExceptionHandler(reported::add);
+            IllegalStateException boom = new IllegalStateException("boom");
+            RawCall bad = new RawCall().onEvent(e -> {
+                throw boom;
+            }).register(d);
+            bad.started(fx.fx_Add(bad.state.getPointer(), b.handle(), 1, 1));
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> bad.result.get(10, TimeUnit.SECONDS));
+            assertSame(boom, e.getCause(), "the call's failure path got the exception");
+            assertTrue(waitFor(() -> reported.contains(boom), 10_000), "the user's handler got it");
+            // The handler threw before completing the call: the application completes it.
+            assertTrue(bad.completeIfDone());
+
+            RawCall good = add(d, b, 20, 22);
+            assertEquals(42, good.result.get(10, TimeUnit.SECONDS));
+            assertTrue(d.thread().isAlive());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void aGcStormWhileCallsAreInFlightLosesNoNotification(Supplier<Dispatcher> kind) throws Exception {
+        AtomicBoolean storm = new AtomicBoolean(true);
+        Thread gc = new Thread(() -> {
+            while (storm.get()) {
+                System.gc();
+            }
+        }, "gc-storm");
+        gc.start();
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            SimControl.SIM_FAULT_PLAN plan = new SimControl.SIM_FAULT_PLAN();
+            plan.seed = 42;
+            plan.max_delay_ms = 20;
+            sim.sim_set_fault_plan(plan);
+            List<CompletableFuture<Integer>> results = new ArrayList<>();
+            Random rnd = new Random(7);
+            for (int i = 0; i < 2_000; i++) {
+                int x = rnd.nextInt(1000);
+                // No strong reference to the RawCall is kept here: only the dispatcher's
+                // registry holds the call, its state and its memory.
+                results.add(add(d, b, x, 1000).result.thenApply(r -> r - 1000 - x));
+            }
+            for (CompletableFuture<Integer> r : results) {
+                assertEquals(0, r.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            storm.set(false);
+            gc.join();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void workHandedOverRunsOnTheDispatcherThreadAndAClosedDispatcherRefusesWork(
+            Supplier<Dispatcher> kind) throws Exception {
+        Dispatcher d = kind.get();
+        CompletableFuture<Thread> ran = new CompletableFuture<>();
+        d.execute(() -> ran.complete(Thread.currentThread()));
+        assertSame(d.thread(), ran.get(10, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, d::checkInDispatcherThread);
+        CompletableFuture<Boolean> inside = new CompletableFuture<>();
+        d.execute(() -> {
+            d.checkInDispatcherThread();
+            inside.complete(d.inDispatcherThread());
+        });
+        assertTrue(inside.get(10, TimeUnit.SECONDS));
+
+        d.close();
+        assertTrue(d.isClosed());
+        assertThrows(RejectedExecutionException.class, () -> d.execute(() -> { }));
+        RawCall c = new RawCall();
+        assertThrows(DispatcherClosedException.class, () -> c.register(d));
+        d.close();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Used by the APC-only test below. */
+    static boolean waitFor(java.util.function.BooleanSupplier condition, long ms) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(1);
+        }
+        return true;
+    }
+
+    @org.junit.jupiter.api.Test
+    void apcNotificationsRunOnlyWhileTheDispatcherWaitsAlertably() throws Exception {
+        try (ApcDispatcher d = new ApcDispatcher(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            CountDownLatch blocked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // Park the dispatcher thread in a Java (non-alertable) wait.
+            d.execute(() -> {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(blocked.await(10, TimeUnit.SECONDS));
+            RawCall c = add(d, b, 4, 5);
+            assertTrue(waitFor(() -> sim.sim_counter(SimControl.SIM_COUNT_QUEUED_APCS) >= 1, 10_000),
+                    "the runtime queued the notification");
+            Thread.sleep(100);
+            assertFalse(c.result.isDone(), "the APC ran while the thread was not alertable");
+            release.countDown();
+            assertEquals(9, c.result.get(10, TimeUnit.SECONDS));
+            assertSame(d.thread(), c.notifiedOn);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.winrpc.async.testing;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+
+/**
+ * The runtime simulator's test-only controls (src/test/native/winrpcsim.h): the scripted
+ * peer, fault injection, the misuse oracle and the live-resource counters.
+ */
+public interface SimControl extends Library {
+
+    /** The endpoint of the simulator's own scripted C server. */
+    String SIM_PEER_ENDPOINT = "sim-peer";
+
+    int SIM_OP_ADD = 0;
+    int SIM_OP_SLEEP = 1;
+    int SIM_OP_FAIL = 2;
+    int SIM_OP_PIPE_SUM = 3;
+    int SIM_OP_PIPE_RANGE = 4;
+    int SIM_OP_PIPE_ECHO = 5;
+
+    int SIM_MISUSE_RUNTIME_FIELD_WRITTEN = 1;
+    int SIM_MISUSE_SECOND_COMPLETION = 2;
+    int SIM_MISUSE_CANCEL_ON_SERVER = 3;
+    int SIM_MISUSE_ABORT_ON_CLIENT = 4;
+    int SIM_MISUSE_ABORT_TWICE = 5;
+    int SIM_MISUSE_USE_AFTER_COMPLETION = 6;
+    int SIM_MISUSE_APC_NO_SET_CONTEXT = 7;
+    int SIM_MISUSE_APC_PSEUDO_HANDLE = 8;
+    int SIM_MISUSE_ROUTINE_GONE = 9;
+    int SIM_MISUSE_INVALID_HANDLE = 10;
+    int SIM_MISUSE_UNINITIALIZED_STATE = 11;
+    int SIM_MISUSE_PIPE_DISCIPLINE = 12;
+    int SIM_MISUSE_UNSUPPORTED_NOTIFICATION = 13;
+    int SIM_MISUSE_BAD_ARGUMENT = 14;
+
+    int SIM_COUNT_ASYNC_STATES = 0;
+    int SIM_COUNT_HANDLES = 1;
+    int SIM_COUNT_QUEUED_APCS = 2;
+    int SIM_COUNT_THREADS = 3;
+    int SIM_COUNT_PIPE_BUFFERS = 4;
+    int SIM_COUNT_PENDING_NOTIFICATIONS = 5;
+    int SIM_COUNT__MAX = 6;
+
+    /** The counters' names, by index, for messages. */
+    String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
+        "pipe buffers", "pending notifications"};
+
+    @FieldOrder({"seed", "push_fail_ppm", "pull_fail_ppm", "drop_notification_ppm",
+        "fault_reply_ppm", "fault_code", "disconnect_ppm", "max_delay_ms"})
+    class SIM_FAULT_PLAN extends Structure {
+        public long seed;
+        public int push_fail_ppm;
+        public int pull_fail_ppm;
+        public int drop_notification_ppm;
+        public int fault_reply_ppm;
+        public int fault_code;
+        public int disconnect_ppm;
+        public int max_delay_ms;
+    }
+
+    @FieldOrder({"op", "a", "b", "ms_or_code", "in_chunks", "in_chunk_elements",
+        "cancel_after_ms", "cancel_abortive", "disconnect_after_chunks"})
+    class SIM_PEER_CALL extends Structure {
+        public int op;
+        public int a;
+        public int b;
+        public int ms_or_code;
+        public int in_chunks;
+        public int in_chunk_elements;
+        public int cancel_after_ms = -1;
+        public int cancel_abortive;
+        public int disconnect_after_chunks = -1;
+    }
+
+    @FieldOrder({"status", "reply", "out_b", "out_elements", "out_sum", "events_seen"})
+    class SIM_PEER_RESULT extends Structure {
+        public int status;
+        public int reply;
+        public int out_b;
+        public int out_elements;
+        public long out_sum;
+        public int events_seen;
+    }
+
+    void sim_set_fault_plan(SIM_FAULT_PLAN plan);
+
+    void sim_set_reply_delay(int ms);
+
+    int sim_peer_call_start(String endpoint, SIM_PEER_CALL call);
+
+    int sim_peer_call_wait(int id, int timeoutMs, SIM_PEER_RESULT result);
+
+    int sim_misuse_count();
+
+    int sim_misuse_get(int index, byte[] buf, int buflen);
+
+    void sim_misuse_clear();
+
+    long sim_counter(int which);
+
+    int sim_scribble_runtime_fields(Pointer pAsync, int salt);
+
+    int sim_quiesce(int timeoutMs);
+
+    void sim_reset();
+}
