@@ -1,0 +1,132 @@
+package dev.winrpc.async.dispatch;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Ex;
+import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.Rpcrt4;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Delivers notifications as APCs (RpcNotificationTypeApc), the way the seeds do: the runtime
+ * queues the notification routine to the dispatcher's thread, which loops in
+ * {@code SleepEx(INFINITE, TRUE)} so that APCs run there, and only there.
+ *
+ * <p>The thread handle given to the runtime is a real handle, opened with
+ * {@code OpenThread(THREAD_SET_CONTEXT | SYNCHRONIZE)} by the thread itself, never
+ * {@code GetCurrentThread()}'s pseudo-handle (which would mean the runtime's own thread). Work
+ * handed over with {@link #execute} wakes the thread through the same mechanism: an APC.
+ *
+ * <p>One notification routine serves every call of the dispatcher; it is held strongly for the
+ * dispatcher's life (and for ever if a call outlives the dispatcher), so native code never calls
+ * a collected callback. It finds the call by the address of its RPC_ASYNC_STATE.
+ *
+ * <p>HotSpot's own waits (Object.wait, LockSupport.park) are not alertable, which is why the
+ * dispatcher's thread waits in SleepEx and nowhere else; for the same reason a virtual thread
+ * can never be the APC target, and is refused.
+ */
+public final class ApcDispatcher extends Dispatcher {
+
+    private static final ULONG_PTR NO_DATA = new ULONG_PTR(0);
+
+    private final Kernel32 kernel32;
+    private final Kernel32Ex kernel32Ex;
+    private volatile HANDLE threadHandle;
+
+    /** The notification routine of every call of this dispatcher, held for its life. */
+    private final Rpcrt4.RPCNOTIFICATION_ROUTINE routine = this::onApc;
+    /** The APC that wakes the thread: running it is enough to end the SleepEx. */
+    private final Kernel32Ex.PAPCFUNC wakeApc = parameter -> { };
+
+    /** Starts an APC dispatcher on a daemon thread of its own. */
+    public ApcDispatcher() {
+        this(null);
+    }
+
+    /**
+     * Starts an APC dispatcher on a thread made by the factory.
+     *
+     * @param factory makes the dispatcher's thread; must make a platform thread
+     * @throws IllegalArgumentException if the factory makes a virtual thread
+     * @throws dev.winrpc.async.RpcRuntimeUnavailableException if there is no runtime here
+     */
+    public ApcDispatcher(ThreadFactory factory) {
+        super("apc", factory);
+        this.kernel32 = RpcRuntime.kernel32();
+        this.kernel32Ex = RpcRuntime.kernel32Ex();
+        start();
+    }
+
+    /** @return the real handle of the dispatcher's thread that calls are registered with */
+    public HANDLE threadHandle() {
+        return threadHandle;
+    }
+
+    @Override
+    void openOnThread() {
+        int tid = kernel32.GetCurrentThreadId();
+        HANDLE h = kernel32.OpenThread(WinNT.THREAD_SET_CONTEXT | WinNT.SYNCHRONIZE, false, tid);
+        if (h == null || Pointer.nativeValue(h.getPointer()) == 0) {
+            throw new IllegalStateException("OpenThread(THREAD_SET_CONTEXT) for the APC "
+                    + "dispatcher's own thread failed: error " + kernel32.GetLastError());
+        }
+        threadHandle = h;
+    }
+
+    @Override
+    void configure(Registration r) {
+        RPC_ASYNC_STATE s = r.state;
+        s.NotificationType = Rpcrt4.RpcNotificationTypeApc;
+        RPC_ASYNC_NOTIFICATION_INFO.APC_INFO apc = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
+        apc.NotificationRoutine = routine;
+        apc.hThread = threadHandle;
+        s.u.APC = apc;
+        s.u.setType(RPC_ASYNC_NOTIFICATION_INFO.APC_INFO.class);
+    }
+
+    @Override
+    void wakeThread() {
+        if (kernel32Ex.QueueUserAPC(wakeApc, threadHandle, NO_DATA) == 0) {
+            throw new IllegalStateException("QueueUserAPC to " + this + " failed: error "
+                    + kernel32.GetLastError());
+        }
+    }
+
+    @Override
+    void waitOnce() {
+        kernel32Ex.SleepEx(Kernel32Ex.INFINITE, true);
+    }
+
+    @Override
+    void drainQueued() {
+        // Runs every APC already queued (notifications and wake-ups) and returns 0 when none is.
+        while (kernel32Ex.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
+            runTasks();
+        }
+    }
+
+    @Override
+    void releaseResources() {
+        // The routine and wake APC stay referenced by this object, which every stale
+        // registration references, so they outlive every call that could still use them.
+        kernel32.CloseHandle(threadHandle);
+    }
+
+    /** The notification routine: runs as an APC on the dispatcher thread. Never throws. */
+    private void onApc(Pointer pAsync, Pointer context, int event) {
+        try {
+            if (!inDispatcherThread()) {
+                report(new IllegalStateException(this + ": notification " + event + " ran on "
+                        + Thread.currentThread().getName() + ", not on the dispatcher thread"));
+            }
+            deliver(Pointer.nativeValue(pAsync), event);
+        } catch (Throwable t) {
+            report(t);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.winrpc.async.dispatch;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Ex;
+import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.Rpcrt4;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Delivers notifications through an I/O completion port (RpcNotificationTypeIoc), drained in
+ * batches with GetQueuedCompletionStatusEx by the dispatcher's own thread.
+ *
+ * <p>Each registered call's completion key is the address of its RPC_ASYNC_STATE, so a
+ * completion finds its call without allocating; key 0 is the dispatcher's own wake-up. The
+ * event is read from the state's Event field, which the runtime writes before it posts: when
+ * two notifications for one call follow each other closely the later value may be read for
+ * both (a property of completion-port notification, not of this class), so a call's handler
+ * treats an event as "something happened" and checks its call's status.
+ */
+public final class IocpDispatcher extends Dispatcher {
+
+    /** Completions removed per GetQueuedCompletionStatusEx call. */
+    public static final int DEFAULT_BATCH = 64;
+
+    private static final int EVENT_OFFSET = Native.POINTER_SIZE == 4 ? 28 : 40;
+
+    private final Kernel32 kernel32;
+    private final Kernel32Ex kernel32Ex;
+    private final HANDLE port;
+    private final int batch;
+    private final Memory entries;
+    private final Memory removed = new Memory(4);
+
+    /** Starts a completion-port dispatcher on a daemon thread of its own. */
+    public IocpDispatcher() {
+        this(null, DEFAULT_BATCH);
+    }
+
+    /**
+     * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
+     * @param batch completions removed per call, 1 to 4096
+     */
+    public IocpDispatcher(ThreadFactory factory, int batch) {
+        super("iocp", factory);
+        if (batch < 1 || batch > 4096) {
+            throw new IllegalArgumentException("batch " + batch + " is not in 1..4096");
+        }
+        this.kernel32 = RpcRuntime.kernel32();
+        this.kernel32Ex = RpcRuntime.kernel32Ex();
+        this.batch = batch;
+        this.entries = new Memory((long) batch * Kernel32Ex.OVERLAPPED_ENTRY.SIZE);
+        HANDLE p = kernel32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
+        if (p == null || Pointer.nativeValue(p.getPointer()) == 0) {
+            throw new IllegalStateException("CreateIoCompletionPort failed: error "
+                    + kernel32.GetLastError());
+        }
+        this.port = p;
+        start();
+    }
+
+    /** @return the completion port calls are registered with */
+    public HANDLE port() {
+        return port;
+    }
+
+    @Override
+    void openOnThread() {
+    }
+
+    @Override
+    void configure(Registration r) {
+        RPC_ASYNC_STATE s = r.state;
+        s.NotificationType = Rpcrt4.RpcNotificationTypeIoc;
+        RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO ioc = new RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO();
+        ioc.hIOPort = port;
+        ioc.dwNumberOfBytesTransferred = 0;
+        ioc.dwCompletionKey = new ULONG_PTR(r.peer);
+        ioc.lpOverlapped = null;
+        s.u.IOC = ioc;
+        s.u.setType(RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO.class);
+    }
+
+    @Override
+    void wakeThread() {
+        if (!kernel32.PostQueuedCompletionStatus(port, 0, null, null)) {
+            throw new IllegalStateException("PostQueuedCompletionStatus to " + this
+                    + " failed: error " + kernel32.GetLastError());
+        }
+    }
+
+    @Override
+    void waitOnce() {
+        drain(Kernel32Ex.INFINITE);
+    }
+
+    /** @return the number of completions removed */
+    private int drain(int timeout) {
+        if (!kernel32Ex.GetQueuedCompletionStatusEx(port, entries, batch, removed, timeout, false)) {
+            return 0;
+        }
+        int n = removed.getInt(0);
+        boolean ptr32 = Native.POINTER_SIZE == 4;
+        for (int i = 0; i < n; i++) {
+            long base = (long) i * Kernel32Ex.OVERLAPPED_ENTRY.SIZE;
+            long key = ptr32 ? entries.getInt(base) & 0xFFFFFFFFL : entries.getLong(base);
+            if (key == 0) {
+                continue; // a wake-up: the loop runs the tasks next
+            }
+            Registration r = registry.get(key);
+            if (r == null) {
+                deliver(key, -1);
+            } else {
+                deliver(r, r.address.getInt(EVENT_OFFSET));
+            }
+        }
+        return n;
+    }
+
+    @Override
+    void drainQueued() {
+        while (drain(0) > 0) {
+            runTasks();
+        }
+    }
+
+    @Override
+    void releaseResources() {
+        kernel32.CloseHandle(port);
+    }
+}
