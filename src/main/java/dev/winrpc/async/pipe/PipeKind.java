@@ -1,0 +1,17 @@
+package dev.winrpc.async.pipe;
+
+/**
+ * The direction of an asynchronous pipe parameter, as the sections of the "Asynchronous Pipe
+ * State" page (seed 002) divide them.
+ */
+public enum PipeKind {
+    /** An {@code [in]} pipe: the client pushes data, the server pulls it (section "IN Pipe"). */
+    IN,
+    /** An {@code [out]} pipe: the server pushes data, the client pulls it (section "OUT Pipe"). */
+    OUT,
+    /**
+     * An {@code [in, out]} pipe: the client pushes, then pulls; the server pulls, then pushes
+     * (section "IN-OUT Pipe").
+     */
+    IN_OUT
+}
