@@ -307,7 +307,8 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
         }
         if (!inDispatcherThread() && thread.isAlive()) {
             try {
-                if (!terminated.await(30, TimeUnit.SECONDS)) {
+                thread.join(30_000);
+                if (thread.isAlive()) {
                     report(new IllegalStateException(name + " did not end within 30 s of close()"));
                 }
             } catch (InterruptedException e) {

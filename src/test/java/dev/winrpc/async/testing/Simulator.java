@@ -115,12 +115,29 @@ public final class Simulator {
         if (!m.isEmpty()) {
             problems.append("the library committed misuses: ").append(m).append("; ");
         }
-        for (int i = 0; i < SimControl.SIM_COUNT__MAX; i++) {
-            long v = c.sim_counter(i);
-            if (v != 0) {
-                problems.append(SimControl.COUNTER_NAMES[i]).append(" = ").append(v).append("; ");
+        // A thread that ended a moment ago may still be unwinding in native code (its queued
+        // APCs are discarded by its thread-exit destructor), so the counters get a short grace.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        StringBuilder counters;
+        do {
+            counters = new StringBuilder();
+            for (int i = 0; i < SimControl.SIM_COUNT__MAX; i++) {
+                long v = c.sim_counter(i);
+                if (v != 0) {
+                    counters.append(SimControl.COUNTER_NAMES[i]).append(" = ").append(v).append("; ");
+                }
             }
-        }
+            if (counters.length() == 0) {
+                break;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        problems.append(counters);
         if (problems.length() > 0) {
             throw new AssertionError(what + ": " + problems);
         }

@@ -1,0 +1,91 @@
+package dev.winrpc.async.dispatch;
+
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * No notification at all (RpcNotificationTypeNone): the dispatcher's thread polls
+ * RpcAsyncGetCallStatus for every registered call at a fixed interval and delivers
+ * RpcCallComplete once a call's status is no longer RPC_S_ASYNC_CALL_PENDING.
+ *
+ * <p>Polling says only whether a call has completed, so it serves plain calls; a call with
+ * async pipes needs RpcSendComplete and RpcReceiveComplete and must use another dispatcher.
+ *
+ * <p>A call is registered before the stub starts it, and for a state that has not been used
+ * in a call yet RpcAsyncGetCallStatus returns RPC_S_INVALID_BINDING: that status means "not
+ * started yet" here, and polling goes on.
+ */
+public final class PollingDispatcher extends Dispatcher {
+
+    private final Rpcrt4 rpcrt4;
+    private final long intervalNanos;
+
+    /** Polls every millisecond, on a daemon thread of its own. */
+    public PollingDispatcher() {
+        this(null, Duration.ofMillis(1));
+    }
+
+    /**
+     * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
+     * @param interval the time between two polls of every call; at least 10 microseconds
+     */
+    public PollingDispatcher(ThreadFactory factory, Duration interval) {
+        super("polling", factory);
+        if (interval.toNanos() < 10_000) {
+            throw new IllegalArgumentException("interval " + interval + " is below 10 us");
+        }
+        this.rpcrt4 = RpcRuntime.rpcrt4();
+        this.intervalNanos = interval.toNanos();
+        start();
+    }
+
+    @Override
+    void openOnThread() {
+    }
+
+    @Override
+    void configure(Registration r) {
+        RPC_ASYNC_STATE s = r.state;
+        s.NotificationType = Rpcrt4.RpcNotificationTypeNone;
+        r.resource = Boolean.FALSE; // "completion delivered"
+    }
+
+    @Override
+    void wakeThread() {
+        LockSupport.unpark(thread());
+    }
+
+    @Override
+    void waitOnce() {
+        LockSupport.parkNanos(this, intervalNanos);
+        poll();
+    }
+
+    private void poll() {
+        for (Registration r : registry.values()) {
+            if (r.resource == Boolean.TRUE || r.isClosed()) {
+                continue;
+            }
+            int status = rpcrt4.RpcAsyncGetCallStatus(r.state);
+            if (status != RpcErrors.RPC_S_ASYNC_CALL_PENDING
+                    && status != RpcErrors.RPC_S_INVALID_BINDING) {
+                r.resource = Boolean.TRUE;
+                deliver(r, Rpcrt4.RpcCallComplete);
+            }
+        }
+    }
+
+    @Override
+    void drainQueued() {
+        poll();
+    }
+
+    @Override
+    void releaseResources() {
+    }
+}
