@@ -463,7 +463,13 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
         report(cause);
     }
 
-    final void report(Throwable t) {
+    /**
+     * Passes an exception to the handler set with {@link #setExceptionHandler} (by default, the
+     * log). Never throws.
+     *
+     * @param t what went wrong
+     */
+    public final void report(Throwable t) {
         try {
             exceptionHandler.accept(t);
         } catch (Throwable ignored) {

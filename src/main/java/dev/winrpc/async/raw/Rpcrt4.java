@@ -131,6 +131,45 @@ public interface Rpcrt4 extends StdCallLibrary {
      */
     int RpcAsyncCancelCall(RPC_ASYNC_STATE pAsync, boolean fAbort);
 
+    // ---- the same functions with the state passed as its address --------------------------------
+    // JNA reads a Structure argument back after every call (reflectively, field by field); a
+    // state whose Java fields are not used needs none of that. Same native functions.
+
+    /**
+     * {@link #RpcAsyncGetCallStatus(RPC_ASYNC_STATE)} with the state's address.
+     *
+     * @param pAsync the address of the call's state
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncGetCallStatus(Pointer pAsync);
+
+    /**
+     * {@link #RpcAsyncCompleteCall(RPC_ASYNC_STATE, Pointer)} with the state's address.
+     *
+     * @param pAsync the address of the call's state
+     * @param Reply the reply buffer
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncCompleteCall(Pointer pAsync, Pointer Reply);
+
+    /**
+     * {@link #RpcAsyncAbortCall(RPC_ASYNC_STATE, int)} with the state's address.
+     *
+     * @param pAsync the address of the call's state
+     * @param ExceptionCode the fault for the client
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncAbortCall(Pointer pAsync, int ExceptionCode);
+
+    /**
+     * {@link #RpcAsyncCancelCall(RPC_ASYNC_STATE, boolean)} with the state's address.
+     *
+     * @param pAsync the address of the call's state
+     * @param fAbort TRUE for an abortive cancel
+     * @return an RPC_STATUS
+     */
+    int RpcAsyncCancelCall(Pointer pAsync, boolean fAbort);
+
     /**
      * {@code RPCNOTIFICATION_ROUTINE}: {@code void RPC_ENTRY (PRPC_ASYNC_STATE pAsync,
      * void *Context, RPC_ASYNC_EVENT Event)}. Context is reserved and NULL. pAsync is passed as

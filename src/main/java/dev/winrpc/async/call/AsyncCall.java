@@ -1,0 +1,821 @@
+package dev.winrpc.async.call;
+
+import static dev.winrpc.async.pipe.PipeInput.APP_FAIL;
+import static dev.winrpc.async.pipe.PipeInput.CALL_COMPLETE;
+import static dev.winrpc.async.pipe.PipeInput.CALL_FAILED;
+import static dev.winrpc.async.pipe.PipeInput.FAILED;
+import static dev.winrpc.async.pipe.PipeInput.FAILURE;
+import static dev.winrpc.async.pipe.PipeInput.NO_NOTIFICATION;
+import static dev.winrpc.async.pipe.PipeInput.OK;
+import static dev.winrpc.async.pipe.PipeInput.PULLED_DATA;
+import static dev.winrpc.async.pipe.PipeInput.PULLED_END;
+import static dev.winrpc.async.pipe.PipeInput.PULL_PENDING;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVED_DATA;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVED_END;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVE_FAILED;
+import static dev.winrpc.async.pipe.PipeInput.SENT_LAST;
+import static dev.winrpc.async.pipe.PipeInput.SENT_MORE;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.winrpc.async.RpcException;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
+import dev.winrpc.async.dispatch.NotificationTarget;
+import dev.winrpc.async.dispatch.PollingDispatcher;
+import dev.winrpc.async.dispatch.Registration;
+import dev.winrpc.async.pipe.IllegalPipeTransitionException;
+import dev.winrpc.async.pipe.PipeInput;
+import dev.winrpc.async.pipe.PipeKind;
+import dev.winrpc.async.pipe.PipeProtocol;
+import dev.winrpc.async.pipe.PipeState;
+import dev.winrpc.async.pipe.Side;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One asynchronous call, client or server, driven through its state table: for a call with
+ * async pipes, the seed's table for its pipe kind and side ({@link PipeProtocol}); for a plain
+ * call, the library's own short table ({@link #plainTable(Side)}).
+ *
+ * <p>Everything that moves the call happens on its dispatcher's thread: notifications arrive
+ * there, and what the application asks for from other threads is handed over. Every move goes
+ * through the table; a notification the current state does not expect takes the state's "To
+ * fail" transition and is reported to the dispatcher's exception handler. The call is completed
+ * or aborted exactly once, and the call's native memory (its state, pipe structures, buffers,
+ * [out] parameters) and callbacks stay pinned, through the dispatcher's registration, until the
+ * table reaches END and the runtime is done; after END every use throws.
+ *
+ * <p>END reached by a failed pipe operation ("On failure go to End") ends the protocol, but not
+ * the runtime's call: the library then makes the one final completion every started call needs
+ * (a client waits for RpcCallComplete and calls RpcAsyncCompleteCall; a server calls
+ * RpcAsyncAbortCall) before it lets go of the memory.
+ *
+ * @param <R> the reply's Java type
+ */
+public abstract class AsyncCall<R> implements NotificationTarget {
+
+    private static final Set<Integer> RUNTIME_STATUSES = runtimeStatuses();
+
+    final Dispatcher dispatcher;
+    final Rpcrt4 rpcrt4;
+    final Side side;
+    /** Null for a plain call. */
+    final PipeKind kind;
+    /** Null for a plain call. */
+    final PipeProtocol table;
+    final Reply<R> reply;
+    final Memory replyBuffer;
+    final PipeWriter<?> writer;
+    final PipeReader<?> reader;
+    final List<OutParam> outs;
+    final CompletableFuture<R> result = new CompletableFuture<>();
+    private final List<PipeState> path = new CopyOnWriteArrayList<>();
+    private volatile PipeState state;
+    private volatile boolean ended;
+    volatile boolean replyGiven;
+
+    RPC_ASYNC_STATE async;
+    Pointer asyncAddress;
+    Registration registration;
+
+    // ---- dispatcher thread only ----
+    boolean started;
+    boolean finalized;
+    boolean replyAvailable;
+    boolean awaitingCallComplete;
+    boolean receiveReady;
+    boolean cancelIssued;
+    boolean cancelAbortive = true;
+    boolean noMoreNotifications;
+    int outstandingSends;
+    int finalStatus = RpcErrors.RPC_S_ASYNC_CALL_PENDING;
+    int abortCode = RpcErrors.RPC_S_CALL_FAILED;
+    Throwable failure;
+    R serverReply;
+    boolean serverReplySet;
+    /** The application (or a failure outside a state's action) asked for the state's "To fail". */
+    boolean appFailPending;
+    private boolean acting;
+    private boolean actAgain;
+    private boolean endHandled;
+
+    AsyncCall(Dispatcher dispatcher, Side side, Reply<R> reply, PipeWriter<?> writer,
+            PipeReader<?> reader, List<OutParam> outs) {
+        if (dispatcher == null || reply == null) {
+            throw new IllegalArgumentException("a dispatcher and a reply type are required");
+        }
+        this.dispatcher = dispatcher;
+        this.rpcrt4 = RpcRuntime.rpcrt4();
+        this.side = side;
+        this.reply = reply;
+        this.writer = writer;
+        this.reader = reader;
+        this.outs = List.copyOf(outs);
+        PipeReader<?> in = side == Side.CLIENT ? null : reader;
+        PipeWriter<?> out = side == Side.CLIENT ? null : writer;
+        boolean hasIn = side == Side.CLIENT ? writer != null : in != null;
+        boolean hasOut = side == Side.CLIENT ? reader != null : out != null;
+        this.kind = hasIn && hasOut ? PipeKind.IN_OUT : hasIn ? PipeKind.IN : hasOut ? PipeKind.OUT : null;
+        this.table = kind == null ? null : PipeProtocol.of(kind, side);
+        if (kind != null && dispatcher instanceof PollingDispatcher) {
+            throw new IllegalArgumentException("a call with async pipes needs RpcSendComplete and "
+                    + "RpcReceiveComplete notifications; " + dispatcher + " only polls for completion");
+        }
+        this.replyBuffer = new Memory(reply.size());
+        replyBuffer.clear();
+        if (writer != null) {
+            writer.attach(this);
+        }
+        if (reader != null) {
+            reader.attach(this);
+        }
+        for (OutParam o : this.outs) {
+            o.attach(this);
+        }
+    }
+
+    // ---- what callers see ------------------------------------------------------------------------
+
+    /** @return the state the call is in now */
+    public final PipeState state() {
+        return state;
+    }
+
+    /** @return the states the call went through, from its first; for logging and tests */
+    public final List<PipeState> path() {
+        return Collections.unmodifiableList(new ArrayList<>(path));
+    }
+
+    /** @return the pipe kind, or empty for a plain call */
+    public final Optional<PipeKind> pipeKind() {
+        return Optional.ofNullable(kind);
+    }
+
+    /** @return the side of the call */
+    public final Side side() {
+        return side;
+    }
+
+    /** @return true once the call reached END and the runtime is done with it */
+    public final boolean ended() {
+        return ended;
+    }
+
+    /** @return the dispatcher that notifies the call */
+    public final Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** @return the table's title, e.g. "IN_OUT pipe, client", or "plain call, server" */
+    public final String title() {
+        return table != null ? table.title() : "plain call, " + side.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + title() + ", " + state + ", path " + path + "]";
+    }
+
+    // ---- the tables ------------------------------------------------------------------------------
+
+    private static final Map<PipeState, Map<PipeInput, PipeState>> PLAIN_CLIENT = new EnumMap<>(PipeState.class);
+    private static final Map<PipeState, Map<PipeInput, PipeState>> PLAIN_SERVER = new EnumMap<>(PipeState.class);
+
+    static {
+        // A plain call (no pipe) is not in seed 002. Its table is the seed's, with the pipe
+        // states left out: the client makes the call, waits for the completion (and may cancel
+        // while it waits), completes; the server is dispatched, then completes or aborts, and
+        // aborts when its client cancels or goes away while the reply is not yet given.
+        plain(PLAIN_CLIENT, PipeState.C, OK, PipeState.WCOMP);
+        plain(PLAIN_CLIENT, PipeState.C, FAILED, PipeState.END);
+        plain(PLAIN_CLIENT, PipeState.WCOMP, CALL_COMPLETE, PipeState.COMP);
+        plain(PLAIN_CLIENT, PipeState.WCOMP, APP_FAIL, PipeState.CAN);
+        plain(PLAIN_CLIENT, PipeState.WCOMP, NO_NOTIFICATION, PipeState.CAN);
+        plain(PLAIN_CLIENT, PipeState.CAN, OK, PipeState.WCOMP);
+        plain(PLAIN_CLIENT, PipeState.CAN, FAILED, PipeState.WCOMP);
+        plain(PLAIN_CLIENT, PipeState.COMP, OK, PipeState.END);
+        plain(PLAIN_CLIENT, PipeState.COMP, FAILED, PipeState.END);
+        plain(PLAIN_SERVER, PipeState.D, OK, PipeState.COMP);
+        plain(PLAIN_SERVER, PipeState.D, APP_FAIL, PipeState.A);
+        plain(PLAIN_SERVER, PipeState.COMP, APP_FAIL, PipeState.A);
+        plain(PLAIN_SERVER, PipeState.COMP, FAILURE, PipeState.A);
+        plain(PLAIN_SERVER, PipeState.COMP, OK, PipeState.END);
+        plain(PLAIN_SERVER, PipeState.COMP, FAILED, PipeState.END);
+        plain(PLAIN_SERVER, PipeState.A, OK, PipeState.END);
+        plain(PLAIN_SERVER, PipeState.A, FAILED, PipeState.END);
+    }
+
+    private static void plain(Map<PipeState, Map<PipeInput, PipeState>> t, PipeState from,
+            PipeInput in, PipeState to) {
+        t.computeIfAbsent(from, k -> new EnumMap<>(PipeInput.class)).put(in, to);
+    }
+
+    /**
+     * The library's table for a plain call (no pipe), which seed 002 does not cover.
+     *
+     * @param side client or server
+     * @return (state, input) to next state
+     */
+    public static Map<PipeState, Map<PipeInput, PipeState>> plainTable(Side side) {
+        Map<PipeState, Map<PipeInput, PipeState>> t = side == Side.CLIENT ? PLAIN_CLIENT : PLAIN_SERVER;
+        Map<PipeState, Map<PipeInput, PipeState>> copy = new EnumMap<>(PipeState.class);
+        t.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(v)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    final Optional<PipeState> next(PipeState from, PipeInput input) {
+        if (table != null) {
+            return table.next(from, input);
+        }
+        Map<PipeInput, PipeState> row = (side == Side.CLIENT ? PLAIN_CLIENT : PLAIN_SERVER).get(from);
+        return Optional.ofNullable(row == null ? null : row.get(input));
+    }
+
+    final boolean accepts(PipeInput input) {
+        PipeState s = state;
+        return s != null && next(s, input).isPresent();
+    }
+
+    final void begin(PipeState initial) {
+        state = initial;
+        path.add(initial);
+    }
+
+    /** Moves the call through its table. Dispatcher thread only. */
+    final void apply(PipeInput input) {
+        PipeState from = state;
+        PipeState to = next(from, input).orElseThrow(() -> table != null
+                ? new IllegalPipeTransitionException(table, from, input)
+                : new IllegalStateException(title() + ": no transition from " + from + " on " + input));
+        state = to;
+        path.add(to);
+    }
+
+    // ---- handing work to the dispatcher thread ---------------------------------------------------
+
+    final void onDispatcher(Runnable r) {
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                internalFailure(t);
+            }
+        };
+        if (dispatcher.inDispatcherThread()) {
+            guarded.run();
+        } else {
+            dispatcher.execute(guarded);
+        }
+    }
+
+    final void onDispatcherIfLive(Runnable r) {
+        if (!ended) {
+            onDispatcher(r);
+        }
+    }
+
+    /** Runs application code (a Flow subscriber) on the dispatcher thread; its exception fails the call. */
+    final void deliverSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            failure = failure == null ? t : failure;
+            dispatcher.report(t);
+            appFailPending = true; // taken by the next step, never in the middle of one
+        }
+    }
+
+    /** The call ended without ever being registered (a server call that could not be accepted). */
+    final void markEnded() {
+        ended = true;
+    }
+
+    final void checkNotEnded() {
+        if (ended) {
+            throw endedException("use");
+        }
+    }
+
+    final IllegalStateException endedException(String what) {
+        return new IllegalStateException("cannot " + what + ": the call has ended (" + path + ")");
+    }
+
+    final boolean succeeded() {
+        return ended && finalStatus == RpcErrors.RPC_S_OK && failure == null;
+    }
+
+    final void checkOutWritable() {
+        if (replyGiven || ended) {
+            throw new IllegalStateException("[out] parameters may be set only before the call is "
+                    + "completed: " + this);
+        }
+    }
+
+    /** The application fails the call: a client cancels it, a server aborts it. */
+    final void failFromApplication(Throwable cause) {
+        onDispatcherIfLive(() -> {
+            failure = failure == null ? cause : failure;
+            appFailPending = true;
+            act();
+        });
+    }
+
+    private void failIfPossible() {
+        if (accepts(APP_FAIL)) {
+            apply(APP_FAIL);
+        }
+    }
+
+    private void internalFailure(Throwable t) {
+        dispatcher.report(t);
+        failure = failure == null ? t : failure;
+        if (!ended) {
+            try {
+                appFailPending = true;
+                act();
+            } catch (Throwable again) {
+                t.addSuppressed(again);
+                dispatcher.report(again);
+            }
+        }
+    }
+
+    // ---- notifications ---------------------------------------------------------------------------
+
+    @Override
+    public final void onNotification(int event) {
+        try {
+            handle(event);
+            act();
+        } catch (Throwable t) {
+            internalFailure(t);
+        }
+    }
+
+    private void handle(int event) {
+        switch (event) {
+            case Rpcrt4.RpcCallComplete:
+                if (side == Side.SERVER) {
+                    unexpected("RpcCallComplete on a server call");
+                    return;
+                }
+                replyAvailable = true;
+                PipeState s = state;
+                if (s == PipeState.WCOMP || s == PipeState.COMP || s == PipeState.END
+                        || isWaitSendState(s) || s == PipeState.CAN) {
+                    return; // the state's own step reads replyAvailable
+                }
+                if (isWaitReceiveState(s)) {
+                    // "If a failure is received": the call ended while a pull was pending.
+                    failure = failure == null ? new RpcException(RpcException.Kind.RUNTIME_FAILURE,
+                            "RpcCallComplete", RpcErrors.RPC_S_CALL_FAILED, null) : failure;
+                    apply(FAILURE);
+                    return;
+                }
+                // The call ended while the library was doing something of its own (waiting for
+                // the application's data or demand): the state's "To fail".
+                failIfPossible();
+                return;
+            case Rpcrt4.RpcSendComplete:
+                if (outstandingSends == 0) {
+                    unexpected("RpcSendComplete with no push outstanding");
+                    return;
+                }
+                outstandingSends = 0; // several pushes may collapse into one notification
+                if (writer != null) {
+                    writer.sendsCompleted();
+                }
+                return;
+            case Rpcrt4.RpcReceiveComplete:
+                if (!isWaitReceiveState(state)) {
+                    unexpected("RpcReceiveComplete while not waiting for a pull");
+                    return;
+                }
+                receiveReady = true;
+                return;
+            case Rpcrt4.RpcClientCancel:
+            case Rpcrt4.RpcClientDisconnect:
+                if (side != Side.SERVER) {
+                    unexpected("a server notification on a client call");
+                    return;
+                }
+                boolean cancel = event == Rpcrt4.RpcClientCancel;
+                abortCode = cancel ? RpcErrors.RPC_S_CALL_CANCELLED : RpcErrors.RPC_S_CALL_FAILED;
+                if (failure == null) {
+                    failure = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
+                            cancel ? "RpcClientCancel" : "RpcClientDisconnect", abortCode, null);
+                }
+                if (accepts(FAILURE)) {
+                    apply(FAILURE);
+                } else {
+                    failIfPossible();
+                }
+                return;
+            default:
+                unexpected("notification " + event);
+        }
+    }
+
+    /** A notification the state does not expect: reported, and the state's "To fail" taken. */
+    private void unexpected(String what) {
+        IllegalStateException e = new IllegalStateException(title() + ": unexpected " + what
+                + " in state " + state + " (path " + path + ")");
+        dispatcher.report(e);
+        failure = failure == null ? e : failure;
+        failIfPossible();
+    }
+
+    @Override
+    public final void onFailure(Throwable cause) {
+        try {
+            failure = failure == null ? cause : failure;
+            if (cause instanceof DispatcherClosedException) {
+                // No notification will reach this call again. Cancel (client) or abort (server)
+                // what can be, and tell the application now; the runtime may still write the
+                // call's memory, which stays pinned (see Dispatcher#close).
+                noMoreNotifications = true;
+                if (accepts(NO_NOTIFICATION)) {
+                    apply(NO_NOTIFICATION);
+                } else {
+                    failIfPossible();
+                }
+                act();
+                failEverything(cause);
+            } else {
+                failIfPossible();
+                act();
+            }
+        } catch (Throwable t) {
+            dispatcher.report(t);
+        }
+    }
+
+    // ---- the states' actions ---------------------------------------------------------------------
+
+    /** Performs the current state's action while one can be performed. Dispatcher thread only. */
+    final void act() {
+        if (acting) {
+            actAgain = true;
+            return;
+        }
+        acting = true;
+        try {
+            do {
+                actAgain = false;
+                while (!ended && step()) {
+                    // each step made one transition
+                }
+            } while (actAgain && !ended);
+        } finally {
+            acting = false;
+        }
+    }
+
+    /** @return true if the call moved */
+    private boolean step() {
+        if (appFailPending && accepts(APP_FAIL)) {
+            appFailPending = false;
+            apply(APP_FAIL);
+            return true;
+        }
+        PipeState s = state;
+        if (s == PipeState.CAN || s == PipeState.A) {
+            appFailPending = false; // the failure path is taken
+        }
+        switch (s) {
+            case C:
+            case D:
+                return false; // left by start/accept
+            case END:
+                handleEnd();
+                return false;
+            case CAN:
+                if (!cancelIssued) {
+                    cancelIssued = true;
+                    int st = rpcrt4.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
+                    apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
+                } else {
+                    apply(OK);
+                }
+                return true;
+            case A:
+                abortNative(abortCode);
+                apply(OK);
+                return true;
+            case COMP:
+                return side == Side.CLIENT ? completeClient() : completeServer();
+            case WCOMP:
+                if (replyAvailable) {
+                    apply(CALL_COMPLETE);
+                    return true;
+                }
+                return false;
+            case NP:
+                return nullPush();
+            case WNP:
+                if (outstandingSends == 0) {
+                    apply(SENT_LAST); // "If a success is received"
+                    return true;
+                }
+                return false;
+            default:
+                if (isSendState(s)) {
+                    return push();
+                }
+                if (isReceiveState(s)) {
+                    return pull(false);
+                }
+                if (isWaitSendState(s)) {
+                    return afterSend();
+                }
+                if (isWaitReceiveState(s)) {
+                    return receiveReady && pull(true);
+                }
+                throw new IllegalStateException(title() + ": no action for state " + s);
+        }
+    }
+
+    /** P or PS where this side pushes. */
+    final boolean isSendState(PipeState s) {
+        if (writer == null) {
+            return false;
+        }
+        return s == PipeState.PS || (s == PipeState.P && (kind == PipeKind.IN) == (side == Side.CLIENT));
+    }
+
+    /** P or PL where this side pulls. */
+    final boolean isReceiveState(PipeState s) {
+        if (reader == null) {
+            return false;
+        }
+        return s == PipeState.PL || (s == PipeState.P && (kind == PipeKind.OUT) == (side == Side.CLIENT));
+    }
+
+    /** WS, WP or WPS where this side waits for a send. */
+    final boolean isWaitSendState(PipeState s) {
+        if (writer == null) {
+            return false;
+        }
+        return s == PipeState.WS || s == PipeState.WPS
+                || (s == PipeState.WP && side == Side.SERVER && kind == PipeKind.OUT);
+    }
+
+    /** WP or WPL where this side waits for a pull. */
+    final boolean isWaitReceiveState(PipeState s) {
+        if (reader == null) {
+            return false;
+        }
+        return s == PipeState.WPL || (s == PipeState.WP && (kind == PipeKind.OUT) == (side == Side.CLIENT));
+    }
+
+    private boolean push() {
+        if (!writer.hasChunk()) {
+            if (writer.drained() && !writer.nullPushed && side == Side.SERVER) {
+                // A server's out pipe with no element at all: its first push is the null push.
+                return nullPushFrom(true);
+            }
+            return false; // waiting for the application's next chunk
+        }
+        PipeWriter.Chunk k = writer.queue.poll();
+        int st = writer.pipe.push(k.memory, k.count);
+        if (st != RpcErrors.RPC_S_OK) {
+            failure = failure == null ? RpcException.runtimeFailure("ASYNC_PIPE.push", st) : failure;
+            k.sent.completeExceptionally(failure);
+            apply(FAILED);
+            return true;
+        }
+        writer.inFlight.add(k);
+        outstandingSends++;
+        apply(OK);
+        return true;
+    }
+
+    private boolean nullPush() {
+        if (writer.nullPushed) {
+            apply(OK); // done already, from P (an empty pipe)
+            return true;
+        }
+        return nullPushFrom(false);
+    }
+
+    private boolean nullPushFrom(boolean fromPushState) {
+        int st = writer.pipe.push(null, 0);
+        if (st != RpcErrors.RPC_S_OK) {
+            failure = failure == null ? RpcException.runtimeFailure("ASYNC_PIPE.push (null push)", st) : failure;
+            apply(FAILED);
+            return true;
+        }
+        writer.nullPushed = true;
+        outstandingSends++;
+        apply(OK);
+        return true;
+    }
+
+    /** In a wait-for-send state: decide where to go once nothing is outstanding. */
+    private boolean afterSend() {
+        if (side == Side.CLIENT && replyAvailable && accepts(CALL_FAILED)) {
+            // "If a failure RpcCallComplete is received go Comp": the call ended before the
+            // client sent everything.
+            apply(CALL_FAILED);
+            return true;
+        }
+        if (side == Side.SERVER && failure != null && accepts(FAILURE)) {
+            apply(FAILURE);
+            return true;
+        }
+        if (outstandingSends > 0) {
+            return false;
+        }
+        if (writer.hasChunk()) {
+            apply(SENT_MORE);
+            return true;
+        }
+        if (writer.drained()) {
+            apply(SENT_LAST);
+            return true;
+        }
+        return false; // waiting for the application
+    }
+
+    private boolean pull(boolean afterNotification) {
+        PipeReader<?> r = reader;
+        if (!afterNotification && !r.wantsData()) {
+            return false;
+        }
+        receiveReady = false;
+        int st = r.pipe.pull(r.buffer, r.chunkElements(), r.count);
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            if (afterNotification) {
+                return false; // not there yet after all: wait for the next RpcReceiveComplete
+            }
+            apply(PULL_PENDING);
+            return true;
+        }
+        if (st != RpcErrors.RPC_S_OK) {
+            failure = failure == null ? RpcException.runtimeFailure("ASYNC_PIPE.pull", st) : failure;
+            r.fail(failure);
+            apply(afterNotification ? RECEIVE_FAILED : FAILED);
+            return true;
+        }
+        int n = r.count.getValue();
+        if (n == 0) {
+            r.end();
+            apply(afterNotification ? RECEIVED_END : PULLED_END);
+            return true;
+        }
+        deliverChunk(r, n);
+        apply(afterNotification ? RECEIVED_DATA : PULLED_DATA);
+        return true;
+    }
+
+    private static <T> void deliverChunk(PipeReader<T> r, int n) {
+        r.deliver(r.codec().decode(r.buffer, n));
+    }
+
+    private boolean completeClient() {
+        if (!started) {
+            // The OUT client's "On failure go to Comp" after a call that never started: there
+            // is nothing for RpcAsyncCompleteCall to complete.
+            finalized = true;
+            apply(FAILED);
+            return true;
+        }
+        if (awaitingCallComplete && !replyAvailable) {
+            return false;
+        }
+        int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            // Not final: the reply is not there yet. Comp is done once it is.
+            awaitingCallComplete = true;
+            replyAvailable = false;
+            return false;
+        }
+        finalized = true;
+        finalStatus = st;
+        apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
+        return true;
+    }
+
+    private boolean completeServer() {
+        if (failure == null && !serverReplySet) {
+            return false; // waiting for the application's reply
+        }
+        if (serverReplySet && failure == null) {
+            reply.write(replyBuffer, serverReply);
+        } else {
+            replyBuffer.clear(); // the call has failed: the reply is discarded by the runtime
+        }
+        int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        finalized = true;
+        finalStatus = st;
+        if (st != RpcErrors.RPC_S_OK && failure == null) {
+            failure = RpcException.runtimeFailure("RpcAsyncCompleteCall", st);
+        }
+        apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
+        return true;
+    }
+
+    private void abortNative(int code) {
+        if (finalized) {
+            throw new IllegalStateException(title() + ": the call was already completed or aborted");
+        }
+        finalized = true;
+        int st = rpcrt4.RpcAsyncAbortCall(asyncAddress, code);
+        finalStatus = code;
+        if (failure == null) {
+            failure = RpcException.serverFault("RpcAsyncAbortCall", code);
+        }
+        if (st != RpcErrors.RPC_S_OK) {
+            dispatcher.report(RpcException.runtimeFailure("RpcAsyncAbortCall", st));
+        }
+    }
+
+    /** END: the final completion the runtime still needs, then let go and tell the application. */
+    private void handleEnd() {
+        if (endHandled) {
+            return;
+        }
+        if (started && !finalized) {
+            if (side == Side.SERVER) {
+                abortNative(RpcErrors.RPC_S_CALL_FAILED);
+            } else {
+                if (!replyAvailable && !noMoreNotifications) {
+                    return; // wait for RpcCallComplete, then complete
+                }
+                int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+                if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+                    replyAvailable = false;
+                    return;
+                }
+                finalized = true;
+                finalStatus = st;
+            }
+        }
+        endHandled = true;
+        ended = true;
+        Registration reg = registration;
+        if (reg != null) {
+            reg.close();
+        }
+        if (failure == null && finalStatus == RpcErrors.RPC_S_OK) {
+            R value;
+            try {
+                value = side == Side.CLIENT ? reply.read(replyBuffer) : serverReply;
+            } catch (Throwable t) {
+                failEverything(t);
+                return;
+            }
+            if (writer != null) {
+                writer.sendsCompleted();
+            }
+            if (reader != null) {
+                reader.end();
+            }
+            result.complete(value);
+        } else {
+            failEverything(failure != null ? failure : statusException(finalStatus));
+        }
+    }
+
+    private RpcException statusException(int status) {
+        return RUNTIME_STATUSES.contains(status)
+                ? RpcException.runtimeFailure("RpcAsyncCompleteCall", status)
+                : RpcException.serverFault("RpcAsyncCompleteCall", status);
+    }
+
+    private void failEverything(Throwable cause) {
+        if (writer != null) {
+            writer.fail(cause);
+        }
+        if (reader != null) {
+            reader.fail(cause);
+        }
+        result.completeExceptionally(cause);
+    }
+
+    private static Set<Integer> runtimeStatuses() {
+        Set<Integer> s = new HashSet<>();
+        for (java.lang.reflect.Field f : RpcErrors.class.getFields()) {
+            try {
+                s.add(f.getInt(null));
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        s.remove(RpcErrors.RPC_S_OK);
+        return Collections.unmodifiableSet(s);
+    }
+}

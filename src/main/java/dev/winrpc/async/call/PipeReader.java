@@ -1,0 +1,236 @@
+package dev.winrpc.async.call;
+
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import dev.winrpc.async.raw.ASYNC_PIPE;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * The receiving end of an async pipe: a client's {@code [out]} pipe, or a server's {@code [in]}
+ * pipe. The call pulls only while the application has asked for chunks (back-pressure by
+ * chunk): through {@link #receive()} one at a time, or through the {@link Flow.Publisher} of
+ * {@link #publisher()}. Use one or the other.
+ *
+ * <p>Create one, attach it to exactly one call (its builder's {@code receive}). Methods may be
+ * called from any thread; chunks are delivered on the call's dispatcher thread.
+ *
+ * @param <T> a chunk, e.g. {@code int[]}
+ */
+public final class PipeReader<T> {
+
+    /** The default most elements pulled at once. */
+    public static final int DEFAULT_CHUNK_ELEMENTS = 4096;
+
+    private final PipeCodec<T> codec;
+    private final int chunkElements;
+    private AsyncCall<?> call;
+    ASYNC_PIPE pipe;
+    Memory buffer;
+    final IntByReference count = new IntByReference();
+
+    // Dispatcher thread only.
+    long demand;
+    final ArrayDeque<CompletableFuture<T>> receivers = new ArrayDeque<>();
+    Flow.Subscriber<? super T> subscriber;
+    boolean ended;
+    Throwable failure;
+    private boolean publisherUsed;
+
+    private PipeReader(PipeCodec<T> codec, int chunkElements) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        if (chunkElements < 1) {
+            throw new IllegalArgumentException("chunkElements " + chunkElements);
+        }
+        this.chunkElements = chunkElements;
+    }
+
+    /**
+     * @param codec the elements' layout
+     * @param <T> a chunk
+     * @return a receiving end that pulls up to {@value #DEFAULT_CHUNK_ELEMENTS} elements at once
+     */
+    public static <T> PipeReader<T> of(PipeCodec<T> codec) {
+        return new PipeReader<>(codec, DEFAULT_CHUNK_ELEMENTS);
+    }
+
+    /**
+     * @param codec the elements' layout
+     * @param chunkElements the most elements pulled at once
+     * @param <T> a chunk
+     * @return a receiving end
+     */
+    public static <T> PipeReader<T> of(PipeCodec<T> codec, int chunkElements) {
+        return new PipeReader<>(codec, chunkElements);
+    }
+
+    /** @return the elements' layout */
+    public PipeCodec<T> codec() {
+        return codec;
+    }
+
+    /** @return the most elements pulled at once */
+    public int chunkElements() {
+        return chunkElements;
+    }
+
+    synchronized void attach(AsyncCall<?> owner) {
+        if (call != null) {
+            throw new IllegalStateException("this pipe end already belongs to " + call);
+        }
+        call = owner;
+        buffer = new Memory((long) chunkElements * codec.elementSize());
+    }
+
+    private AsyncCall<?> call() {
+        AsyncCall<?> c;
+        synchronized (this) {
+            c = call;
+        }
+        if (c == null) {
+            throw new IllegalStateException("attach the pipe to a call before receiving");
+        }
+        return c;
+    }
+
+    /**
+     * Asks for the next chunk.
+     *
+     * @return completes with the next chunk, with null once the pipe has ended, or fails with
+     *         the call's failure
+     */
+    public CompletableFuture<T> receive() {
+        AsyncCall<?> c = call();
+        synchronized (this) {
+            if (publisherUsed) {
+                throw new IllegalStateException("this pipe is read through its publisher");
+            }
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        c.onDispatcher(() -> {
+            if (failure != null) {
+                f.completeExceptionally(failure);
+            } else if (ended) {
+                f.complete(null);
+            } else {
+                receivers.add(f);
+                demand++;
+                c.act();
+            }
+        });
+        return f;
+    }
+
+    /**
+     * A publisher of the pipe's chunks, for one subscriber: it pulls as the subscriber requests,
+     * calls onComplete at the end of the pipe and onError if the call fails. Cancelling the
+     * subscription fails the call (a client cancels it, a server aborts it).
+     *
+     * @return the publisher
+     */
+    public Flow.Publisher<T> publisher() {
+        return s -> {
+            Objects.requireNonNull(s, "subscriber");
+            AsyncCall<?> c = call();
+            synchronized (this) {
+                if (publisherUsed || !receivers.isEmpty()) {
+                    s.onSubscribe(new Flow.Subscription() {
+                        @Override
+                        public void request(long n) {
+                        }
+
+                        @Override
+                        public void cancel() {
+                        }
+                    });
+                    s.onError(new IllegalStateException("the pipe already has a reader"));
+                    return;
+                }
+                publisherUsed = true;
+            }
+            c.onDispatcher(() -> {
+                subscriber = s;
+                c.deliverSafely(() -> s.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                        c.onDispatcherIfLive(() -> {
+                            if (n <= 0) {
+                                c.failFromApplication(new IllegalArgumentException(
+                                        "Flow.Subscription.request(" + n + ")"));
+                                return;
+                            }
+                            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                            c.act();
+                        });
+                    }
+
+                    @Override
+                    public void cancel() {
+                        c.onDispatcherIfLive(() -> {
+                            if (!ended && failure == null) {
+                                c.failFromApplication(new java.util.concurrent.CancellationException(
+                                        "the pipe's subscriber cancelled"));
+                            }
+                        });
+                    }
+                }));
+                if (failure != null) {
+                    c.deliverSafely(() -> s.onError(failure));
+                } else if (ended) {
+                    c.deliverSafely(s::onComplete);
+                }
+            });
+        };
+    }
+
+    // ---- dispatcher thread -----------------------------------------------------------------------
+
+    boolean wantsData() {
+        return demand > 0 && !ended && failure == null;
+    }
+
+    void deliver(T chunk) {
+        demand--;
+        CompletableFuture<T> f = receivers.poll();
+        if (f != null) {
+            f.complete(chunk);
+        } else if (subscriber != null) {
+            call().deliverSafely(() -> subscriber.onNext(chunk));
+        }
+    }
+
+    void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        CompletableFuture<T> f;
+        while ((f = receivers.poll()) != null) {
+            f.complete(null);
+        }
+        if (subscriber != null) {
+            call().deliverSafely(subscriber::onComplete);
+        }
+    }
+
+    void fail(Throwable cause) {
+        if (ended || failure != null) {
+            return;
+        }
+        failure = cause;
+        CompletableFuture<T> f;
+        while ((f = receivers.poll()) != null) {
+            f.completeExceptionally(cause);
+        }
+        if (subscriber != null) {
+            call().deliverSafely(() -> subscriber.onError(cause));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PipeReader[" + codec + ", " + chunkElements + " elements]";
+    }
+}

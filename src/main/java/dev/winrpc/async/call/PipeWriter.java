@@ -1,0 +1,221 @@
+package dev.winrpc.async.call;
+
+import com.sun.jna.Memory;
+import dev.winrpc.async.raw.ASYNC_PIPE;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * The sending end of an async pipe: a client's {@code [in]} pipe, or a server's {@code [out]}
+ * pipe. Chunks are pushed one at a time, each after the previous one was sent (the call waits
+ * for RpcSendComplete between pushes, as seed 002's tables do), so a chunk is back-pressure's
+ * unit: the future {@link #send} returns completes when that chunk has been sent.
+ *
+ * <p>Create one, attach it to exactly one call (its builder's {@code send}), then send chunks
+ * and {@link #finish()}, or let a {@link Flow.Publisher} drive it through {@link #subscriber()}.
+ * Methods may be called from any thread; the pipe's work runs on the call's dispatcher thread.
+ *
+ * @param <T> a chunk, e.g. {@code int[]}
+ */
+public final class PipeWriter<T> {
+
+    /** A chunk waiting to be pushed, already copied to native memory. */
+    static final class Chunk {
+        final Memory memory;
+        final int count;
+        final CompletableFuture<Void> sent = new CompletableFuture<>();
+
+        Chunk(Memory memory, int count) {
+            this.memory = memory;
+            this.count = count;
+        }
+    }
+
+    private final PipeCodec<T> codec;
+    private AsyncCall<?> call;
+    ASYNC_PIPE pipe;
+
+    // Dispatcher thread only, after attach.
+    final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+    /** Pushed and not yet known to be sent: pinned until RpcSendComplete. */
+    final List<Chunk> inFlight = new ArrayList<>();
+    boolean finishRequested;
+    boolean nullPushed;
+    final CompletableFuture<Void> finished = new CompletableFuture<>();
+
+    // Any thread.
+    private volatile boolean finishCalled;
+
+    private PipeWriter(PipeCodec<T> codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /**
+     * @param codec the elements' layout
+     * @param <T> a chunk
+     * @return a new sending end
+     */
+    public static <T> PipeWriter<T> of(PipeCodec<T> codec) {
+        return new PipeWriter<>(codec);
+    }
+
+    /** @return the elements' layout */
+    public PipeCodec<T> codec() {
+        return codec;
+    }
+
+    synchronized void attach(AsyncCall<?> owner) {
+        if (call != null) {
+            throw new IllegalStateException("this pipe end already belongs to " + call);
+        }
+        call = owner;
+    }
+
+    private AsyncCall<?> call() {
+        AsyncCall<?> c;
+        synchronized (this) {
+            c = call;
+        }
+        if (c == null) {
+            throw new IllegalStateException("attach the pipe to a call before sending");
+        }
+        return c;
+    }
+
+    /**
+     * Queues a chunk. It is copied to native memory now, so the array may be reused at once.
+     *
+     * @param chunk at least one element (the end of the pipe is {@link #finish()})
+     * @return completes when the chunk has been sent, or fails with the call's failure
+     * @throws IllegalStateException if the pipe was finished or the call has ended
+     * @throws IllegalArgumentException if the chunk is empty
+     */
+    public CompletableFuture<Void> send(T chunk) {
+        Objects.requireNonNull(chunk, "chunk");
+        int n = codec.count(chunk);
+        if (n <= 0) {
+            throw new IllegalArgumentException("an empty chunk: end the pipe with finish()");
+        }
+        if (finishCalled) {
+            throw new IllegalStateException("the pipe was finished: no chunk may follow");
+        }
+        AsyncCall<?> c = call();
+        c.checkNotEnded();
+        Memory m = new Memory((long) n * codec.elementSize());
+        codec.encode(chunk, m);
+        Chunk k = new Chunk(m, n);
+        c.onDispatcher(() -> {
+            if (finishRequested || c.ended()) {
+                k.sent.completeExceptionally(c.endedException("send"));
+                return;
+            }
+            queue.add(k);
+            c.act();
+        });
+        return k.sent;
+    }
+
+    /**
+     * Ends the pipe after the chunks already sent: the null push.
+     *
+     * @return completes when the end of the pipe has been sent
+     * @throws IllegalStateException if the call has ended
+     */
+    public CompletableFuture<Void> finish() {
+        AsyncCall<?> c = call();
+        c.checkNotEnded();
+        finishCalled = true;
+        c.onDispatcher(() -> {
+            finishRequested = true;
+            c.act();
+        });
+        return finished;
+    }
+
+    /**
+     * A subscriber that sends what its publisher produces, requesting one chunk at a time: the
+     * next once the previous has been sent. onComplete finishes the pipe; onError fails the
+     * call (a client cancels it, a server aborts it).
+     *
+     * @return the subscriber; subscribe it to one publisher
+     */
+    public Flow.Subscriber<T> subscriber() {
+        return new Flow.Subscriber<>() {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                if (subscription != null) {
+                    s.cancel();
+                    return;
+                }
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(T item) {
+                send(item).whenComplete((v, t) -> {
+                    if (t == null) {
+                        subscription.request(1);
+                    } else {
+                        subscription.cancel();
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                call().failFromApplication(t);
+            }
+
+            @Override
+            public void onComplete() {
+                finish();
+            }
+        };
+    }
+
+    // ---- dispatcher thread -----------------------------------------------------------------------
+
+    boolean hasChunk() {
+        return !queue.isEmpty();
+    }
+
+    /** The application will send nothing more and every chunk has been pushed. */
+    boolean drained() {
+        return finishRequested && queue.isEmpty();
+    }
+
+    /** All sends so far completed (RpcSendComplete: several pushes may collapse into one). */
+    void sendsCompleted() {
+        for (Chunk k : inFlight) {
+            k.sent.complete(null);
+        }
+        inFlight.clear();
+        if (nullPushed) {
+            finished.complete(null);
+        }
+    }
+
+    void fail(Throwable cause) {
+        for (Chunk k : inFlight) {
+            k.sent.completeExceptionally(cause);
+        }
+        inFlight.clear();
+        for (Chunk k : queue) {
+            k.sent.completeExceptionally(cause);
+        }
+        queue.clear();
+        finished.completeExceptionally(cause);
+    }
+
+    @Override
+    public String toString() {
+        return "PipeWriter[" + codec + "]";
+    }
+}
