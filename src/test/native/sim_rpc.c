@@ -1799,7 +1799,7 @@ out:
     return st;
 }
 
-/* The simulator's alloc hands out a buffer of bsize bytes (bsize / 4 elements) that stays the
+/* The simulator's alloc hands out a buffer of bsize bytes (bcount reports bytes, as Microsoft's "Pipes" page says of alloc) that stays the
  * caller's until its side of the call ends; bsize 0 gives NULL and 0. */
 static RPC_STATUS WINRPC_ENTRY sim_pipe_alloc(char *state, uint32_t bsize, int32_t **buf,
                                               uint32_t *bcount)
@@ -1852,7 +1852,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_alloc(char *state, uint32_t bsize, int32
     a->next = c->allocs;
     c->allocs = a;
     *buf = mem;
-    *bcount = bsize / (uint32_t)sizeof(int32_t);
+    *bcount = bsize; /* in bytes: "The buffer allocation must be in bytes" (Microsoft, Pipes) */
 out:
     unlock();
     return st;

@@ -1027,7 +1027,7 @@ static void test_client_pipe_sum(void)
     uint32_t bcount = 0;
     CHECK_EQ(in.alloc(in.state, 1000 * sizeof(int32_t), &buf, &bcount), RPC_S_OK);
     REQUIRE(buf != NULL);
-    CHECK_EQ(bcount, 1000);
+    CHECK_EQ(bcount, 1000 * sizeof(int32_t)); /* bytes, not elements */
     int32_t v = 0;
     for (int chunk = 0; chunk < 5; chunk++) {
         for (int i = 0; i < 1000; i++)
