@@ -1,0 +1,226 @@
+package dev.winrpc.async.testing;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.RpcErrors;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fixture server written in Java: an {@link Fixture.FX_SERVER_EPV} of JNA callbacks,
+ * registered with fx_ServerStart on an endpoint of its own, held strongly until fx_ServerStop
+ * has returned.
+ *
+ * <p>Each manager routine runs on the simulator's dispatch thread (a native thread JNA attaches
+ * for the callback), records what it was given, and hands the call to a new Java
+ * {@link AlertableThread} that runs the test's {@link Handler}, as seed 000's manager routine
+ * hands its call to a thread of its own. The handler chooses the notification
+ * ({@link ServerCall#notifyByApc}, {@link ServerCall#notifyByEvent}), pulls and pushes, and
+ * ends the call with {@link ServerCall#complete} or {@link ServerCall#abort}; a handler that
+ * does neither fails the test, and its call is aborted so that nothing leaks.
+ *
+ * <p>No exception ever leaves a callback: every failure is recorded and rethrown by
+ * {@link #close()} on the test thread.
+ */
+public final class JavaServer implements AutoCloseable {
+
+    /** The server's work for one call, run on the call's own Java thread. */
+    public interface Handler {
+        /**
+         * @param call the call
+         * @throws Exception anything: recorded, and the call is aborted if it is still open
+         */
+        void serve(ServerCall call) throws Exception;
+    }
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    private final Fixture fx = Simulator.fixture();
+    private final Kernel32 k32 = RpcRuntime.kernel32();
+    private final String endpoint;
+    private final Handler handler;
+    final Failures failures = new Failures();
+    private final Fixture.FX_SERVER_EPV epv = new Fixture.FX_SERVER_EPV();
+    private final Set<Thread> threadsBefore;
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    private final List<AlertableThread> workers = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<ServerCall> dispatched = new LinkedBlockingQueue<>();
+    private boolean stopped;
+
+    /**
+     * Starts listening on a new endpoint.
+     *
+     * @param handler serves every call
+     */
+    public JavaServer(Handler handler) {
+        this.handler = handler;
+        this.endpoint = "java-server-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
+        this.threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
+        epv.Add = (pAsync, hBinding, a, b) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_ADD, pAsync, hBinding,
+                        a, b, null, null, null));
+        epv.Sleep = (pAsync, hBinding, ms) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_SLEEP, pAsync, hBinding,
+                        ms, 0, null, null, null));
+        epv.Fail = (pAsync, hBinding, code) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_FAIL, pAsync, hBinding,
+                        code, 0, null, null, null));
+        epv.PipeSum = (pAsync, hBinding, inpipe) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_SUM, pAsync,
+                        hBinding, 0, 0, inpipe, null, null));
+        epv.PipeRange = (pAsync, hBinding, start, count, outpipe) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_RANGE, pAsync,
+                        hBinding, start, count, null, outpipe, null));
+        epv.PipeEcho = (pAsync, hBinding, a, inpipe, outpipe, b) ->
+                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_ECHO, pAsync,
+                        hBinding, a, 0, inpipe, outpipe, b));
+        int st = fx.fx_ServerStart(endpoint, epv);
+        if (st != RpcErrors.RPC_S_OK) {
+            throw new AssertionError("fx_ServerStart(" + endpoint + ") returned " + st);
+        }
+    }
+
+    /** @return the endpoint this server listens on */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** @return the failures recorded so far (callbacks, worker threads) */
+    public Failures failures() {
+        return failures;
+    }
+
+    /**
+     * Waits for the next call dispatched to this server.
+     *
+     * @param timeoutMs the bound
+     * @return the call
+     */
+    public ServerCall nextCall(long timeoutMs) {
+        try {
+            ServerCall c = dispatched.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            if (c == null) {
+                throw new AssertionError("no call was dispatched to " + endpoint + " within "
+                        + timeoutMs + " ms");
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Waits for the next n calls to be dispatched and for their handlers to return. A test calls
+     * this before closing the server: fx_ServerStop refuses calls not yet dispatched.
+     *
+     * @param n how many
+     * @param timeoutMs the bound for each
+     * @return the calls, in dispatch order
+     */
+    public List<ServerCall> awaitCalls(int n, long timeoutMs) {
+        List<ServerCall> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ServerCall c = nextCall(timeoutMs);
+            try {
+                c.done.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the handler of " + c + " did not return within "
+                        + timeoutMs + " ms", e);
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #awaitCalls(int, long)} for one call.
+     *
+     * @param timeoutMs the bound
+     * @return the call
+     */
+    public ServerCall awaitCall(long timeoutMs) {
+        return awaitCalls(1, timeoutMs).get(0);
+    }
+
+    private interface CallMaker {
+        ServerCall make();
+    }
+
+    /** On the manager routine's thread: record what was given, start the call's Java thread. */
+    private void dispatch(Pointer pAsync, CallMaker maker) {
+        ServerCall call = null;
+        try {
+            Thread me = Thread.currentThread();
+            call = maker.make();
+            call.managerThread = me;
+            call.managerThreadId = k32.GetCurrentThreadId();
+            call.managerThreadWasJava = threadsBefore.contains(me) || workerThreads.contains(me);
+            call.sizeAtDispatch = pAsync.getInt(0);
+            call.signatureAtDispatch = pAsync.getInt(4);
+            call.statusAtDispatch = call.status();
+            ServerCall c = call;
+            dispatched.add(call);
+            AlertableThread w = AlertableThread.start("java-server-op" + call.op,
+                    self -> c.run(self, handler));
+            workers.add(w);
+            workerThreads.add(w.thread());
+        } catch (Throwable t) {
+            failures.record(t);
+            try {
+                if (call != null) {
+                    call.abortIfOpen();
+                } else {
+                    ServerCall.abortRaw(pAsync);
+                }
+            } catch (Throwable t2) {
+                failures.record(t2);
+            }
+        }
+    }
+
+    /**
+     * Stops listening (fx_ServerStop waits for every dispatched call to end), waits for the
+     * calls' Java threads, keeps the EPV reachable until then, and rethrows any failure.
+     */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        int st = fx.fx_ServerStop(endpoint);
+        for (AlertableThread w : workers) {
+            try {
+                w.join(10_000);
+            } catch (Throwable t) {
+                failures.record(t);
+            }
+        }
+        Reference.reachabilityFence(epv);
+        // The calls' threads have ended; an APC queued to one of them just before its end is
+        // discarded when its native thread exits, which may be a moment after join returns.
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (Simulator.control().sim_counter(SimControl.SIM_COUNT_QUEUED_APCS) != 0
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (st != RpcErrors.RPC_S_OK) {
+            failures.record(new AssertionError("fx_ServerStop(" + endpoint + ") returned " + st));
+        }
+        failures.rethrow();
+    }
+}
