@@ -152,6 +152,10 @@ public final class PipeReader<T> {
             }
             c.onDispatcher(() -> {
                 subscriber = s;
+                // What happened before the subscription is told after onSubscribe; what happens
+                // during it (its first requests may pull the pipe to its end) is told as it happens.
+                Throwable failedBefore = failure;
+                boolean endedBefore = ended;
                 c.deliverSafely(() -> s.onSubscribe(new Flow.Subscription() {
                     @Override
                     public void request(long n) {
@@ -176,9 +180,9 @@ public final class PipeReader<T> {
                         });
                     }
                 }));
-                if (failure != null) {
-                    c.deliverSafely(() -> s.onError(failure));
-                } else if (ended) {
+                if (failedBefore != null) {
+                    c.deliverSafely(() -> s.onError(failedBefore));
+                } else if (endedBefore) {
                     c.deliverSafely(s::onComplete);
                 }
             });

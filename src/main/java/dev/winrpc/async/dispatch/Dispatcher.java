@@ -61,6 +61,9 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable startFailure;
+    /** Guards waking the thread against releasing the handle it is woken through. */
+    private final Object wakeLock = new Object();
+    private boolean resourcesReleased;
     /** This dispatcher's registrations failed by close while the runtime could still write them. */
     private final Set<Registration> stale = ConcurrentHashMap.newKeySet();
     /** Set once, when close kept the dispatcher's native resources open for stale calls. */
@@ -209,7 +212,7 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             if (resourcesKept && stale.isEmpty()) {
                 resourcesKept = false;
                 try {
-                    releaseResources();
+                    release();
                 } catch (Throwable t) {
                     report(t);
                 }
@@ -237,11 +240,25 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
 
     final void wakeup() {
         if (!inDispatcherThread() && wakeupPending.compareAndSet(false, true)) {
-            try {
-                wakeThread();
-            } catch (RuntimeException e) {
-                wakeupPending.set(false);
-                throw e;
+            synchronized (wakeLock) {
+                if (resourcesReleased) {
+                    return; // the thread has ended: nothing to wake, and no handle to wake it by
+                }
+                try {
+                    wakeThread();
+                } catch (RuntimeException e) {
+                    wakeupPending.set(false);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void release() {
+        synchronized (wakeLock) {
+            if (!resourcesReleased) {
+                resourcesReleased = true;
+                releaseResources();
             }
         }
     }
