@@ -1,0 +1,236 @@
+package dev.winrpc.async.example;
+
+import com.sun.jna.Native;
+import dev.winrpc.async.RpcException;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.call.ClientCall;
+import dev.winrpc.async.call.OutParam;
+import dev.winrpc.async.call.PipeCodec;
+import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeWriter;
+import dev.winrpc.async.call.Reply;
+import dev.winrpc.async.call.ServerCall;
+import dev.winrpc.async.dispatch.ApcDispatcher;
+import dev.winrpc.async.fixture.FixtureServer;
+import dev.winrpc.async.pipe.PipeState;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.testing.Simulator;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The library's main job, end to end (the README's first command): a Java server implements the
+ * fixture's PipeEcho the way seed 000's MyAsyncPipeFunc does in C (the manager routine receives
+ * the async handle first, registers it for APC notification on a thread of its own, pulls the in
+ * pipe, pushes the out pipe with RPC_C_NOTIFY_ON_SEND_COMPLETE, sets the [out] int and completes
+ * the call), and a Java client calls it with async pipes both ways and APC notifications. Then a
+ * cancelled call and an aborted call. It prints progress, each call's state path, and a summary.
+ *
+ * <p>Runs on whatever {@link RpcRuntime} provides: the runtime simulator off Windows (the
+ * command sets {@code -Ddev.winrpc.async.library}); rpcrt4 with the windows-tests fixture on
+ * Windows.
+ */
+public final class PipeEchoExample {
+
+    /** What the example did, for its test. */
+    public record Summary(int chunksSent, int elementsSent, int chunksReceived, int elementsReceived,
+            int reply, int outB, boolean echoVerified, List<PipeState> clientPath,
+            List<PipeState> serverPath, int cancelledStatus, List<PipeState> cancelledPath,
+            int abortedStatus, boolean abortedWasServerFault, List<PipeState> abortedPath,
+            List<PipeState> abortedServerPath) {
+    }
+
+    private static final String ENDPOINT = "winrpc-example";
+    private static final int CHUNKS = 8;
+    private static final int CHUNK = 1024;
+    private static final int ADD = 1000;
+    private static final int FAULT = 5; // ERROR_ACCESS_DENIED, as the server's abort code
+
+    private PipeEchoExample() {
+    }
+
+    /**
+     * Runs the example against the fixture the runtime provides.
+     *
+     * @param args ignored
+     * @throws Exception if the example fails
+     */
+    public static void main(String[] args) throws Exception {
+        Summary s = run(Simulator.fixture(), System.out);
+        boolean ok = s.echoVerified() && s.cancelledStatus() == RpcErrors.RPC_S_CALL_CANCELLED
+                && s.abortedWasServerFault() && s.abortedStatus() == FAULT;
+        System.out.println(ok ? "example: OK" : "example: FAILED");
+        System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * @param fixture the fixture glue of the runtime
+     * @param out where progress goes
+     * @return what happened
+     * @throws Exception on a failure of the example itself
+     */
+    public static Summary run(Fixture fixture, PrintStream out) throws Exception {
+        out.println("winrpc-async example: seed 000's PipeEcho, served and called in Java");
+        out.println("runtime: " + RpcRuntime.description() + ", " + Native.POINTER_SIZE * 8 + "-bit");
+        try (ApcDispatcher serverThread = new ApcDispatcher();
+                ApcDispatcher clientThread = new ApcDispatcher();
+                FixtureServer server = new FixtureServer(fixture, serverThread, ENDPOINT);
+                Binding binding = new Binding(fixture, ENDPOINT)) {
+            List<ServerCall<?>> serverCalls = new ArrayList<>();
+            server.observe(serverCalls::add);
+            out.println("server: endpoint \"" + ENDPOINT + "\", APC notifications on "
+                    + serverThread.thread().getName());
+            out.println("client: APC notifications on " + clientThread.thread().getName());
+
+            // ---- PipeEcho: pipes both ways -------------------------------------------------------
+            PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+            PipeReader<int[]> echo = PipeReader.of(PipeCodec.INTS, CHUNK);
+            OutParam b = OutParam.clientInt();
+            long t0 = System.nanoTime();
+            ClientCall<Integer> call = ClientCall.builder(clientThread, Reply.INT)
+                    .send(in).receive(echo).out(b)
+                    .start(ctx -> fixture.fx_PipeEcho(ctx.pAsync(), binding.handle, ADD, ctx.inPipe(),
+                            ctx.outPipe(), b.pointer()));
+            int expectedSum = 0;
+            for (int c = 0; c < CHUNKS; c++) {
+                int[] chunk = new int[CHUNK];
+                for (int i = 0; i < CHUNK; i++) {
+                    chunk[i] = c * CHUNK + i;
+                    expectedSum += chunk[i];
+                }
+                int n = c + 1;
+                in.send(chunk).thenRun(() -> out.printf("  client: chunk %d/%d sent (%d ints, %d bytes)%n",
+                        n, CHUNKS, CHUNK, CHUNK * 4));
+            }
+            in.finish().thenRun(() -> out.println("  client: in pipe ended (null push sent)"));
+
+            Receiver receiver = new Receiver(out);
+            echo.publisher().subscribe(receiver);
+            int reply = call.result().get(30, TimeUnit.SECONDS);
+            List<int[]> received = receiver.done.get(30, TimeUnit.SECONDS);
+            long micros = (System.nanoTime() - t0) / 1000;
+            int elements = 0;
+            boolean verified = true;
+            int next = 0;
+            for (int[] chunk : received) {
+                for (int x : chunk) {
+                    verified &= x == next++ + ADD;
+                }
+                elements += chunk.length;
+            }
+            verified &= elements == CHUNKS * CHUNK && reply == expectedSum && b.getInt() == CHUNKS * CHUNK;
+            ServerCall<?> echoServer = serverCalls.get(0);
+            echoServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            out.println("  reply " + reply + " (the sum of the in pipe), [out] b = " + b.getInt());
+            out.println("  client path: " + Paths.compact(call.path()));
+            out.println("  server path: " + Paths.compact(echoServer.path()));
+            out.printf("summary: sent %d ints (%d bytes) in %d chunks, received %d ints in %d chunks, "
+                    + "echo %s, %d us%n", CHUNKS * CHUNK, CHUNKS * CHUNK * 4, CHUNKS, elements,
+                    received.size(), verified ? "verified" : "WRONG", micros);
+
+            // ---- a cancelled call ----------------------------------------------------------------
+            ClientCall<Integer> sleep = ClientCall.start(clientThread, Reply.INT,
+                    p -> fixture.fx_Sleep(p, binding.handle, -1));
+            sleep.cancel(true);
+            int cancelled = statusOf(sleep.result());
+            out.println("cancelled call: Sleep(INFINITE), abortive cancel -> "
+                    + RpcException.nameOf(cancelled));
+            out.println("  client path: " + Paths.compact(sleep.path()));
+
+            // ---- an aborted call -----------------------------------------------------------------
+            ClientCall<Integer> fail = ClientCall.start(clientThread, Reply.INT,
+                    p -> fixture.fx_Fail(p, binding.handle, FAULT));
+            RpcException fault = exceptionOf(fail.result());
+            ServerCall<?> failServer = serverCalls.get(serverCalls.size() - 1);
+            failServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            out.println("aborted call: Fail(" + FAULT + "), the server aborts -> "
+                    + (fault.isServerFault() ? "server fault " : "runtime failure ")
+                    + fault.statusName() + " (" + fault.status() + ")");
+            out.println("  client path: " + Paths.compact(fail.path()));
+            out.println("  server path: " + Paths.compact(failServer.path()));
+            ServerCall<?> sleepServer = serverCalls.get(1);
+            sleepServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            return new Summary(CHUNKS, CHUNKS * CHUNK, received.size(), elements, reply, b.getInt(),
+                    verified, call.path(), echoServer.path(), cancelled, sleep.path(), fault.status(),
+                    fault.isServerFault(), fail.path(), failServer.path());
+        }
+    }
+
+    private static int statusOf(CompletableFuture<Integer> f) throws InterruptedException, TimeoutException {
+        return exceptionOf(f).status();
+    }
+
+    private static RpcException exceptionOf(CompletableFuture<Integer> f)
+            throws InterruptedException, TimeoutException {
+        try {
+            f.get(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the call succeeded");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RpcException) {
+                return (RpcException) e.getCause();
+            }
+            throw new IllegalStateException("the call failed unexpectedly", e.getCause());
+        }
+    }
+
+    /** Receives the echo a chunk at a time: back-pressure by chunk. */
+    private static final class Receiver implements Flow.Subscriber<int[]> {
+        final CompletableFuture<List<int[]>> done = new CompletableFuture<>();
+        private final List<int[]> chunks = new ArrayList<>();
+        private final PrintStream out;
+        private Flow.Subscription subscription;
+
+        Receiver(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(int[] item) {
+            chunks.add(item);
+            out.printf("  client: echo chunk %d received (%d ints)%n", chunks.size(), item.length);
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            out.println("  client: out pipe ended (null pull)");
+            done.complete(chunks);
+        }
+    }
+
+    /** A binding handle to the example's endpoint. */
+    private static final class Binding implements AutoCloseable {
+        private final Fixture fixture;
+        private final com.sun.jna.ptr.PointerByReference ref = new com.sun.jna.ptr.PointerByReference();
+        final com.sun.jna.Pointer handle;
+
+        Binding(Fixture fixture, String endpoint) {
+            this.fixture = fixture;
+            RpcException.check("fx_BindingCreate", fixture.fx_BindingCreate(endpoint, ref));
+            this.handle = ref.getValue();
+        }
+
+        @Override
+        public void close() {
+            RpcException.check("fx_BindingFree", fixture.fx_BindingFree(ref));
+        }
+    }
+}
