@@ -18,8 +18,9 @@ class DispatcherRulesTest {
     void aVirtualThreadIsRefusedAsTheApcTargetWithTheReason() throws Exception {
         if (Runtime.version().feature() >= 21) {
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-            ThreadFactory virtualThreads = (ThreadFactory) builder.getClass().getMethod("factory")
-                    .invoke(builder);
+            // Through the public interface Thread.Builder: the builder's class is not exported.
+            ThreadFactory virtualThreads = (ThreadFactory) Class.forName("java.lang.Thread$Builder")
+                    .getMethod("factory").invoke(builder);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new ApcDispatcher(virtualThreads));
             assertTrue(e.getMessage().contains("virtual thread"), e.getMessage());
