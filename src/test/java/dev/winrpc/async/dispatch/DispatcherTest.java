@@ -222,7 +222,7 @@ class DispatcherTest {
             plan.seed = 42;
             plan.max_delay_ms = 20;
             sim.sim_set_fault_plan(plan);
-            List<CompletableFuture<Integer>> results = addMany(kind, d, b, 2_000, new Random(7));
+            List<CompletableFuture<Integer>> results = addMany(kind, d, b, 1_000, new Random(7));
             for (CompletableFuture<Integer> r : results) {
                 assertEquals(0, r.get(60, TimeUnit.SECONDS));
             }
