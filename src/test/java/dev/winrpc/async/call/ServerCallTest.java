@@ -1,5 +1,6 @@
 package dev.winrpc.async.call;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,10 @@ class ServerCallTest {
         SimControl.SIM_PEER_RESULT r = call(c);
         assertEquals(RpcErrors.RPC_S_OK, r.status);
         assertEquals(42, r.reply);
-        assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), server.calls().get(0).path());
+        ServerCall<?> s = server.calls().get(0);
+        // The client has its reply once RpcAsyncCompleteCall ran; the server's END follows.
+        assertEquals(42, assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), s.path());
     }
 
     @Test
