@@ -20,6 +20,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.NotificationTarget;
@@ -89,6 +90,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
 
     RPC_ASYNC_STATE async;
     Pointer asyncAddress;
+    /** Set once register() returns; guarded by this (see {@link #registered}). */
     Registration registration;
 
     // ---- dispatcher thread only ----
@@ -130,9 +132,15 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         boolean hasOut = side == Side.CLIENT ? reader != null : out != null;
         this.kind = hasIn && hasOut ? PipeKind.IN_OUT : hasIn ? PipeKind.IN : hasOut ? PipeKind.OUT : null;
         this.table = kind == null ? null : PipeProtocol.of(kind, side);
-        if (kind != null && dispatcher instanceof PollingDispatcher) {
-            throw new IllegalArgumentException("a call with async pipes needs RpcSendComplete and "
-                    + "RpcReceiveComplete notifications; " + dispatcher + " only polls for completion");
+        if (kind != null && !(dispatcher instanceof ApcDispatcher)) {
+            // Only an APC carries the event with the notification. A completion port or an event
+            // only says "something happened", and the runtime's Event field, read afterwards,
+            // may already hold a later event: the null push's RpcSendComplete then reads as an
+            // RpcReceiveComplete, and the table would be driven by a wrong input.
+            throw new IllegalArgumentException("a call with async pipes needs APC notification "
+                    + "(an ApcDispatcher): " + dispatcher + " cannot tell RpcSendComplete from "
+                    + "RpcReceiveComplete reliably" + (dispatcher instanceof PollingDispatcher
+                    ? ", it only polls for completion" : ""));
         }
         this.replyBuffer = new Memory(reply.size());
         replyBuffer.clear();
@@ -295,6 +303,26 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             failure = failure == null ? t : failure;
             dispatcher.report(t);
             appFailPending = true; // taken by the next step, never in the middle of one
+        }
+    }
+
+    /**
+     * Records the registration register() returned. A notification may reach the call between
+     * register() publishing it and this (a server call that a client cancels at once): if the
+     * call has already ended by then, the registration is closed here.
+     *
+     * @param r the registration
+     */
+    final synchronized void registered(Registration r) {
+        registration = r;
+        if (ended) {
+            r.close();
+        }
+    }
+
+    private synchronized void releaseRegistration() {
+        if (registration != null) {
+            registration.close();
         }
     }
 
@@ -766,10 +794,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         }
         endHandled = true;
         ended = true;
-        Registration reg = registration;
-        if (reg != null) {
-            reg.close();
-        }
+        releaseRegistration();
         if (failure == null && finalStatus == RpcErrors.RPC_S_OK) {
             R value;
             try {

@@ -3,6 +3,7 @@ package dev.winrpc.async.call;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.Registration;
 import dev.winrpc.async.pipe.PipeInput;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.pipe.Side;
@@ -118,7 +119,8 @@ public final class ClientCall<R> extends AsyncCall<R> {
          * @param stub starts the call
          * @return the call
          * @throws dev.winrpc.async.dispatch.DispatcherClosedException if the dispatcher is closed
-         * @throws IllegalArgumentException if a pipe call uses a polling dispatcher
+         * @throws IllegalArgumentException if a pipe call uses a dispatcher other than an
+         *         ApcDispatcher (only an APC says which event it notifies)
          * @throws IllegalStateException if a pipe end or [out] parameter belongs to another call
          */
         public ClientCall<R> start(Stub stub) {
@@ -179,7 +181,8 @@ public final class ClientCall<R> extends AsyncCall<R> {
         async.Flags = writer != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
         async.UserInfo = null;
         begin(PipeState.C);
-        registration = dispatcher.register(async, this);
+        Registration registration = dispatcher.register(async, this);
+        registered(registration);
         Context ctx = new Context() {
             @Override
             public Pointer pAsync() {

@@ -173,7 +173,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             if (writer != null) {
                 writer.pipe = new ASYNC_PIPE(b.outPipe);
             }
-            registration = dispatcher.register(async, this);
+            registered(dispatcher.register(async, this));
         } catch (Throwable t) {
             // Not registered: abort here, on the runtime's thread (D, To fail gracefully: A).
             failure = t;

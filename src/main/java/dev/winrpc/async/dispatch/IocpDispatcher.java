@@ -23,7 +23,9 @@ import java.util.concurrent.ThreadFactory;
  * event is read from the state's Event field, which the runtime writes before it posts: when
  * two notifications for one call follow each other closely the later value may be read for
  * both (a property of completion-port notification, not of this class), so a call's handler
- * treats an event as "something happened" and checks its call's status.
+ * treats an event as "something happened" and checks its call's status. That is enough for a
+ * plain call, which is notified once; the safe layer refuses calls with async pipes here (they
+ * need APC, see {@code dev.winrpc.async.call.ClientCall}).
  */
 public final class IocpDispatcher extends Dispatcher {
 

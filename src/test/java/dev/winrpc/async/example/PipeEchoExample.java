@@ -15,7 +15,7 @@ import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.Fixture;
-import dev.winrpc.async.testing.Simulator;
+import dev.winrpc.async.testing.FixtureRuntime;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class PipeEchoExample {
      * @throws Exception if the example fails
      */
     public static void main(String[] args) throws Exception {
-        Summary s = run(Simulator.fixture(), System.out);
+        Summary s = run(FixtureRuntime.fixture(), System.out);
         boolean ok = s.echoVerified() && s.cancelledStatus() == RpcErrors.RPC_S_CALL_CANCELLED
                 && s.abortedWasServerFault() && s.abortedStatus() == FAULT;
         System.out.println(ok ? "example: OK" : "example: FAILED");
