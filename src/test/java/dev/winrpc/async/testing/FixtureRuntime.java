@@ -1,0 +1,172 @@
+package dev.winrpc.async.testing;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.RpcEntry;
+import java.io.File;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the scenario suite (src/test/java/dev/winrpc/async/scenario) runs against, decided once
+ * from system properties, so that the same test classes run against the runtime simulator
+ * here and against rpcrt4 with the windows-tests fixture on Windows:
+ *
+ * <ul>
+ *   <li>{@link Kind#SIMULATOR}: {@value RpcRuntime#LIBRARY_PROPERTY} names the simulator
+ *       (Maven's default build sets it). The fixture is the simulator's own fx_* exports, the
+ *       peer server is its scripted C server ({@value SimControl#SIM_PEER_ENDPOINT}), and the
+ *       misuse oracle checks every test ({@link SimulatorOracleExtension}).</li>
+ *   <li>{@link Kind#WINDOWS}: {@value RpcRuntime#LIBRARY_PROPERTY} is not set, this is Windows,
+ *       and {@value #FIXTURE_LIBRARY_PROPERTY} names windows-tests' winrpc_fixture.dll (the
+ *       {@code windows-it} Maven profile builds it and sets both). The bindings use rpcrt4.dll
+ *       and kernel32.dll; the peer server is the DLL's own C server (windows-tests/glue/fx_peer.c)
+ *       on {@value #WINDOWS_PEER_ENDPOINT}, with the same semantics as the simulator's; there is
+ *       no oracle.</li>
+ * </ul>
+ * Anything else (both set, neither set, the DLL named off Windows) fails every use with a
+ * message that says what to set: a missing runtime is never a skip.
+ */
+public final class FixtureRuntime {
+
+    /** System property: the path of windows-tests' winrpc_fixture.dll (Windows only). */
+    public static final String FIXTURE_LIBRARY_PROPERTY = "winrpc.fixture.library";
+
+    /** The endpoint of the fixture DLL's C server (FX_PEER_ENDPOINT in windows-tests/glue/fx_win.h). */
+    public static final String WINDOWS_PEER_ENDPOINT = "winrpc-fixture-peer";
+
+    /** What backs the fixture. */
+    public enum Kind {
+        /** The runtime simulator (src/test/native), with its misuse oracle. */
+        SIMULATOR,
+        /** rpcrt4.dll with windows-tests' winrpc_fixture.dll. */
+        WINDOWS
+    }
+
+    private static final AtomicInteger ENDPOINTS = new AtomicInteger();
+    private static Fixture fixture;
+
+    private FixtureRuntime() {
+    }
+
+    /**
+     * Decides what backs the fixture. Pure, for tests.
+     *
+     * @param libraryProperty the value of {@value RpcRuntime#LIBRARY_PROPERTY}, or null
+     * @param fixtureProperty the value of {@value #FIXTURE_LIBRARY_PROPERTY}, or null
+     * @param windows whether this is Windows
+     * @return the kind
+     * @throws IllegalStateException with what to set, if neither or both are usable
+     */
+    static Kind decide(String libraryProperty, String fixtureProperty, boolean windows) {
+        boolean simulator = libraryProperty != null && !libraryProperty.isBlank();
+        boolean dll = fixtureProperty != null && !fixtureProperty.isBlank();
+        if (simulator && dll) {
+            throw new IllegalStateException("both -D" + RpcRuntime.LIBRARY_PROPERTY + " (the "
+                    + "runtime simulator) and -D" + FIXTURE_LIBRARY_PROPERTY + " (the Windows "
+                    + "fixture DLL) are set: set the first to run against the simulator, the "
+                    + "second (on Windows, without the first) to run against rpcrt4");
+        }
+        if (simulator) {
+            return Kind.SIMULATOR;
+        }
+        if (dll) {
+            if (!windows) {
+                throw new IllegalStateException("-D" + FIXTURE_LIBRARY_PROPERTY + " names "
+                        + "windows-tests' winrpc_fixture.dll, which runs only on Windows, and this "
+                        + "is " + System.getProperty("os.name") + ": run the suite against the "
+                        + "simulator instead (mvn verify sets -D" + RpcRuntime.LIBRARY_PROPERTY + ")");
+            }
+            return Kind.WINDOWS;
+        }
+        throw new IllegalStateException("the scenario suite needs a runtime: -D"
+                + RpcRuntime.LIBRARY_PROPERTY + "=<libwinrpcsim.so> for the runtime simulator "
+                + "(mvn verify sets it), or on Windows -D" + FIXTURE_LIBRARY_PROPERTY
+                + "=<winrpc_fixture.dll> for rpcrt4 (mvn -Pwindows-it verify sets it; see "
+                + "windows-tests/README.md)");
+    }
+
+    /** @return what backs the fixture in this JVM */
+    public static Kind kind() {
+        return decide(System.getProperty(RpcRuntime.LIBRARY_PROPERTY),
+                System.getProperty(FIXTURE_LIBRARY_PROPERTY), Platform.isWindows());
+    }
+
+    /**
+     * Whether this JVM runs on the real Windows runtime: Windows, and no
+     * {@value RpcRuntime#LIBRARY_PROPERTY}. Never throws; the simulator's oracle has nothing to
+     * check then.
+     *
+     * @return true on real Windows
+     */
+    public static boolean onRealWindows() {
+        String lib = System.getProperty(RpcRuntime.LIBRARY_PROPERTY);
+        return Platform.isWindows() && (lib == null || lib.isBlank());
+    }
+
+    /**
+     * @return the fixture's C surface (windows-tests/fx_glue.h): the simulator's exports, or
+     *         winrpc_fixture.dll's
+     */
+    public static synchronized Fixture fixture() {
+        if (fixture == null) {
+            if (kind() == Kind.SIMULATOR) {
+                fixture = Simulator.fixture();
+            } else {
+                RpcRuntime.ensureAvailable();
+                String path = System.getProperty(FIXTURE_LIBRARY_PROPERTY).trim();
+                if (!new File(path).isFile()) {
+                    throw new IllegalStateException("-D" + FIXTURE_LIBRARY_PROPERTY + "=" + path
+                            + ": no such file (mvn -Pwindows-it verify builds it into "
+                            + "target/windows-fixture)");
+                }
+                try {
+                    fixture = Native.load(path, Fixture.class, RpcEntry.OPTIONS);
+                } catch (UnsatisfiedLinkError e) {
+                    throw new IllegalStateException("cannot load " + path + " into this "
+                            + System.getProperty("os.arch") + " JVM (was it built by a developer "
+                            + "environment for another architecture?): " + e.getMessage(), e);
+                }
+            }
+        }
+        return fixture;
+    }
+
+    /** @return whether the simulator's misuse oracle checks every test */
+    public static boolean hasOracle() {
+        return kind() == Kind.SIMULATOR;
+    }
+
+    /** @return the endpoint of the C server that implements the fixture's semantics */
+    public static String peerEndpoint() {
+        return kind() == Kind.SIMULATOR ? SimControl.SIM_PEER_ENDPOINT : WINDOWS_PEER_ENDPOINT;
+    }
+
+    /**
+     * A new endpoint name for a server of the test's own, unique in this process and (through
+     * the process id) among processes on the machine, which Windows' ncalrpc endpoints are
+     * shared by. Short, letters, digits and '-' only.
+     *
+     * @param purpose a short word
+     * @return the name
+     */
+    public static String newEndpoint(String purpose) {
+        return "wrt-" + purpose + "-" + ProcessHandle.current().pid() + "-" + ENDPOINTS.incrementAndGet();
+    }
+
+    /**
+     * @param endpoint the endpoint
+     * @return a binding to it, freed by close
+     */
+    public static Binding bind(String endpoint) {
+        return new Binding(fixture(), endpoint);
+    }
+
+    /** @return a line for logs: what backs the fixture */
+    public static String describe() {
+        Kind k = kind();
+        return k == Kind.SIMULATOR
+                ? "the runtime simulator (" + System.getProperty(RpcRuntime.LIBRARY_PROPERTY) + ")"
+                : "rpcrt4 with " + System.getProperty(FIXTURE_LIBRARY_PROPERTY);
+    }
+}

@@ -1,0 +1,457 @@
+/*
+ * fx_peer.c - the fixture's own C server: the six operations of ../fixture.idl with the
+ * semantics ../fx_glue.h specifies, as an FX_SERVER_EPV (fx_peer_epv). On Windows it is part
+ * of winrpc_fixture.dll and serves FX_PEER_ENDPOINT ("winrpc-fixture-peer"), the Windows
+ * counterpart of the simulator's scripted server ("sim-peer", src/test/native/sim_peer.c): the
+ * Java scenario suite's client tests call it, so that what they check does not depend on the
+ * library's own server side.
+ *
+ * The same file also compiles against the runtime simulator (no _WIN32: it includes
+ * winrpcsim.h), and windows-tests/check-mingw.sh runs it there under the simulator's scripted
+ * client and misuse oracle (check/peer_on_simulator.c). What differs between the two is in the
+ * "platform" section below and nowhere else.
+ *
+ * How it serves a call (seed 000, seed 002's server tables):
+ *   - the manager routine chooses event notification (an auto-reset event of the call's own),
+ *     sets RPC_C_NOTIFY_ON_SEND_COMPLETE when the call has an [out] pipe, hands the call to a
+ *     thread of its own and returns at once, as seed 000's MyAsyncPipeFunc does;
+ *   - that thread pulls the [in] pipe (a pull that returns RPC_S_ASYNC_CALL_PENDING is retried
+ *     only after the event is signalled), pushes the [out] pipe one chunk of at most
+ *     FX_CHUNK_ELEMENTS at a time, each followed by a wait for the event, then the null push
+ *     and its wait, and ends the call with RpcAsyncCompleteCall or RpcAsyncAbortCall;
+ *   - every wait is bounded: PEER_WAIT_MS for one pipe notification (then the call is aborted
+ *     with RPC_S_CALL_FAILED), PEER_SLEEP_MAX_MS for Sleep(0xFFFFFFFF);
+ *   - a cancel the server sees before it replies makes it abort with RPC_S_CALL_CANCELLED (for
+ *     every operation, as the simulator's scripted server does); a client that went away makes
+ *     it abort with RPC_S_CALL_FAILED. It looks for a cancel with RpcServerTestCancel
+ *     (Windows: "Receiving Cancellations"; the simulator has no such export) and in the Event
+ *     field after each notification (RpcClientCancel, RpcClientDisconnect), at least every
+ *     PEER_POLL_MS.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- platform ---------------------------------------------------------------------------- */
+
+#if defined(_WIN32)
+
+#include "fx_win.h"
+
+typedef unsigned long fx_count; /* MIDL's element counts */
+#define FX_NOTIFY_ON_SEND_COMPLETE RPC_C_NOTIFY_ON_SEND_COMPLETE
+#define FX_EVENT_CLIENT_DISCONNECT 3 /* RpcClientDisconnect */
+#define FX_THREAD_PROC(name, arg) static DWORD WINAPI name(LPVOID arg)
+#define FX_THREAD_RETURN return 0
+
+static uint64_t now_ms(void)
+{
+    return (uint64_t)GetTickCount64();
+}
+
+/* Receiving Cancellations: RpcServerTestCancel(RpcAsyncGetCallHandle(pAsync)) is RPC_S_OK
+ * once the client cancelled the call. */
+static int cancel_requested(PRPC_ASYNC_STATE p)
+{
+    return RpcServerTestCancel(RpcAsyncGetCallHandle(p)) == RPC_S_OK;
+}
+
+/* Event notification needs no registration (seed 000 asks for one for APCs only). */
+static void notification_chosen(PRPC_ASYNC_STATE p)
+{
+    (void)p;
+}
+
+static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
+{
+    HANDLE t = CreateThread(NULL, 0, fn, arg, 0, NULL);
+    if (t == NULL)
+        return -1;
+    CloseHandle(t);
+    return 0;
+}
+
+#else /* the runtime simulator */
+
+#include "../../src/test/native/winrpcsim.h"
+
+#include <pthread.h>
+#include <time.h>
+
+typedef uint32_t fx_count;
+#define FX_NOTIFY_ON_SEND_COMPLETE WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE
+#define FX_EVENT_CLIENT_CANCEL RpcClientCancel
+#define FX_EVENT_CLIENT_DISCONNECT RpcClientDisconnect
+#define WAIT_OBJECT_0 SIM_WAIT_OBJECT_0
+#define WAIT_TIMEOUT SIM_WAIT_TIMEOUT
+#define FX_THREAD_PROC(name, arg) static void *name(void *arg)
+#define FX_THREAD_RETURN return NULL
+
+extern const FX_SERVER_EPV fx_peer_epv;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The simulator tells a server of a cancel only by RpcClientCancel. */
+static int cancel_requested(PRPC_ASYNC_STATE p)
+{
+    (void)p;
+    return 0;
+}
+
+/* The simulator holds a server's notifications until the server has registered its handle or
+ * called into the runtime after choosing how to be notified (sim_rpc.c, server_ready_locked). */
+static void notification_chosen(PRPC_ASYNC_STATE p)
+{
+    RpcAsyncRegisterInfo(p);
+}
+
+static int spawn(void *(*fn)(void *), void *arg)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, arg) != 0)
+        return -1;
+    pthread_detach(t);
+    return 0;
+}
+
+#endif
+
+/* ---- the calls ----------------------------------------------------------------------------- */
+
+#define PEER_WAIT_MS 60000u        /* the longest wait for one pipe notification */
+#define PEER_SLEEP_MAX_MS 300000u  /* Sleep(0xFFFFFFFF) gives up after this long */
+#define PEER_POLL_MS 20u           /* how often a wait looks for a cancel */
+
+enum { OP_ADD, OP_SLEEP, OP_FAIL, OP_PIPE_SUM, OP_PIPE_RANGE, OP_PIPE_ECHO };
+
+typedef struct peer_call {
+    int op;
+    PRPC_ASYNC_STATE p;
+    int32_t a, b;              /* Add(a, b); PipeRange(start = a, count = b); PipeEcho(a) */
+    uint32_t arg;              /* Sleep(ms), Fail(code) */
+    ASYNC_INTPIPE *in, *out;
+    int32_t *out_b;            /* PipeEcho's [out] b */
+    HANDLE ev;                 /* the call's notification event (auto-reset) */
+    int cancelled;             /* the client cancelled */
+    int failed;                /* the client went away, a pipe failed, or a notification never came */
+} peer_call;
+
+/* Something to stop for: a cancel, a disconnect, a failure. */
+static int interrupted(peer_call *pc)
+{
+    if (pc->cancelled || pc->failed)
+        return 1;
+    if (cancel_requested(pc->p)) {
+        pc->cancelled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Why the call stops early: the code to abort it with. */
+static RPC_STATUS why(const peer_call *pc)
+{
+    return pc->cancelled && !pc->failed ? RPC_S_CALL_CANCELLED : RPC_S_CALL_FAILED;
+}
+
+/* Waits until the call's event is signalled by a notification that is not a cancel or a
+ * disconnect (returns 1), or until the call is interrupted or `deadline` passes (returns 0;
+ * a deadline that passes while a notification was awaited fails the call). With
+ * until_deadline, signals are not a reason to return: the wait is a sleep that returns 1 when
+ * it ran its course. */
+static int wait_event(peer_call *pc, uint64_t deadline, int until_deadline)
+{
+    for (;;) {
+        if (interrupted(pc))
+            return 0;
+        uint64_t now = now_ms();
+        if (now >= deadline) {
+            if (until_deadline)
+                return 1;
+            pc->failed = 1; /* seed 002: on failure to get a notification, abort */
+            return 0;
+        }
+        uint64_t left = deadline - now;
+        DWORD w = WaitForSingleObject(pc->ev, left < PEER_POLL_MS ? (DWORD)left : PEER_POLL_MS);
+        if (w == WAIT_OBJECT_0) {
+            /* The runtime writes Event before it signals. */
+            int event = (int)*(volatile RPC_ASYNC_EVENT *)&pc->p->Event;
+            if (event == FX_EVENT_CLIENT_CANCEL) {
+                pc->cancelled = 1;
+                return 0;
+            }
+            if (event == FX_EVENT_CLIENT_DISCONNECT) {
+                pc->failed = 1;
+                return 0;
+            }
+            if (!until_deadline)
+                return 1;
+        } else if (w != WAIT_TIMEOUT) {
+            pc->failed = 1;
+            return 0;
+        }
+    }
+}
+
+/* Pulls the whole [in] pipe into *values / *n (grown as needed) and its sum into *sum.
+ * RPC_S_OK once the end was pulled, else the code to abort with. */
+static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_t *sum)
+{
+    uint32_t cap = 0;
+    RPC_STATUS result = RPC_S_OK;
+    int32_t *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
+    if (buf == NULL)
+        return RPC_S_CALL_FAILED;
+    for (;;) {
+        fx_count got = 0;
+        RPC_STATUS st = pc->in->pull(pc->in->state, buf, FX_CHUNK_ELEMENTS, &got);
+        if (st == RPC_S_OK) {
+            if (got == 0)
+                break; /* the end of the pipe */
+            if (got > FX_CHUNK_ELEMENTS) {
+                pc->failed = 1;
+                result = RPC_S_CALL_FAILED;
+                break;
+            }
+            for (uint32_t i = 0; i < (uint32_t)got; i++)
+                *sum += (uint32_t)buf[i]; /* 32-bit wrap-around */
+            if (values != NULL) {
+                if (*n + (uint32_t)got > cap) {
+                    uint32_t ncap = cap != 0 ? cap : 4096u;
+                    while (ncap < *n + (uint32_t)got)
+                        ncap *= 2;
+                    int32_t *nv = realloc(*values, (size_t)ncap * sizeof *nv);
+                    if (nv == NULL) {
+                        result = RPC_S_CALL_FAILED;
+                        break;
+                    }
+                    *values = nv;
+                    cap = ncap;
+                }
+                memcpy(*values + *n, buf, (size_t)got * sizeof *buf);
+            }
+            *n += (uint32_t)got;
+        } else if (st == RPC_S_ASYNC_CALL_PENDING) {
+            /* Wait for RpcReceiveComplete before pulling again. */
+            if (!wait_event(pc, now_ms() + PEER_WAIT_MS, 0)) {
+                result = why(pc);
+                break;
+            }
+        } else {
+            pc->failed = 1;
+            result = RPC_S_CALL_FAILED;
+            break;
+        }
+    }
+    free(buf);
+    return result;
+}
+
+/* Pushes n elements (n == 0: the null push) and waits for RpcSendComplete. */
+static RPC_STATUS push(peer_call *pc, int32_t *values, uint32_t n)
+{
+    RPC_STATUS st = pc->out->push(pc->out->state, values, (fx_count)n);
+    if (st != RPC_S_OK) {
+        pc->failed = 1;
+        return RPC_S_CALL_FAILED;
+    }
+    if (!wait_event(pc, now_ms() + PEER_WAIT_MS, 0))
+        return why(pc);
+    return RPC_S_OK;
+}
+
+/* Pushes values[0..n) in chunks of at most FX_CHUNK_ELEMENTS, then the null push. */
+static RPC_STATUS push_all(peer_call *pc, int32_t *values, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i += FX_CHUNK_ELEMENTS) {
+        uint32_t k = n - i < FX_CHUNK_ELEMENTS ? n - i : FX_CHUNK_ELEMENTS;
+        RPC_STATUS st = push(pc, values + i, k);
+        if (st != RPC_S_OK)
+            return st;
+    }
+    return push(pc, NULL, 0);
+}
+
+/* Ends the call, exactly once: the reply, or an abort. */
+static void finish(peer_call *pc, RPC_STATUS failure, int32_t reply)
+{
+    if (failure == RPC_S_OK && interrupted(pc))
+        failure = why(pc);
+    if (failure != RPC_S_OK)
+        RpcAsyncAbortCall(pc->p, (uint32_t)failure);
+    else if (pc->op == OP_FAIL)
+        /* RpcAsyncAbortCall needs a nonzero code to fault the client. */
+        RpcAsyncAbortCall(pc->p, pc->arg != 0 ? pc->arg : (uint32_t)RPC_S_CALL_FAILED);
+    else
+        RpcAsyncCompleteCall(pc->p, &reply);
+    CloseHandle(pc->ev);
+    free(pc);
+}
+
+static void serve(peer_call *pc)
+{
+    RPC_STATUS st = RPC_S_OK;
+    int32_t reply = 0;
+    switch (pc->op) {
+    case OP_ADD:
+        reply = (int32_t)((uint32_t)pc->a + (uint32_t)pc->b);
+        break;
+    case OP_SLEEP: {
+        /* ms == 0xFFFFFFFF waits until cancelled (bounded by PEER_SLEEP_MAX_MS). */
+        uint32_t ms = pc->arg == 0xFFFFFFFFu ? PEER_SLEEP_MAX_MS : pc->arg;
+        if (!wait_event(pc, now_ms() + ms, 1))
+            st = why(pc);
+        else if (pc->arg == 0xFFFFFFFFu)
+            st = RPC_S_CALL_FAILED; /* nobody cancelled it within the bound */
+        reply = (int32_t)pc->arg;
+        break;
+    }
+    case OP_FAIL:
+        break;
+    case OP_PIPE_SUM: {
+        uint32_t n = 0, sum = 0;
+        st = pull_all(pc, NULL, &n, &sum);
+        reply = (int32_t)sum;
+        break;
+    }
+    case OP_PIPE_RANGE: {
+        uint32_t total = pc->b > 0 ? (uint32_t)pc->b : 0u;
+        int32_t *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
+        if (buf == NULL)
+            st = RPC_S_CALL_FAILED;
+        for (uint32_t i = 0; st == RPC_S_OK && i < total; i += FX_CHUNK_ELEMENTS) {
+            uint32_t k = total - i < FX_CHUNK_ELEMENTS ? total - i : FX_CHUNK_ELEMENTS;
+            for (uint32_t j = 0; j < k; j++)
+                buf[j] = (int32_t)((uint32_t)pc->a + i + j);
+            st = push(pc, buf, k);
+        }
+        if (st == RPC_S_OK)
+            st = push(pc, NULL, 0);
+        free(buf);
+        reply = pc->b;
+        break;
+    }
+    default: { /* OP_PIPE_ECHO: seed 000's MyAsyncPipeFunc */
+        int32_t *values = NULL;
+        uint32_t n = 0, sum = 0;
+        st = pull_all(pc, &values, &n, &sum);
+        if (st == RPC_S_OK) {
+            for (uint32_t i = 0; i < n; i++)
+                values[i] = (int32_t)((uint32_t)values[i] + (uint32_t)pc->a);
+            st = push_all(pc, values, n);
+        }
+        if (st == RPC_S_OK)
+            *pc->out_b = (int32_t)n; /* set before the reply, never after */
+        free(values);
+        reply = (int32_t)sum;
+        break;
+    }
+    }
+    finish(pc, st, reply);
+}
+
+FX_THREAD_PROC(peer_thread, arg)
+{
+    serve((peer_call *)arg);
+    FX_THREAD_RETURN;
+}
+
+/* In the manager routine: chooses the notification and hands the call to its own thread. A
+ * call that cannot get there is aborted (seed 002: D, "To fail gracefully": A). */
+static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
+{
+    peer_call *pc = malloc(sizeof *pc);
+    HANDLE ev = CreateEventW(NULL, 0, 0, NULL);
+    if (pc == NULL || ev == NULL) {
+        if (ev != NULL)
+            CloseHandle(ev);
+        free(pc);
+        RpcAsyncAbortCall(pAsync, (uint32_t)RPC_S_CALL_FAILED);
+        return;
+    }
+    *pc = proto;
+    pc->p = pAsync;
+    pc->ev = ev;
+    pAsync->UserInfo = pc;
+    pAsync->Flags = pc->out != NULL ? FX_NOTIFY_ON_SEND_COMPLETE : 0;
+    pAsync->u.hEvent = ev;
+    pAsync->NotificationType = RpcNotificationTypeEvent;
+    notification_chosen(pAsync);
+    if (spawn(peer_thread, pc) != 0) {
+        RpcAsyncAbortCall(pAsync, (uint32_t)RPC_S_CALL_FAILED);
+        CloseHandle(ev);
+        free(pc);
+    }
+}
+
+static peer_call proto_of(int op)
+{
+    peer_call pc;
+    memset(&pc, 0, sizeof pc);
+    pc.op = op;
+    return pc;
+}
+
+static void peer_Add(PRPC_ASYNC_STATE pAsync, void *hBinding, int32_t a, int32_t b)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_ADD);
+    pc.a = a;
+    pc.b = b;
+    dispatch(pAsync, pc);
+}
+
+static void peer_Sleep(PRPC_ASYNC_STATE pAsync, void *hBinding, uint32_t ms)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_SLEEP);
+    pc.arg = ms;
+    dispatch(pAsync, pc);
+}
+
+static void peer_Fail(PRPC_ASYNC_STATE pAsync, void *hBinding, uint32_t code)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_FAIL);
+    pc.arg = code;
+    dispatch(pAsync, pc);
+}
+
+static void peer_PipeSum(PRPC_ASYNC_STATE pAsync, void *hBinding, ASYNC_INTPIPE *inpipe)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_PIPE_SUM);
+    pc.in = inpipe;
+    dispatch(pAsync, pc);
+}
+
+static void peer_PipeRange(PRPC_ASYNC_STATE pAsync, void *hBinding, int32_t start, int32_t count,
+                           ASYNC_INTPIPE *outpipe)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_PIPE_RANGE);
+    pc.a = start;
+    pc.b = count;
+    pc.out = outpipe;
+    dispatch(pAsync, pc);
+}
+
+static void peer_PipeEcho(PRPC_ASYNC_STATE pAsync, void *hBinding, int32_t a,
+                          ASYNC_INTPIPE *inpipe, ASYNC_INTPIPE *outpipe, int32_t *b)
+{
+    (void)hBinding;
+    peer_call pc = proto_of(OP_PIPE_ECHO);
+    pc.a = a;
+    pc.in = inpipe;
+    pc.out = outpipe;
+    pc.out_b = b;
+    dispatch(pAsync, pc);
+}
+
+const FX_SERVER_EPV fx_peer_epv = {peer_Add, peer_Sleep, peer_Fail,
+                                   peer_PipeSum, peer_PipeRange, peer_PipeEcho};

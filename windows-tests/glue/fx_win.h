@@ -1,0 +1,47 @@
+/*
+ * fx_win.h - what the Windows glue sees: the Windows SDK, MIDL's header for fixture.idl, and
+ * fx_glue.h (the surface Java calls) side by side.
+ *
+ * fx_glue.h includes the project's own declaration of the ABI (native-headers/winrpc_async.h),
+ * which by default uses the SDK's names. Here the SDK's own declarations are in scope too, so
+ * ours get the prefix winrpc_ (WINRPC_NAME, as native-headers/check/sdk_agreement.c does), and
+ * the names fx_glue.h uses unprefixed (PRPC_ASYNC_STATE, RPC_STATUS, ASYNC_INTPIPE) resolve to
+ * the SDK's and MIDL's. Both declarations are asserted to agree field by field by
+ * native-headers/check.
+ *
+ * "fixture_h.h" is MIDL's output (CMakeLists.txt puts its directory first on the include
+ * path). windows-tests/check-mingw.sh, which has no MIDL, compiles against the hand-written
+ * stand-in in ../midl-standin/ instead.
+ */
+#ifndef WINRPC_FX_WIN_H
+#define WINRPC_FX_WIN_H
+
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <rpc.h>
+#include <rpcasync.h>
+
+#include "fixture_h.h"
+
+#define WINRPC_NAME(x) winrpc_##x
+#define WINRPC_NO_PROTOTYPES /* the SDK declares the rpcrt4 functions */
+#include "../fx_glue.h"
+
+/* The endpoint the fixture's own C server (fx_peer.c) serves: the Windows counterpart of the
+ * simulator's "sim-peer". fx_BindingCreate starts it the first time a binding names it; it
+ * serves until the process ends. Java: FixtureRuntime.WINDOWS_PEER_ENDPOINT. */
+#define FX_PEER_ENDPOINT "winrpc-fixture-peer"
+
+/* RPC_ASYNC_EVENT's RpcClientCancel (4; Windows Vista and later). Spelled as a number because
+ * mingw-w64's <rpcasync.h> declares only the first three values (abi.md). */
+#define FX_EVENT_CLIENT_CANCEL 4
+
+/* fx_peer.c: the six manager routines of the C server, for fx_ServerStart. */
+extern const FX_SERVER_EPV fx_peer_epv;
+
+/* fx_glue.c: starts the C server on FX_PEER_ENDPOINT once (idempotent, thread-safe). */
+RPC_STATUS fx_peer_ensure_started(void);
+
+#endif /* WINRPC_FX_WIN_H */

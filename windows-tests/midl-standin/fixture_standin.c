@@ -1,0 +1,57 @@
+/*
+ * fixture_standin.c - link-check only, NEVER RUN. check-mingw.sh links the glue into a DLL
+ * with mingw-w64 to prove that every rpcrt4 and kernel32 function it uses exists in the import
+ * libraries and that the exports in ../glue/winrpc_fixture.def resolve. MIDL's client stubs and
+ * interface handles do not exist there, so this file supplies empty definitions of the names
+ * ../midl-standin/fixture_h.h declares. A DLL linked with it cannot make or serve a call: the
+ * stubs raise RPC_S_CANNOT_SUPPORT, and the interface handles are NULL.
+ */
+#include <windows.h>
+#include <rpc.h>
+
+#include "fixture_h.h"
+
+RPC_IF_HANDLE WinRpcFixture_v1_0_c_ifspec = NULL;
+RPC_IF_HANDLE WinRpcFixture_v1_0_s_ifspec = NULL;
+
+static void standin(void)
+{
+    RpcRaiseException(RPC_S_CANNOT_SUPPORT);
+}
+
+void c_Add(PRPC_ASYNC_STATE p, handle_t h, int a, int b)
+{
+    (void)p, (void)h, (void)a, (void)b;
+    standin();
+}
+
+void c_Sleep(PRPC_ASYNC_STATE p, handle_t h, unsigned long ms)
+{
+    (void)p, (void)h, (void)ms;
+    standin();
+}
+
+void c_Fail(PRPC_ASYNC_STATE p, handle_t h, unsigned long code)
+{
+    (void)p, (void)h, (void)code;
+    standin();
+}
+
+void c_PipeSum(PRPC_ASYNC_STATE p, handle_t h, ASYNC_INTPIPE *in)
+{
+    (void)p, (void)h, (void)in;
+    standin();
+}
+
+void c_PipeRange(PRPC_ASYNC_STATE p, handle_t h, int start, int count, ASYNC_INTPIPE *out)
+{
+    (void)p, (void)h, (void)start, (void)count, (void)out;
+    standin();
+}
+
+void c_PipeEcho(PRPC_ASYNC_STATE p, handle_t h, int a, ASYNC_INTPIPE *in, ASYNC_INTPIPE *out,
+                int *b)
+{
+    (void)p, (void)h, (void)a, (void)in, (void)out, (void)b;
+    standin();
+}
