@@ -5,7 +5,9 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.win32.W32APIOptions;
+import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.raw.RpcEntry;
 import dev.winrpc.async.raw.Rpcrt4;
 import java.io.File;
@@ -118,6 +120,8 @@ public final class RpcRuntime {
                 requireExports(nl, lib, REQUIRED_RPC_FUNCTIONS);
                 requireExports(nl, lib, REQUIRED_KERNEL32_FUNCTIONS);
                 aliasKernel32(lib);
+                NativeLibrary both = NativeLibrary.getInstance(lib, RpcEntry.OPTIONS);
+                bindDirect(both, both);
                 return new Backing(Native.load(lib, Rpcrt4.class, Rpcrt4.OPTIONS),
                         Native.load(lib, Kernel32.class, kernel32Options()),
                         Native.load(lib, Kernel32Ex.class, Kernel32Ex.OPTIONS),
@@ -134,6 +138,8 @@ public final class RpcRuntime {
             requireExports(rpcrt4, "rpcrt4.dll", REQUIRED_RPC_FUNCTIONS);
             requireExports(kernel32, "kernel32.dll", REQUIRED_KERNEL32_FUNCTIONS);
             boolean wine = isWine();
+            bindDirect(NativeLibrary.getInstance("kernel32", RpcEntry.OPTIONS),
+                    NativeLibrary.getInstance("rpcrt4", RpcEntry.OPTIONS));
             return new Backing(Native.load("rpcrt4", Rpcrt4.class, Rpcrt4.OPTIONS),
                     Native.load("kernel32", Kernel32.class, kernel32Options()),
                     Native.load("kernel32", Kernel32Ex.class, Kernel32Ex.OPTIONS),
@@ -147,6 +153,17 @@ public final class RpcRuntime {
                     ? "the library named by -D" + LIBRARY_PROPERTY + " (" + libraryProperty.trim() + ")"
                     : "rpcrt4.dll and kernel32.dll";
             return new Backing("winrpc-async could not load " + where + ": " + t, t);
+        }
+    }
+
+    private static boolean directBound;
+
+    /** Binds the direct mappings of the hot paths, once per process. */
+    private static synchronized void bindDirect(NativeLibrary kernel32, NativeLibrary rpcrt4) {
+        if (!directBound) {
+            Kernel32Direct.bind(kernel32);
+            Rpcrt4Direct.bind(rpcrt4);
+            directBound = true;
         }
     }
 

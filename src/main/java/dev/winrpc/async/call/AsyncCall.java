@@ -35,6 +35,7 @@ import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -99,6 +100,10 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     boolean replyAvailable;
     boolean awaitingCallComplete;
     boolean receiveReady;
+    /** The server was told RpcClientCancel. */
+    boolean clientCancelled;
+    /** A pull returned RPC_S_ASYNC_CALL_PENDING and its RpcReceiveComplete has not come yet. */
+    boolean pullPending;
     boolean cancelIssued;
     boolean cancelAbortive = true;
     boolean noMoreNotifications;
@@ -429,9 +434,16 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                 return;
             case Rpcrt4.RpcReceiveComplete:
                 if (!isWaitReceiveState(state)) {
+                    if (pullPending) {
+                        // The call left its wait (a cancel, a failure) with a pull outstanding:
+                        // this is the runtime waking that pull, which nobody will make again.
+                        pullPending = false;
+                        return;
+                    }
                     unexpected("RpcReceiveComplete while not waiting for a pull");
                     return;
                 }
+                pullPending = false;
                 receiveReady = true;
                 return;
             case Rpcrt4.RpcClientCancel:
@@ -441,6 +453,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                     return;
                 }
                 boolean cancel = event == Rpcrt4.RpcClientCancel;
+                clientCancelled |= cancel;
                 abortCode = cancel ? RpcErrors.RPC_S_CALL_CANCELLED : RpcErrors.RPC_S_CALL_FAILED;
                 if (failure == null) {
                     failure = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
@@ -514,7 +527,9 @@ public abstract class AsyncCall<R> implements NotificationTarget {
 
     /** @return true if the call moved */
     private boolean step() {
-        if (appFailPending && accepts(APP_FAIL)) {
+        if (appFailPending && state != PipeState.C && state != PipeState.D && accepts(APP_FAIL)) {
+            // (C and D are left by the code that starts or accepts the call: a cancel asked for
+            // from inside the stub waits until the call has been made.)
             appFailPending = false;
             apply(APP_FAIL);
             return true;
@@ -533,7 +548,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             case CAN:
                 if (!cancelIssued) {
                     cancelIssued = true;
-                    int st = rpcrt4.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
+                    int st = Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
                     apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
                 } else {
                     apply(OK);
@@ -686,6 +701,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         receiveReady = false;
         int st = r.pipe.pull(r.buffer, r.chunkElements(), r.count);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            pullPending = true;
             if (afterNotification) {
                 return false; // not there yet after all: wait for the next RpcReceiveComplete
             }
@@ -724,7 +740,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         if (awaitingCallComplete && !replyAvailable) {
             return false;
         }
-        int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             // Not final: the reply is not there yet. Comp is done once it is.
             awaitingCallComplete = true;
@@ -738,17 +754,31 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     }
 
     private boolean completeServer() {
-        if (failure == null && !serverReplySet) {
-            return false; // waiting for the application's reply
+        if ((failure == null || clientCancelled) && !serverReplySet) {
+            // Waiting for the application's reply. After a client's cancel the server may still
+            // finish (a non-abortive cancel asks, it does not end the call): its reply goes.
+            return false;
         }
-        if (serverReplySet && failure == null) {
+        if (serverReplySet && (failure == null || clientCancelled)) {
             reply.write(replyBuffer, serverReply);
         } else {
             replyBuffer.clear(); // the call has failed: the reply is discarded by the runtime
         }
-        int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        if (writer != null && !writer.nullPushed) {
+            // Comp reached by a failure while the out pipe was still open (WP/WPS: "If a failure
+            // is received go Comp"): a server completes only after it ended its out pipe.
+            // Best effort: when the call has already failed the push fails too, and the runtime
+            // accepts the completion anyway.
+            writer.nullPushed = true;
+            writer.pipe.push(null, 0);
+        }
+        boolean appReply = serverReplySet && (failure == null || clientCancelled);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         finalized = true;
         finalStatus = st;
+        if (st == RpcErrors.RPC_S_OK && appReply) {
+            failure = null; // the application's reply went: the cancel was answered by it
+        }
         if (st != RpcErrors.RPC_S_OK && failure == null) {
             failure = RpcException.runtimeFailure("RpcAsyncCompleteCall", st);
         }
@@ -761,7 +791,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             throw new IllegalStateException(title() + ": the call was already completed or aborted");
         }
         finalized = true;
-        int st = rpcrt4.RpcAsyncAbortCall(asyncAddress, code);
+        int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
         finalStatus = code;
         if (failure == null) {
             failure = RpcException.serverFault("RpcAsyncAbortCall", code);
@@ -783,7 +813,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                 if (!replyAvailable && !noMoreNotifications) {
                     return; // wait for RpcCallComplete, then complete
                 }
-                int st = rpcrt4.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+                int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
                 if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
                     replyAvailable = false;
                     return;
@@ -795,6 +825,12 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         endHandled = true;
         ended = true;
         releaseRegistration();
+        if (side == Side.CLIENT && finalized && finalStatus != RpcErrors.RPC_S_OK
+                && !RUNTIME_STATUSES.contains(finalStatus)) {
+            // The server's fault is what the call ended with; a pipe failure on the way there
+            // was its consequence.
+            failure = statusException(finalStatus);
+        }
         if (failure == null && finalStatus == RpcErrors.RPC_S_OK) {
             R value;
             try {

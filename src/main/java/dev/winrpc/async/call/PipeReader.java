@@ -109,6 +109,15 @@ public final class PipeReader<T> {
             }
         }
         CompletableFuture<T> f = new CompletableFuture<>();
+        if (c.ended()) {
+            // Nothing will be pulled any more, and the dispatcher may be gone: answer here.
+            if (failure != null) {
+                f.completeExceptionally(failure);
+            } else {
+                f.complete(null);
+            }
+            return f;
+        }
         c.onDispatcher(() -> {
             if (failure != null) {
                 f.completeExceptionally(failure);
@@ -149,6 +158,24 @@ public final class PipeReader<T> {
                     return;
                 }
                 publisherUsed = true;
+            }
+            if (c.ended()) {
+                // The call is over (and its dispatcher may be closed): tell the subscriber here.
+                s.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                if (failure != null) {
+                    s.onError(failure);
+                } else {
+                    s.onComplete();
+                }
+                return;
             }
             c.onDispatcher(() -> {
                 subscriber = s;

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A server's side of an asynchronous call, made inside a manager routine the way seed 000 does
@@ -117,8 +116,11 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
     }
 
-    private final AtomicBoolean completeCalled = new AtomicBoolean();
-    private final AtomicBoolean abortCalled = new AtomicBoolean();
+    private static final int UNDECIDED = 0;
+    private static final int COMPLETING = 1;
+    private static final int ABORTING = 2;
+    /** The application's one decision: complete or abort, taken atomically. */
+    private final java.util.concurrent.atomic.AtomicInteger decision = new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<R> view;
 
     private ServerCall(Builder<R> b) {
@@ -218,11 +220,10 @@ public final class ServerCall<R> extends AsyncCall<R> {
      */
     public void complete(R value) {
         checkNotEnded();
-        if (abortCalled.get()) {
-            throw new IllegalStateException("the call was aborted: it cannot be completed too");
-        }
-        if (!completeCalled.compareAndSet(false, true)) {
-            throw new IllegalStateException("complete was already called: a call completes once");
+        if (!decision.compareAndSet(UNDECIDED, COMPLETING)) {
+            throw new IllegalStateException(decision.get() == COMPLETING
+                    ? "complete was already called: a call completes once"
+                    : "the call was aborted: it cannot be completed too");
         }
         replyGiven = true;
         onDispatcher(() -> {
@@ -247,7 +248,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             throw new IllegalArgumentException("an ExceptionCode of 0 does not reach the client as a fault");
         }
         checkNotEnded();
-        if (completeCalled.get()) {
+        if (decision.get() == COMPLETING) {
             throw new IllegalStateException("complete was already called: the call cannot be aborted too");
         }
         PipeState s = state();
@@ -257,8 +258,10 @@ public final class ServerCall<R> extends AsyncCall<R> {
             }
             throw new IllegalStateException(title() + ": cannot abort in state " + s);
         }
-        if (!abortCalled.compareAndSet(false, true)) {
-            throw new IllegalStateException("abort was already called: a call is aborted once");
+        if (!decision.compareAndSet(UNDECIDED, ABORTING)) {
+            throw new IllegalStateException(decision.get() == ABORTING
+                    ? "abort was already called: a call is aborted once"
+                    : "complete was already called: the call cannot be aborted too");
         }
         replyGiven = true;
         onDispatcher(() -> {

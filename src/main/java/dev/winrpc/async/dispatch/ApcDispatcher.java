@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
@@ -99,13 +100,13 @@ public final class ApcDispatcher extends Dispatcher {
 
     @Override
     void waitOnce() {
-        kernel32Ex.SleepEx(Kernel32Ex.INFINITE, true);
+        Kernel32Direct.SleepEx(Kernel32Ex.INFINITE, true);
     }
 
     @Override
     void drainQueued() {
         // Runs every APC already queued (notifications and wake-ups) and returns 0 when none is.
-        while (kernel32Ex.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
+        while (Kernel32Direct.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
             runTasks();
         }
     }

@@ -8,6 +8,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
@@ -35,8 +36,8 @@ public final class IocpDispatcher extends Dispatcher {
     private static final int EVENT_OFFSET = Native.POINTER_SIZE == 4 ? 28 : 40;
 
     private final Kernel32 kernel32;
-    private final Kernel32Ex kernel32Ex;
     private final HANDLE port;
+    private final Pointer portAddress;
     private final int batch;
     private final Memory entries;
     private final Memory removed = new Memory(4);
@@ -56,7 +57,6 @@ public final class IocpDispatcher extends Dispatcher {
             throw new IllegalArgumentException("batch " + batch + " is not in 1..4096");
         }
         this.kernel32 = RpcRuntime.kernel32();
-        this.kernel32Ex = RpcRuntime.kernel32Ex();
         this.batch = batch;
         this.entries = new Memory((long) batch * Kernel32Ex.OVERLAPPED_ENTRY.SIZE);
         HANDLE p = kernel32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
@@ -65,6 +65,7 @@ public final class IocpDispatcher extends Dispatcher {
                     + kernel32.GetLastError());
         }
         this.port = p;
+        this.portAddress = p.getPointer();
         start();
     }
 
@@ -105,7 +106,8 @@ public final class IocpDispatcher extends Dispatcher {
 
     /** @return the number of completions removed */
     private int drain(int timeout) {
-        if (!kernel32Ex.GetQueuedCompletionStatusEx(port, entries, batch, removed, timeout, false)) {
+        if (!Kernel32Direct.GetQueuedCompletionStatusEx(portAddress, entries, batch, removed, timeout,
+                false)) {
             return 0;
         }
         int n = removed.getInt(0);

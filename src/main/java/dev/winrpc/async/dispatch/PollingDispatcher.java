@@ -4,6 +4,7 @@ import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +23,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PollingDispatcher extends Dispatcher {
 
-    private final Rpcrt4 rpcrt4;
     private final long intervalNanos;
 
     /** Polls every millisecond, on a daemon thread of its own. */
@@ -39,7 +39,7 @@ public final class PollingDispatcher extends Dispatcher {
         if (interval.toNanos() < 10_000) {
             throw new IllegalArgumentException("interval " + interval + " is below 10 us");
         }
-        this.rpcrt4 = RpcRuntime.rpcrt4();
+        RpcRuntime.ensureAvailable();
         this.intervalNanos = interval.toNanos();
         start();
     }
@@ -71,7 +71,7 @@ public final class PollingDispatcher extends Dispatcher {
             if (r.resource == Boolean.TRUE || r.isClosed()) {
                 continue;
             }
-            int status = rpcrt4.RpcAsyncGetCallStatus(r.state);
+            int status = Rpcrt4Direct.RpcAsyncGetCallStatus(r.state.getPointer());
             if (status != RpcErrors.RPC_S_ASYNC_CALL_PENDING
                     && status != RpcErrors.RPC_S_INVALID_BINDING) {
                 r.resource = Boolean.TRUE;
