@@ -1,0 +1,99 @@
+package dev.winrpc.async.call;
+
+import dev.winrpc.async.pipe.PipeState;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/** Bounded waits: nothing in these tests waits for ever. */
+public final class Await {
+
+    /** The bound of every wait, in seconds. */
+    public static final int SECONDS = 10;
+
+    private Await() {
+    }
+
+    /**
+     * @param f a future that must complete normally
+     * @param <T> its type
+     * @return its value
+     */
+    public static <T> T value(CompletableFuture<T> f) {
+        try {
+            return f.get(SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the future failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("the future did not complete within " + SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * @param f a future that must fail
+     * @return why it failed
+     */
+    public static Throwable failure(CompletableFuture<?> f) {
+        try {
+            Object v = f.get(SECONDS, TimeUnit.SECONDS);
+            throw new AssertionError("the future completed normally with " + v + "; it should have failed");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the future did not complete within " + SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Waits for a condition.
+     *
+     * @param what for the message
+     * @param condition what to wait for
+     */
+    public static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + SECONDS + " s: " + what);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Waits until the call is in the state. */
+    public static void state(AsyncCall<?> call, PipeState s) {
+        until(call + " reaches " + s, () -> call.state() == s);
+    }
+
+    /** Waits until the call has ended (reached END and let go). */
+    public static void ended(AsyncCall<?> call) {
+        until(call + " ends", call::ended);
+    }
+
+    /**
+     * Asserts that nothing changes for a while: a call that must stay where it is.
+     *
+     * @param ms how long to watch
+     */
+    public static void quiet(int ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
