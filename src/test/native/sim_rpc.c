@@ -824,8 +824,16 @@ static void try_available_locked(outbox *ob, sim_call *c)
 {
     if (c->failed || !c->reply_arrived || c->reply_available)
         return;
-    if (c->has_out && !c->ch[CH_OUT].end_returned)
+    if (c->has_out && !c->ch[CH_OUT].end_returned) {
+        if (!c->cancel_told)
+            return; /* the reply follows the out pipe's data: the client pulls to the end first */
+        /* STRICT: a client that cancelled (even non-abortively) waits for the completion and
+         * pulls no more (seed 002: Can, then WComp); what it left in the out pipe is discarded
+         * and the call completes as cancelled, since the client did not get all of it. */
+        chunks_free_locked(&c->ch[CH_OUT].rx_head, &c->ch[CH_OUT].rx_tail);
+        make_available_locked(ob, c, RPC_S_CALL_CANCELLED);
         return;
+    }
     make_available_locked(ob, c, RPC_S_OK);
 }
 
@@ -1589,6 +1597,7 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync, i
         c->cancel_told = 1;
         if (!c->server_done)
             issue_locked(&ob, side_rec_locked(c, ROLE_SERVER), RpcClientCancel, -1, 0);
+        try_available_locked(&ob, c); /* a reply already waiting behind undrained pipe data */
     }
 out:
     unlock();
