@@ -70,6 +70,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public abstract class AsyncCall<R> implements NotificationTarget {
 
     private static final Set<Integer> RUNTIME_STATUSES = runtimeStatuses();
+    /** How long a call whose dispatcher closed waits for the runtime to end it. */
+    private static final long UNNOTIFIED_COMPLETION_NANOS = 5_000_000_000L;
 
     final Dispatcher dispatcher;
     final Rpcrt4 rpcrt4;
@@ -84,6 +86,8 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     final PipeReader<?> reader;
     final List<OutParam> outs;
     final CompletableFuture<R> result = new CompletableFuture<>();
+    /** A server's: completed when the runtime says the client cancelled or went away. */
+    final CompletableFuture<RpcException> clientGone = new CompletableFuture<>();
     private final List<PipeState> path = new CopyOnWriteArrayList<>();
     private volatile PipeState state;
     private volatile boolean ended;
@@ -106,6 +110,8 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     boolean pullPending;
     boolean cancelIssued;
     boolean cancelAbortive = true;
+    /** An abortive RpcAsyncCancelCall has been made: the runtime ends the call at once. */
+    boolean abortiveCancelIssued;
     boolean noMoreNotifications;
     int outstandingSends;
     int finalStatus = RpcErrors.RPC_S_ASYNC_CALL_PENDING;
@@ -115,6 +121,8 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     boolean serverReplySet;
     /** The application (or a failure outside a state's action) asked for the state's "To fail". */
     boolean appFailPending;
+    /** COMP was reached by a failure ("If a failure is received go Comp"), not by the pipe's end. */
+    boolean failedIntoComp;
     private boolean acting;
     private boolean actAgain;
     private boolean endHandled;
@@ -214,6 +222,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         // aborts when its client cancels or goes away while the reply is not yet given.
         plain(PLAIN_CLIENT, PipeState.C, OK, PipeState.WCOMP);
         plain(PLAIN_CLIENT, PipeState.C, FAILED, PipeState.END);
+        plain(PLAIN_CLIENT, PipeState.C, APP_FAIL, PipeState.CAN);
         plain(PLAIN_CLIENT, PipeState.WCOMP, CALL_COMPLETE, PipeState.COMP);
         plain(PLAIN_CLIENT, PipeState.WCOMP, APP_FAIL, PipeState.CAN);
         plain(PLAIN_CLIENT, PipeState.WCOMP, NO_NOTIFICATION, PipeState.CAN);
@@ -273,6 +282,9 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         PipeState to = next(from, input).orElseThrow(() -> table != null
                 ? new IllegalPipeTransitionException(table, from, input)
                 : new IllegalStateException(title() + ": no transition from " + from + " on " + input));
+        if (to == PipeState.COMP && (input == FAILURE || input == FAILED || input == CALL_FAILED)) {
+            failedIntoComp = true;
+        }
         state = to;
         path.add(to);
     }
@@ -455,10 +467,12 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                 boolean cancel = event == Rpcrt4.RpcClientCancel;
                 clientCancelled |= cancel;
                 abortCode = cancel ? RpcErrors.RPC_S_CALL_CANCELLED : RpcErrors.RPC_S_CALL_FAILED;
+                RpcException gone = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
+                        cancel ? "RpcClientCancel" : "RpcClientDisconnect", abortCode, null);
                 if (failure == null) {
-                    failure = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
-                            cancel ? "RpcClientCancel" : "RpcClientDisconnect", abortCode, null);
+                    failure = gone;
                 }
+                clientGone.complete(gone);
                 if (accepts(FAILURE)) {
                     apply(FAILURE);
                 } else {
@@ -529,7 +543,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     private boolean step() {
         if (appFailPending && state != PipeState.C && state != PipeState.D && accepts(APP_FAIL)) {
             // (C and D are left by the code that starts or accepts the call: a cancel asked for
-            // from inside the stub waits until the call has been made.)
+            // from inside the stub is taken, as C's "To fail", once the stub has returned.)
             appFailPending = false;
             apply(APP_FAIL);
             return true;
@@ -548,6 +562,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             case CAN:
                 if (!cancelIssued) {
                     cancelIssued = true;
+                    abortiveCancelIssued = cancelAbortive;
                     int st = Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
                     apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
                 } else {
@@ -561,7 +576,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             case COMP:
                 return side == Side.CLIENT ? completeClient() : completeServer();
             case WCOMP:
-                if (replyAvailable) {
+                if (replyAvailable || noMoreNotifications) {
                     apply(CALL_COMPLETE);
                     return true;
                 }
@@ -717,11 +732,21 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         int n = r.count.getValue();
         if (n == 0) {
             r.end();
-            apply(afterNotification ? RECEIVED_END : PULLED_END);
+        } else {
+            deliverChunk(r, n);
+        }
+        if (appFailPending && accepts(APP_FAIL)) {
+            // The application's subscriber threw on this chunk or on the end: the state's "To
+            // fail", before the table moves on (and past a Comp that could only complete).
+            appFailPending = false;
+            apply(APP_FAIL);
             return true;
         }
-        deliverChunk(r, n);
-        apply(afterNotification ? RECEIVED_DATA : PULLED_DATA);
+        if (n == 0) {
+            apply(afterNotification ? RECEIVED_END : PULLED_END);
+        } else {
+            apply(afterNotification ? RECEIVED_DATA : PULLED_DATA);
+        }
         return true;
     }
 
@@ -737,10 +762,11 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             apply(FAILED);
             return true;
         }
-        if (awaitingCallComplete && !replyAvailable) {
+        if (awaitingCallComplete && !replyAvailable && !noMoreNotifications) {
             return false;
         }
-        int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        int st = noMoreNotifications ? completeUnnotified()
+                : Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             // Not final: the reply is not there yet. Comp is done once it is.
             awaitingCallComplete = true;
@@ -754,9 +780,13 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     }
 
     private boolean completeServer() {
-        if ((failure == null || clientCancelled) && !serverReplySet) {
+        if ((failure == null || clientCancelled) && !serverReplySet && !failedIntoComp) {
             // Waiting for the application's reply. After a client's cancel the server may still
-            // finish (a non-abortive cancel asks, it does not end the call): its reply goes.
+            // finish (a non-abortive cancel asks, it does not end the call): its reply goes, and
+            // the application hears of the cancel through ServerCall#clientGone. Comp has no
+            // "To fail", and completing here without the application's reply would hand the
+            // client a reply nobody gave. Comp reached by a failure (the pipe broke) does not
+            // wait: the table completes, and the client does not get that reply.
             return false;
         }
         if (serverReplySet && (failure == null || clientCancelled)) {
@@ -772,7 +802,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             writer.nullPushed = true;
             writer.pipe.push(null, 0);
         }
-        boolean appReply = serverReplySet && (failure == null || clientCancelled);
+        boolean appReply = serverReplySet && (failure == null || clientCancelled) && !failedIntoComp;
         int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         finalized = true;
         finalStatus = st;
@@ -784,6 +814,35 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         }
         apply(st == RpcErrors.RPC_S_OK ? OK : FAILED);
         return true;
+    }
+
+    /**
+     * The client's final RpcAsyncCompleteCall when no notification can reach the call any more
+     * (its dispatcher closed): an abortive cancel makes the runtime end the call at once, then
+     * RpcAsyncCompleteCall is retried for a bounded time. If the runtime still holds the call
+     * after that, the result stays RPC_S_ASYNC_CALL_PENDING, the failure is reported, and the
+     * call's memory stays pinned for good (see Dispatcher#close).
+     *
+     * @return RpcAsyncCompleteCall's final result, or RPC_S_ASYNC_CALL_PENDING
+     */
+    private int completeUnnotified() {
+        if (!abortiveCancelIssued) {
+            abortiveCancelIssued = true;
+            cancelIssued = true;
+            Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, true); // its result changes nothing here
+        }
+        long deadline = System.nanoTime() + UNNOTIFIED_COMPLETION_NANOS;
+        int st;
+        while ((st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer))
+                == RpcErrors.RPC_S_ASYNC_CALL_PENDING && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            dispatcher.report(new IllegalStateException(title() + ": the runtime still held the "
+                    + "call " + UNNOTIFIED_COMPLETION_NANOS / 1_000_000_000L + " s after an abortive "
+                    + "cancel; its memory stays pinned"));
+        }
+        return st;
     }
 
     private void abortNative(int code) {
@@ -813,7 +872,8 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                 if (!replyAvailable && !noMoreNotifications) {
                     return; // wait for RpcCallComplete, then complete
                 }
-                int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+                int st = noMoreNotifications ? completeUnnotified()
+                        : Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
                 if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
                     replyAvailable = false;
                     return;

@@ -218,7 +218,9 @@ public final class ClientCall<R> extends AsyncCall<R> {
                         outPipe.read();
                         reader.pipe = outPipe;
                     }
-                    apply(PipeInput.OK);
+                    // C's "To fail: go to Can": a cancel asked for inside the stub is made
+                    // now that the runtime has the call.
+                    apply(appFailPending && accepts(PipeInput.APP_FAIL) ? PipeInput.APP_FAIL : PipeInput.OK);
                 } else {
                     if (failure == null) {
                         failure = RpcException.runtimeFailure("the client stub", st);

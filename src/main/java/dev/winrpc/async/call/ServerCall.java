@@ -1,6 +1,7 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.pipe.IllegalPipeTransitionException;
 import dev.winrpc.async.pipe.PipeInput;
@@ -208,6 +209,25 @@ public final class ServerCall<R> extends AsyncCall<R> {
      */
     public CompletableFuture<R> done() {
         return view;
+    }
+
+    /**
+     * Completes when the runtime tells the server that its client cancelled the call
+     * (RpcClientCancel) or went away (RpcClientDisconnect), with an {@link RpcException} whose
+     * status says which (RPC_S_CALL_CANCELLED or RPC_S_CALL_FAILED); it never completes for a
+     * call its client let finish. Completing it has no effect on the call.
+     *
+     * <p>What the library does on its own: while the application still pulls or pushes, the
+     * table's failure path is taken (the call is aborted, or completed without the
+     * application's reply where the table says so). Once the pipes are done (Comp), the call
+     * waits for the application: a non-abortive cancel asks the server to stop, and the server
+     * may still {@link #complete} it, which it must, since Comp has no "To fail". The reply goes
+     * to a client that cancelled non-abortively, and is discarded for one that did not.
+     *
+     * @return the client's cancel or disconnect
+     */
+    public CompletableFuture<RpcException> clientGone() {
+        return clientGone.copy();
     }
 
     /**
