@@ -53,6 +53,36 @@ public final class Await {
     }
 
     /**
+     * @param call a call that must end well
+     * @param <R> its reply type
+     * @return its reply; a timeout names the call's state and path
+     */
+    public static <R> R value(AsyncCall<R> call) {
+        try {
+            return value(publicFuture(call));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + call, e.getCause());
+        }
+    }
+
+    /**
+     * @param call a call that must fail
+     * @return why it failed; a timeout names the call's state and path
+     */
+    public static Throwable failure(AsyncCall<?> call) {
+        try {
+            return failure(publicFuture(call));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + call, e.getCause());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> CompletableFuture<R> publicFuture(AsyncCall<R> call) {
+        return call instanceof ClientCall ? ((ClientCall<R>) call).result() : ((ServerCall<R>) call).done();
+    }
+
+    /**
      * Waits for a condition.
      *
      * @param what for the message

@@ -114,7 +114,7 @@ class CallLifecycleTest {
         s.call.complete(sum(got));
         assertThrows(IllegalStateException.class, () -> s.b.setInt(11), "[out] after complete");
         assertEquals(2, receiveAll(out).size());
-        assertEquals(sum(got), Await.value(call.result()));
+        assertEquals(sum(got), Await.value(call));
         Await.ended(call);
         Await.ended(s.call);
         List<PipeState> clientPath = call.path();
@@ -156,7 +156,7 @@ class CallLifecycleTest {
         s.b.setInt(3);
         s.call.abort(FAULT);
         assertThrows(IllegalStateException.class, () -> s.b.setInt(4), "[out] after abort");
-        rpc(Await.failure(call.result()), FAULT, true);
+        rpc(Await.failure(call), FAULT, true);
         Await.ended(call);
         Await.ended(s.call);
         assertThrows(IllegalStateException.class, b::getInt, "[out] after a failed call");
@@ -178,7 +178,7 @@ class CallLifecycleTest {
         PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
         ClientCall<Integer> call = h.range(h.toPeer(), 0, 2000, out);
         assertEquals(2, receiveAll(out).size());
-        Await.value(call.result());
+        Await.value(call);
         Recorder<int[]> r = new Recorder<>();
         out.publisher().subscribe(r);
         assertNull(Await.value(r.end));
@@ -195,7 +195,7 @@ class CallLifecycleTest {
         PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
         ClientCall<Integer> call = h.range(h.toPeer(), 0, 10, out);
         assertEquals(1, receiveAll(out).size());
-        Await.value(call.result());
+        Await.value(call);
         Await.ended(call);
         h.client.close();
         CompletableFuture<int[]> f = assertDoesNotThrow(out::receive);
@@ -233,7 +233,7 @@ class CallLifecycleTest {
         Calls.drain(out);
         // (Which status the client reports when the fault meets it pulling is
         // ClientTablePathsTest's business: serverAbortsWhileTheClientPulls.)
-        assertInstanceOf(RpcException.class, Await.failure(call.result()));
+        assertInstanceOf(RpcException.class, Await.failure(call));
         assertThrows(IllegalStateException.class, b::getInt);
 
         // The same call without the fault: readable once RPC_S_OK.
@@ -246,7 +246,7 @@ class CallLifecycleTest {
         assertThrows(IllegalStateException.class, b2::getInt, "before the end");
         in2.finish();
         CompletableFuture<List<int[]>> echoed = CompletableFuture.supplyAsync(() -> receiveAll(out2));
-        Await.value(ok.result());
+        Await.value(ok);
         Await.value(echoed);
         assertEquals(8, b2.getInt());
         // A parameter belongs to one call.
@@ -268,8 +268,8 @@ class CallLifecycleTest {
         assertThrows(IllegalStateException.class, () -> s.call.abort(FAULT));
         Await.value(in.finish());
         assertNull(Await.value(s.in.receive()));
-        assertEquals(5, Await.value(call.result()));
-        assertEquals(5, Await.value(s.call.done()));
+        assertEquals(5, Await.value(call));
+        assertEquals(5, Await.value(s.call));
         Await.quiet(20);
         assertEquals(1, done.get());
     }
@@ -286,8 +286,8 @@ class CallLifecycleTest {
         assertThrows(IllegalStateException.class, () -> s.call.abort(FAULT + 1));
         assertThrows(IllegalStateException.class, () -> s.call.complete(1));
         assertThrows(IllegalArgumentException.class, () -> s.call.abort(0));
-        rpc(Await.failure(call.result()), FAULT, true);
-        rpc(Await.failure(s.call.done()), FAULT, true);
+        rpc(Await.failure(call), FAULT, true);
+        rpc(Await.failure(s.call), FAULT, true);
         Await.quiet(20);
         assertEquals(1, done.get());
     }
@@ -376,7 +376,7 @@ class CallLifecycleTest {
                 int id = PeerClient.start(srv.endpoint(), c);
                 ControlledServer.Accepted a = srv.next();
                 assertEquals(RpcErrors.RPC_S_CALL_FAILED, PeerClient.await(id, 20_000).status);
-                Await.failure(a.call.done());
+                Await.failure(a.call);
                 Await.ended(a.call);
                 long deadline = System.nanoTime() + 2_000_000_000L;
                 while (!a.call.registration.isClosed() && System.nanoTime() < deadline) {
