@@ -30,7 +30,7 @@ public final class EventDispatcher extends Dispatcher {
     /** The most calls one event dispatcher serves at a time (MAXIMUM_WAIT_OBJECTS - 1). */
     public static final int MAX_CALLS = 63;
 
-    private static final int EVENT_OFFSET = com.sun.jna.Native.POINTER_SIZE == 4 ? 28 : 40;
+    private static final int EVENT_OFFSET = RPC_ASYNC_STATE.EVENT_OFFSET;
 
     private final Kernel32 kernel32;
     private final Kernel32Ex kernel32Ex;

@@ -33,7 +33,7 @@ public final class IocpDispatcher extends Dispatcher {
     /** Completions removed per GetQueuedCompletionStatusEx call. */
     public static final int DEFAULT_BATCH = 64;
 
-    private static final int EVENT_OFFSET = Native.POINTER_SIZE == 4 ? 28 : 40;
+    private static final int EVENT_OFFSET = RPC_ASYNC_STATE.EVENT_OFFSET;
 
     private final Kernel32 kernel32;
     private final HANDLE port;

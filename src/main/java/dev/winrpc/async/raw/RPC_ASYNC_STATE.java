@@ -32,6 +32,10 @@ public class RPC_ASYNC_STATE extends Structure {
 
     /** {@code sizeof(RPC_ASYNC_STATE)} on this platform: 68 on 32-bit, 112 on 64-bit. */
     public static final int SIZE = Native.POINTER_SIZE == 4 ? 68 : 112;
+    /** {@code offsetof(RPC_ASYNC_STATE, RuntimeInfo)}: 24 on 32-bit, 32 on 64-bit. */
+    public static final int RUNTIME_INFO_OFFSET = Native.POINTER_SIZE == 4 ? 24 : 32;
+    /** {@code offsetof(RPC_ASYNC_STATE, Event)}: 28 on 32-bit, 40 on 64-bit. */
+    public static final int EVENT_OFFSET = Native.POINTER_SIZE == 4 ? 28 : 40;
 
     /** unsigned int: the structure's size; runtime-owned after initialisation. */
     public int Size;

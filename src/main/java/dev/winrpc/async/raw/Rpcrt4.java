@@ -66,6 +66,14 @@ public interface Rpcrt4 extends StdCallLibrary {
     /** Server side: the client has cancelled the call. */
     int RpcClientCancel = 4;
 
+    // RPC_NOTIFICATIONS (for RpcServerSubscribeForNotification)
+    /** No notification. */
+    int RpcNotificationCallNone = 0;
+    /** The client has disconnected: notified as {@link #RpcClientDisconnect}. */
+    int RpcNotificationClientDisconnect = 1;
+    /** The client has cancelled the call: notified as {@link #RpcClientCancel}. */
+    int RpcNotificationCallCancel = 2;
+
     /**
      * Initialises an asynchronous handle.
      *
@@ -169,6 +177,46 @@ public interface Rpcrt4 extends StdCallLibrary {
      * @return an RPC_STATUS
      */
     int RpcAsyncCancelCall(Pointer pAsync, boolean fAbort);
+
+    /**
+     * Server only: asks the runtime to tell the server when the client of the call cancels it
+     * or disconnects. Without it, a server call is never notified of either. The runtime copies
+     * the notification information; it is delivered apart from the call's own notification
+     * settings (for an APC, the routine is called with the call's state and the
+     * {@link #RpcClientCancel} or {@link #RpcClientDisconnect} event). With
+     * {@link #RpcNotificationTypeEvent} each kind needs its own call; with the other types one
+     * call may ask for both. Every subscription must be ended with
+     * {@link #RpcServerUnsubscribeForNotification} before the call is completed or aborted.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcserversubscribefornotification">RpcServerSubscribeForNotification</a>
+     * @param Binding the call's binding handle ({@code RpcAsyncGetCallHandle(pAsync)}, see
+     *        {@link Rpcrt4Util#RpcAsyncGetCallHandle}); NULL only on the thread the runtime
+     *        dispatched the call on
+     * @param Notification a bitwise OR of {@link #RpcNotificationClientDisconnect} and
+     *        {@link #RpcNotificationCallCancel} (others: RPC_S_CANNOT_SUPPORT)
+     * @param NotificationType how to notify; not {@link #RpcNotificationTypeNone}
+     *        (RPC_S_INVALID_ARG)
+     * @param NotificationInfo where to notify, for that type
+     * @return an RPC_STATUS
+     */
+    int RpcServerSubscribeForNotification(Pointer Binding, int Notification, int NotificationType,
+            RPC_ASYNC_NOTIFICATION_INFO NotificationInfo);
+
+    /**
+     * Server only: ends one kind of subscription made with
+     * {@link #RpcServerSubscribeForNotification}, before the call is completed. Notifications
+     * already queued may still be delivered after it returns: compare NotificationsQueued with
+     * the number received, and keep the notification target alive until they match.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcserverunsubscribefornotification">RpcServerUnsubscribeForNotification</a>
+     * @param Binding as for the subscription
+     * @param Notification one RPC_NOTIFICATIONS value (several at once: RPC_S_CANNOT_SUPPORT)
+     * @param NotificationsQueued receives how many notifications of that kind the runtime
+     *        queued for the call; required
+     * @return an RPC_STATUS
+     */
+    int RpcServerUnsubscribeForNotification(Pointer Binding, int Notification,
+            com.sun.jna.ptr.IntByReference NotificationsQueued);
 
     /**
      * {@code RPCNOTIFICATION_ROUTINE}: {@code void RPC_ENTRY (PRPC_ASYNC_STATE pAsync,

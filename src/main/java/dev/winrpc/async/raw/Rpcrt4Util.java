@@ -147,4 +147,20 @@ public final class Rpcrt4Util {
             throw new IllegalArgumentException(type + " needs a valid " + field + ", not " + h);
         }
     }
+
+    /**
+     * {@code RpcAsyncGetCallHandle(pAsync)}, which the SDK defines as a macro: the call's
+     * binding handle, read from the state's runtime-owned RuntimeInfo field in native memory
+     * (the Java field is not trusted, since the runtime writes it behind Java's back). Valid
+     * for a call the runtime has started.
+     *
+     * @param pAsync the address of the call's state
+     * @return the call handle, for {@link Rpcrt4#RpcServerSubscribeForNotification} and friends
+     */
+    public static Pointer RpcAsyncGetCallHandle(Pointer pAsync) {
+        if (pAsync == null) {
+            throw new IllegalArgumentException("pAsync is NULL");
+        }
+        return pAsync.getPointer(RPC_ASYNC_STATE.RUNTIME_INFO_OFFSET);
+    }
 }

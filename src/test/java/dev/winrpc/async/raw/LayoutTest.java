@@ -45,6 +45,9 @@ class LayoutTest {
                 "UserInfo", "RuntimeInfo", "Event", "NotificationType", "u", "Reserved");
         assertEquals(RPC_ASYNC_STATE.SIZE, s.size());
         assertEquals(Rpcrt4.RPC_ASYNC_VERSION_1_0, s.size());
+        // The constants the hot paths read native memory with.
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.RuntimeInfo"), RPC_ASYNC_STATE.RUNTIME_INFO_OFFSET);
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.Event"), RPC_ASYNC_STATE.EVENT_OFFSET);
     }
 
     @Test
