@@ -25,6 +25,7 @@
 
 #ifndef WINRPC_NAME
 #define WINRPC_NAME(x) x
+#define WINRPC_SDK_NAMES 1 /* our declarations carry the SDK's names (no SDK header in scope) */
 #endif
 
 /* RPC_ENTRY and the pipe and notification routines are __stdcall on 32-bit x86 Windows and use
@@ -59,6 +60,7 @@ typedef int32_t WINRPC_NAME(RPC_STATUS);      /* long */
 typedef uint32_t WINRPC_NAME(WINRPC_DWORD);   /* DWORD, unsigned long */
 typedef int32_t WINRPC_NAME(WINRPC_BOOL);     /* BOOL, int */
 typedef void *WINRPC_NAME(WINRPC_HANDLE);     /* HANDLE */
+typedef void *WINRPC_NAME(RPC_BINDING_HANDLE); /* I_RPC_HANDLE, void * */
 
 /* ---- status codes the library uses (winerror.h / rpcnterr.h) ---------------------------- */
 
@@ -115,6 +117,15 @@ typedef enum WINRPC_NAME(_RPC_ASYNC_EVENT) {
     WINRPC_NAME(RpcClientCancel) = 4
 } WINRPC_NAME(RPC_ASYNC_EVENT);
 
+/* RPC_NOTIFICATIONS: what RpcServerSubscribeForNotification subscribes a server call to. The
+ * subscribe function takes a bitwise OR of the two kinds (as a DWORD); the unsubscribe function
+ * takes exactly one. Delivered as RpcClientDisconnect and RpcClientCancel respectively. */
+typedef enum WINRPC_NAME(_RPC_NOTIFICATIONS) {
+    WINRPC_NAME(RpcNotificationCallNone) = 0,
+    WINRPC_NAME(RpcNotificationClientDisconnect) = 1,
+    WINRPC_NAME(RpcNotificationCallCancel) = 2
+} WINRPC_NAME(RPC_NOTIFICATIONS);
+
 /* ---- RPC_ASYNC_STATE ---------------------------------------------------------------------- */
 
 struct WINRPC_NAME(_RPC_ASYNC_STATE);
@@ -156,6 +167,13 @@ typedef struct WINRPC_NAME(_RPC_ASYNC_STATE) {
     WINRPC_NAME(RPC_ASYNC_NOTIFICATION_INFO) u;             /* the application's */
     intptr_t Reserved[4];          /* LONG_PTR[4]; runtime-owned */
 } WINRPC_NAME(RPC_ASYNC_STATE), *WINRPC_NAME(PRPC_ASYNC_STATE);
+
+/* RpcAsyncGetCallHandle(pAsync): a macro in the SDK's rpcasync.h, the call's binding handle
+ * (its RuntimeInfo), for RpcServerSubscribeForNotification and friends off the thread the call
+ * was dispatched on. Defined here only when no SDK header supplies it. */
+#if defined(WINRPC_SDK_NAMES) && !defined(RpcAsyncGetCallHandle)
+#define RpcAsyncGetCallHandle(pAsync) (((PRPC_ASYNC_STATE)(pAsync))->RuntimeInfo)
+#endif
 
 /* ---- the MIDL async pipe structure --------------------------------------------------------
  * For `pipe T` in an [async] operation, MIDL generates `ASYNC_<name>` with these four members
@@ -223,6 +241,24 @@ WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcAsyncAbortCall)(
     WINRPC_NAME(PRPC_ASYNC_STATE) pAsync, uint32_t ExceptionCode);
 WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcAsyncCancelCall)(
     WINRPC_NAME(PRPC_ASYNC_STATE) pAsync, int32_t fAbort);
+/* Server only. Binding: the call's binding handle, RpcAsyncGetCallHandle(pAsync); NULL only on
+ * the thread the runtime dispatched the call on. Notification: a bitwise OR of RPC_NOTIFICATIONS
+ * (DWORD). NotificationInfo is copied during the call. Every subscription must be ended before
+ * the call is completed or aborted. */
+WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcServerSubscribeForNotification)(
+    WINRPC_NAME(RPC_BINDING_HANDLE) Binding, uint32_t Notification,
+    WINRPC_NAME(RPC_NOTIFICATION_TYPES) NotificationType,
+    WINRPC_NAME(RPC_ASYNC_NOTIFICATION_INFO) *NotificationInfo);
+/* One RPC_NOTIFICATIONS value; NotificationsQueued (unsigned long, required) receives how many
+ * notifications of that kind the runtime queued for the call. */
+WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcServerUnsubscribeForNotification)(
+    WINRPC_NAME(RPC_BINDING_HANDLE) Binding, WINRPC_NAME(RPC_NOTIFICATIONS) Notification,
+    uint32_t *NotificationsQueued);
+/* RPC_S_OK if the client cancelled the call (it must still be completed or aborted),
+ * RPC_S_CALL_IN_PROGRESS if not. BindingHandle: RpcAsyncGetCallHandle(pAsync), or NULL for the
+ * call on the current thread. Declared in rpcdce.h. */
+WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcServerTestCancel)(
+    WINRPC_NAME(RPC_BINDING_HANDLE) BindingHandle);
 #endif
 
 /* ---- layout, asserted for the pointer size being compiled --------------------------------- */
@@ -237,6 +273,7 @@ WINRPC_NAME(RPC_STATUS) WINRPC_ENTRY WINRPC_NAME(RpcAsyncCancelCall)(
 WINRPC_STATIC_ASSERT(sizeof(WINRPC_NAME(RPC_ASYNC_EVENT)) == 4, "RPC_ASYNC_EVENT is 4 bytes");
 WINRPC_STATIC_ASSERT(sizeof(WINRPC_NAME(RPC_NOTIFICATION_TYPES)) == 4,
                      "RPC_NOTIFICATION_TYPES is 4 bytes");
+WINRPC_STATIC_ASSERT(sizeof(WINRPC_NAME(RPC_NOTIFICATIONS)) == 4, "RPC_NOTIFICATIONS is 4 bytes");
 
 WINRPC_ASSERT_OFFSET(WINRPC_NAME(RPC_ASYNC_STATE), Size, 0, 0);
 WINRPC_ASSERT_OFFSET(WINRPC_NAME(RPC_ASYNC_STATE), Signature, 4, 4);

@@ -107,7 +107,8 @@ _Static_assert(sizeof(winrpc_PFN_RPCNOTIFICATION_ROUTINE) == sizeof(PFN_RPCNOTIF
                "PFN_RPCNOTIFICATION_ROUTINE");
 _Static_assert(sizeof(winrpc_PAPCFUNC) == sizeof(PAPCFUNC), "PAPCFUNC");
 
-/* Enumerations (mingw-w64 10 lacks RpcClientDisconnect and RpcClientCancel: abi.md) */
+/* Enumerations (mingw-w64 10 lacks RpcClientDisconnect and RpcClientCancel: abi.md), and
+ * RPC_NOTIFICATIONS, which it declares in full */
 SAME_VALUE(winrpc_RpcNotificationTypeNone, RpcNotificationTypeNone);
 SAME_VALUE(winrpc_RpcNotificationTypeEvent, RpcNotificationTypeEvent);
 SAME_VALUE(winrpc_RpcNotificationTypeApc, RpcNotificationTypeApc);
@@ -119,6 +120,12 @@ SAME_VALUE(winrpc_RpcSendComplete, RpcSendComplete);
 SAME_VALUE(winrpc_RpcReceiveComplete, RpcReceiveComplete);
 _Static_assert(winrpc_RpcClientDisconnect == RpcReceiveComplete + 1, "RpcClientDisconnect");
 _Static_assert(winrpc_RpcClientCancel == RpcReceiveComplete + 2, "RpcClientCancel");
+SAME_VALUE(winrpc_RpcNotificationCallNone, RpcNotificationCallNone);
+SAME_VALUE(winrpc_RpcNotificationClientDisconnect, RpcNotificationClientDisconnect);
+SAME_VALUE(winrpc_RpcNotificationCallCancel, RpcNotificationCallCancel);
+_Static_assert(sizeof(winrpc_RPC_NOTIFICATIONS) == sizeof(RPC_NOTIFICATIONS), "RPC_NOTIFICATIONS");
+_Static_assert(sizeof(winrpc_RPC_BINDING_HANDLE) == sizeof(RPC_BINDING_HANDLE),
+               "RPC_BINDING_HANDLE");
 
 /* Status codes, flags and numbers */
 SAME_VALUE(winrpc_RPC_S_OK, RPC_S_OK);
@@ -152,7 +159,19 @@ _Static_assert(sizeof(winrpc_RpcAsyncInitializeHandle(0, 0)) ==
                sizeof(RpcAsyncInitializeHandle(0, 0)), "RpcAsyncInitializeHandle result");
 _Static_assert(sizeof(winrpc_RpcAsyncAbortCall(0, 0)) == sizeof(RpcAsyncAbortCall(0, 0)),
                "RpcAsyncAbortCall result");
-_Static_assert(sizeof(uint32_t) == sizeof(unsigned long), "ExceptionCode is unsigned long");
+_Static_assert(sizeof(winrpc_RpcServerSubscribeForNotification(0, 0, 0, 0)) ==
+               sizeof(RpcServerSubscribeForNotification(0, 0, 0, 0)),
+               "RpcServerSubscribeForNotification result");
+_Static_assert(sizeof(winrpc_RpcServerUnsubscribeForNotification(0, 0, 0)) ==
+               sizeof(RpcServerUnsubscribeForNotification(0, 0, 0)),
+               "RpcServerUnsubscribeForNotification result");
+_Static_assert(sizeof(winrpc_RpcServerTestCancel(0)) == sizeof(RpcServerTestCancel(0)),
+               "RpcServerTestCancel result");
+_Static_assert(sizeof(uint32_t) == sizeof(unsigned long),
+               "ExceptionCode and *NotificationsQueued are unsigned long");
+_Static_assert(sizeof(uint32_t) == sizeof(DWORD), "Notification is DWORD");
+_Static_assert(sizeof(winrpc_RPC_NOTIFICATION_TYPES) == sizeof(RPC_NOTIFICATION_TYPES),
+               "NotificationType is RPC_NOTIFICATION_TYPES");
 _Static_assert(sizeof(int32_t) == sizeof(WINBOOL), "fAbort is BOOL");
 
 /* A symbol so that the object file is not empty. */

@@ -8,8 +8,9 @@
  * served on an endpoint of its own, with the same expectations as the simulator's own scripted
  * server: replies, faults, both kinds of cancel, pipes both ways and a client that disconnects
  * mid-pipe. After every case the misuse oracle must be empty and every live-resource counter
- * zero. What this does not show: anything about real Windows (rpcrt4's notification timing,
- * RpcServerTestCancel, event delivery to a server's state), which the simulator only models.
+ * zero (active subscriptions included). What this does not show: anything about real Windows
+ * (rpcrt4's notification timing, RpcServerTestCancel, the delivery of a subscription's
+ * notifications), which the simulator only models.
  */
 #include "../../src/test/native/winrpcsim.h"
 #include "../../src/test/native/test_assert.h"
@@ -111,6 +112,9 @@ static void test_cancel_sleep(void)
         c.ms_or_code = 0xFFFFFFFFu;
         c.cancel_after_ms = 50;
         c.cancel_abortive = abortive;
+        /* A cancel made before the server subscribed would go unheard (the simulator has no
+         * RpcServerTestCancel): the client cancels only once the server has subscribed. */
+        c.interrupt_when_subscribed = 1;
         CHECK_EQ(run(&c).status, RPC_S_CALL_CANCELLED);
         clean();
     }

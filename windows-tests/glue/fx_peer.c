@@ -13,20 +13,27 @@
  *
  * How it serves a call (seed 000, seed 002's server tables):
  *   - the manager routine chooses event notification (an auto-reset event of the call's own),
- *     sets RPC_C_NOTIFY_ON_SEND_COMPLETE when the call has an [out] pipe, hands the call to a
- *     thread of its own and returns at once, as seed 000's MyAsyncPipeFunc does;
+ *     sets RPC_C_NOTIFY_ON_SEND_COMPLETE when the call has an [out] pipe, subscribes to the
+ *     client's cancel and disconnect (RpcServerSubscribeForNotification: without a subscription
+ *     a server is told of neither), one Event subscription per kind, each with a manual-reset
+ *     event of its own, hands the call to a thread of its own and returns at once, as seed
+ *     000's MyAsyncPipeFunc does;
  *   - that thread pulls the [in] pipe (a pull that returns RPC_S_ASYNC_CALL_PENDING is retried
  *     only after the event is signalled), pushes the [out] pipe one chunk of at most
  *     FX_CHUNK_ELEMENTS at a time, each followed by a wait for the event, then the null push
- *     and its wait, and ends the call with RpcAsyncCompleteCall or RpcAsyncAbortCall;
+ *     and its wait, unsubscribes both kinds (for a kind with a notification queued it first
+ *     waits for that kind's event, which must not be closed before the notification arrives),
+ *     and ends the call with RpcAsyncCompleteCall or RpcAsyncAbortCall;
  *   - every wait is bounded: PEER_WAIT_MS for one pipe notification (then the call is aborted
  *     with RPC_S_CALL_FAILED), PEER_SLEEP_MAX_MS for Sleep(0xFFFFFFFF);
  *   - a cancel the server sees before it replies makes it abort with RPC_S_CALL_CANCELLED (for
  *     every operation, as the simulator's scripted server does); a client that went away makes
- *     it abort with RPC_S_CALL_FAILED. It looks for a cancel with RpcServerTestCancel
- *     (Windows: "Receiving Cancellations"; the simulator has no such export) and in the Event
- *     field after each notification (RpcClientCancel, RpcClientDisconnect), at least every
- *     PEER_POLL_MS.
+ *     it abort with RPC_S_CALL_FAILED. It hears both through its subscription events, waited on
+ *     together with the call's own event, never through the state's Event field (the runtime
+ *     delivers a subscription's notification to the subscription's target only), and looks
+ *     for a cancel made before it subscribed with RpcServerTestCancel (Windows: "Receiving
+ *     Cancellations"; the simulator has no such export, so there such a cancel goes unheard),
+ *     at least every PEER_POLL_MS.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,7 +47,6 @@
 
 typedef unsigned long fx_count; /* MIDL's element counts */
 #define FX_NOTIFY_ON_SEND_COMPLETE RPC_C_NOTIFY_ON_SEND_COMPLETE
-#define FX_EVENT_CLIENT_DISCONNECT 3 /* RpcClientDisconnect */
 #define FX_THREAD_PROC(name, arg) static DWORD WINAPI name(LPVOID arg)
 #define FX_THREAD_RETURN return 0
 
@@ -80,8 +86,6 @@ static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
 
 typedef uint32_t fx_count;
 #define FX_NOTIFY_ON_SEND_COMPLETE WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE
-#define FX_EVENT_CLIENT_CANCEL RpcClientCancel
-#define FX_EVENT_CLIENT_DISCONNECT RpcClientDisconnect
 #define WAIT_OBJECT_0 SIM_WAIT_OBJECT_0
 #define WAIT_TIMEOUT SIM_WAIT_TIMEOUT
 #define FX_THREAD_PROC(name, arg) static void *name(void *arg)
@@ -96,7 +100,8 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* The simulator tells a server of a cancel only by RpcClientCancel. */
+/* The simulator has no RpcServerTestCancel: a server hears a cancel only through its
+ * subscription. */
 static int cancel_requested(PRPC_ASYNC_STATE p)
 {
     (void)p;
@@ -137,9 +142,24 @@ typedef struct peer_call {
     ASYNC_INTPIPE *in, *out;
     int32_t *out_b;            /* PipeEcho's [out] b */
     HANDLE ev;                 /* the call's notification event (auto-reset) */
+    HANDLE sub_ev[2];          /* the subscriptions' events (manual-reset): [0] the client's
+                                  disconnect, [1] its cancel */
+    int subscribed[2];         /* RpcServerSubscribeForNotification succeeded, per kind */
     int cancelled;             /* the client cancelled */
     int failed;                /* the client went away, a pipe failed, or a notification never came */
 } peer_call;
+
+static const RPC_NOTIFICATIONS sub_kind[2] = {RpcNotificationClientDisconnect,
+                                              RpcNotificationCallCancel};
+
+/* What a signalled subscription event says: [0] the client went away, [1] it cancelled. */
+static void heard(peer_call *pc, int k)
+{
+    if (k == 0)
+        pc->failed = 1;
+    else
+        pc->cancelled = 1;
+}
 
 /* Something to stop for: a cancel, a disconnect, a failure. */
 static int interrupted(peer_call *pc)
@@ -159,13 +179,16 @@ static RPC_STATUS why(const peer_call *pc)
     return pc->cancelled && !pc->failed ? RPC_S_CALL_CANCELLED : RPC_S_CALL_FAILED;
 }
 
-/* Waits until the call's event is signalled by a notification that is not a cancel or a
- * disconnect (returns 1), or until the call is interrupted or `deadline` passes (returns 0;
- * a deadline that passes while a notification was awaited fails the call). With
- * until_deadline, signals are not a reason to return: the wait is a sleep that returns 1 when
- * it ran its course. */
+/* Waits until the call's event is signalled by one of its notifications (returns 1), or until
+ * the call is interrupted (the client's cancel or disconnect, which the subscription events
+ * say) or `deadline` passes (returns 0; a deadline that passes while a notification was awaited
+ * fails the call). With until_deadline, signals of the call's event are not a reason to
+ * return: the wait is a sleep that returns 1 when it ran its course. */
 static int wait_event(peer_call *pc, uint64_t deadline, int until_deadline)
 {
+    /* The subscription events come first: a cancel is seen before a wake-up that came with
+     * it. */
+    HANDLE h[3] = {pc->sub_ev[0], pc->sub_ev[1], pc->ev};
     for (;;) {
         if (interrupted(pc))
             return 0;
@@ -177,18 +200,13 @@ static int wait_event(peer_call *pc, uint64_t deadline, int until_deadline)
             return 0;
         }
         uint64_t left = deadline - now;
-        DWORD w = WaitForSingleObject(pc->ev, left < PEER_POLL_MS ? (DWORD)left : PEER_POLL_MS);
-        if (w == WAIT_OBJECT_0) {
-            /* The runtime writes Event before it signals. */
-            int event = (int)*(volatile RPC_ASYNC_EVENT *)&pc->p->Event;
-            if (event == FX_EVENT_CLIENT_CANCEL) {
-                pc->cancelled = 1;
-                return 0;
-            }
-            if (event == FX_EVENT_CLIENT_DISCONNECT) {
-                pc->failed = 1;
-                return 0;
-            }
+        DWORD w = WaitForMultipleObjects(3, h, 0,
+                                         left < PEER_POLL_MS ? (DWORD)left : PEER_POLL_MS);
+        if (w == WAIT_OBJECT_0 || w == WAIT_OBJECT_0 + 1) {
+            heard(pc, (int)(w - WAIT_OBJECT_0));
+            return 0;
+        }
+        if (w == WAIT_OBJECT_0 + 2) {
             if (!until_deadline)
                 return 1;
         } else if (w != WAIT_TIMEOUT) {
@@ -277,9 +295,28 @@ static RPC_STATUS push_all(peer_call *pc, int32_t *values, uint32_t n)
     return push(pc, NULL, 0);
 }
 
+/* Ends the subscriptions, before the call completes (Microsoft: otherwise undefined). A
+ * notification the runtime queued may still be on its way: its event must stay open until it
+ * has arrived, so for a kind with one queued this waits (up to PEER_WAIT_MS) for its event. */
+static void unsubscribe(peer_call *pc)
+{
+    for (int k = 0; k < 2; k++) {
+        if (!pc->subscribed[k])
+            continue;
+        pc->subscribed[k] = 0;
+        fx_count queued = 0;
+        if (RpcServerUnsubscribeForNotification(RpcAsyncGetCallHandle(pc->p), sub_kind[k],
+                                                &queued) != RPC_S_OK)
+            continue;
+        if (WaitForSingleObject(pc->sub_ev[k], queued > 0 ? PEER_WAIT_MS : 0) == WAIT_OBJECT_0)
+            heard(pc, k);
+    }
+}
+
 /* Ends the call, exactly once: the reply, or an abort. */
 static void finish(peer_call *pc, RPC_STATUS failure, int32_t reply)
 {
+    unsubscribe(pc); /* a cancel or a disconnect it still brings counts */
     if (failure == RPC_S_OK && interrupted(pc))
         failure = why(pc);
     if (failure != RPC_S_OK)
@@ -290,6 +327,8 @@ static void finish(peer_call *pc, RPC_STATUS failure, int32_t reply)
     else
         RpcAsyncCompleteCall(pc->p, &reply);
     CloseHandle(pc->ev);
+    CloseHandle(pc->sub_ev[0]);
+    CloseHandle(pc->sub_ev[1]);
     free(pc);
 }
 
@@ -361,15 +400,22 @@ FX_THREAD_PROC(peer_thread, arg)
     FX_THREAD_RETURN;
 }
 
-/* In the manager routine: chooses the notification and hands the call to its own thread. A
- * call that cannot get there is aborted (seed 002: D, "To fail gracefully": A). */
+/* In the manager routine: chooses the notification, subscribes to the client's cancel and
+ * disconnect, and hands the call to its own thread. A call that cannot get there is aborted
+ * (seed 002: D, "To fail gracefully": A). */
 static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
 {
     peer_call *pc = malloc(sizeof *pc);
     HANDLE ev = CreateEventW(NULL, 0, 0, NULL);
-    if (pc == NULL || ev == NULL) {
+    HANDLE sub0 = CreateEventW(NULL, 1, 0, NULL);
+    HANDLE sub1 = CreateEventW(NULL, 1, 0, NULL);
+    if (pc == NULL || ev == NULL || sub0 == NULL || sub1 == NULL) {
         if (ev != NULL)
             CloseHandle(ev);
+        if (sub0 != NULL)
+            CloseHandle(sub0);
+        if (sub1 != NULL)
+            CloseHandle(sub1);
         free(pc);
         RpcAsyncAbortCall(pAsync, (uint32_t)RPC_S_CALL_FAILED);
         return;
@@ -377,14 +423,29 @@ static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
     *pc = proto;
     pc->p = pAsync;
     pc->ev = ev;
+    pc->sub_ev[0] = sub0;
+    pc->sub_ev[1] = sub1;
     pAsync->UserInfo = pc;
     pAsync->Flags = pc->out != NULL ? FX_NOTIFY_ON_SEND_COMPLETE : 0;
     pAsync->u.hEvent = ev;
     pAsync->NotificationType = RpcNotificationTypeEvent;
     notification_chosen(pAsync);
+    /* Events need one subscription per kind (Microsoft); the runtime copies the info. */
+    for (int k = 0; k < 2; k++) {
+        RPC_ASYNC_NOTIFICATION_INFO info;
+        memset(&info, 0, sizeof info);
+        info.hEvent = pc->sub_ev[k];
+        pc->subscribed[k] = RpcServerSubscribeForNotification(RpcAsyncGetCallHandle(pAsync),
+                                                              (DWORD)sub_kind[k],
+                                                              RpcNotificationTypeEvent,
+                                                              &info) == RPC_S_OK;
+    }
     if (spawn(peer_thread, pc) != 0) {
+        unsubscribe(pc);
         RpcAsyncAbortCall(pAsync, (uint32_t)RPC_S_CALL_FAILED);
         CloseHandle(ev);
+        CloseHandle(sub0);
+        CloseHandle(sub1);
         free(pc);
     }
 }

@@ -636,7 +636,8 @@ WB_EXPORT int32_t wb_sim_check_clean(const char *what)
 {
     static const char *const names[SIM_COUNT__MAX] = {"async states", "handles", "queued APCs",
                                                       "threads", "pipe buffers",
-                                                      "pending notifications"};
+                                                      "pending notifications",
+                                                      "subscriptions"};
     int32_t rc = 0;
     if (sim_quiesce(10000) != 1) {
         fprintf(stderr, "%s: the simulator did not become idle within 10 s\n", what);

@@ -96,6 +96,9 @@ int main(void) {
     CONST(RpcReceiveComplete);
     CONST(RpcClientDisconnect);
     CONST(RpcClientCancel);
+    CONST(RpcNotificationCallNone);
+    CONST(RpcNotificationClientDisconnect);
+    CONST(RpcNotificationCallCancel);
 
     CONSTV(RPC_C_NOTIFY_ON_SEND_COMPLETE, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE);
     CONSTV(RPC_C_INFINITE_TIMEOUT, (int32_t)WINRPC_RPC_C_INFINITE_TIMEOUT);

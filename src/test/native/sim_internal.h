@@ -84,6 +84,16 @@ SIM_HIDDEN uint32_t sim_reply_delay_get(void);
  * client state pAsync (the client goes away: its pipes fail, the server is told). */
 SIM_HIDDEN RPC_STATUS sim_client_disconnect(PRPC_ASYNC_STATE pAsync);
 
+/* Used by the scripted server: whether the client of the server call on pAsync has cancelled it
+ * (abortively or not). The scripted server's stand-in for RpcServerTestCancel, which the
+ * simulator does not export: a cancel made before the server subscribed is never notified. */
+SIM_HIDDEN int sim_server_cancel_requested(PRPC_ASYNC_STATE pAsync);
+
+/* Used by the scripted client: the RpcNotification* bits the server side of the call started on
+ * client state pAsync is subscribed to now, or -1 if that server side has finished (or there is
+ * no call in progress on pAsync). */
+SIM_HIDDEN int sim_server_subscriptions(PRPC_ASYNC_STATE pAsync);
+
 /* Used by the scripted peers: the fault plan in force when the call on pAsync (a client or a
  * server state with a call in progress) started, and a generator seeded from (plan seed, that
  * call's sequence number, stream), so the peers' own decisions replay too. Returns 0 (plan and

@@ -5,15 +5,20 @@
  * six fixture operations as ../../../windows-tests/fx_glue.h specifies. It uses the simulator's
  * public API the way a careful C server does (seed 000, seed 002's server tables): it asks for
  * APC notifications to its own thread (a real handle from OpenThread with THREAD_SET_CONTEXT),
- * registers the handle with RpcAsyncRegisterInfo, pulls and pushes on the pipes the runtime
- * gave it, waits alertably with SleepEx, and ends with RpcAsyncCompleteCall or
- * RpcAsyncAbortCall.
+ * registers the handle with RpcAsyncRegisterInfo, subscribes in the manager routine
+ * (RpcServerSubscribeForNotification, Binding NULL on the dispatch thread) to its client's
+ * cancel and disconnect, by APC to the same thread, pulls and pushes on the pipes the runtime
+ * gave it, waits alertably with SleepEx, unsubscribes (waiting for every notification the
+ * runtime says it queued), and ends with RpcAsyncCompleteCall or RpcAsyncAbortCall. A cancel
+ * made before it subscribed is never notified: right after subscribing it asks, as a Windows
+ * server would with RpcServerTestCancel (sim_server_cancel_requested stands in for it).
  *
  * The scripted client (sim_peer_call_start / sim_peer_call_wait) makes one fixture call from a
  * simulator thread, seed 002's client tables: APC notifications to its own thread, in-pipe
  * chunks each followed by a wait for RpcSendComplete, the null push, the out pipe drained, a
  * cancel or a disconnect at the requested point, the wait for the completion, and
- * RpcAsyncCompleteCall.
+ * RpcAsyncCompleteCall. With interrupt_when_subscribed, its cancel or disconnect waits until the
+ * server has subscribed to hear it.
  *
  * Neither ever commits a misuse. Both give up on a pipe notification that does not come in
  * time (seed 002: "on failure to get a notification", the client cancels and the server
@@ -50,6 +55,7 @@
 #define PEER_STREAM_CLIENT 2u
 #define PEER_MAX_CHUNK_ELEMENTS (1u << 20)
 #define PEER_EP_MAX 256
+#define PEER_SUBSCRIBE_WAIT_MS 10000u /* interrupt_when_subscribed: the longest wait */
 
 /* How long a peer waits for one pipe notification before it gives up on the call. */
 static uint32_t peer_wait_ms(const SIM_FAULT_PLAN *plan)
@@ -66,8 +72,10 @@ typedef struct srv_ctx {
     uint32_t events;   /* bit (1 << RPC_ASYNC_EVENT) per event received */
     uint32_t sends;    /* RpcSendComplete received */
     uint32_t recvs;    /* RpcReceiveComplete received */
-    int cancel;        /* RpcClientCancel received */
+    int cancel;        /* RpcClientCancel received (or the client had cancelled before) */
     int disconnect;    /* RpcClientDisconnect received */
+    uint32_t cancels, disconnects; /* subscription notifications received, per kind */
+    int subscribed;    /* RpcServerSubscribeForNotification succeeded */
     int call_failed;   /* RpcAsyncGetCallStatus reported the call failed */
     int fault;         /* the fault plan chose a fault reply for this call */
     uint32_t fault_code;
@@ -84,8 +92,14 @@ static void WINRPC_ENTRY srv_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASY
     switch (Event) {
     case RpcSendComplete: x->sends++; break;
     case RpcReceiveComplete: x->recvs++; break;
-    case RpcClientCancel: x->cancel = 1; break;
-    case RpcClientDisconnect: x->disconnect = 1; break;
+    case RpcClientCancel:
+        x->cancel = 1;
+        x->cancels++;
+        break;
+    case RpcClientDisconnect:
+        x->disconnect = 1;
+        x->disconnects++;
+        break;
     default: break;
     }
 }
@@ -113,6 +127,40 @@ static void srv_setup(srv_ctx *x, PRPC_ASYNC_STATE pAsync, uint32_t flags)
     }
     /* Seed 000: a server that receives by APC registers the handle with the runtime. */
     RpcAsyncRegisterInfo(pAsync);
+    /* Without a subscription the server never hears of a cancel or a disconnect. In the manager
+     * routine the Binding may be NULL; both kinds in one call (APC, to this thread). */
+    if (x->hThread != NULL) {
+        RPC_ASYNC_NOTIFICATION_INFO info;
+        memset(&info, 0, sizeof info);
+        info.APC.NotificationRoutine = srv_apc;
+        info.APC.hThread = x->hThread;
+        x->subscribed = RpcServerSubscribeForNotification(
+                            NULL,
+                            (uint32_t)RpcNotificationClientDisconnect |
+                                (uint32_t)RpcNotificationCallCancel,
+                            RpcNotificationTypeApc, &info) == RPC_S_OK;
+    }
+    /* A cancel made before the subscription was not notified (a disconnect shows in
+     * RpcAsyncGetCallStatus, which srv_interrupted polls). */
+    if (sim_server_cancel_requested(pAsync))
+        x->cancel = 1;
+}
+
+/* Ends the subscription before the call completes (Microsoft: otherwise undefined), then waits
+ * alertably for the notifications the runtime queued and this thread has not run yet: they
+ * arrive after the unsubscription too, and their target (this thread's handle) must live until
+ * they have. */
+static void srv_unsubscribe(srv_ctx *x)
+{
+    if (!x->subscribed)
+        return;
+    x->subscribed = 0;
+    uint32_t cancels = 0, disconnects = 0;
+    RpcServerUnsubscribeForNotification(NULL, RpcNotificationCallCancel, &cancels);
+    RpcServerUnsubscribeForNotification(NULL, RpcNotificationClientDisconnect, &disconnects);
+    uint64_t deadline = sim_now_ms() + x->wait_ms;
+    while ((x->cancels < cancels || x->disconnects < disconnects) && sim_now_ms() < deadline)
+        SleepEx(PEER_POLL_MS, 1);
 }
 
 /* Something the server should stop for: a cancel, a disconnect, a failed call. */
@@ -163,6 +211,7 @@ static void srv_finish(srv_ctx *x, RPC_STATUS failure, int32_t reply, int fail_o
 {
     if (failure == RPC_S_OK && !srv_sleep(x, sim_reply_delay_get()))
         failure = srv_why(x);
+    srv_unsubscribe(x); /* a cancel it still brings counts */
     if (failure == RPC_S_OK && (x->cancel || x->disconnect))
         failure = srv_why(x);
     if (failure != RPC_S_OK)
@@ -384,6 +433,7 @@ typedef struct cli_ctx {
     int cancelled;            /* RpcAsyncCancelCall was called */
     int abort_cancelled;      /* ... abortively */
     int gave_up;              /* stopped the pipes: cancelled, disconnected, or failed */
+    int await_subscription;   /* SIM_PEER_CALL.interrupt_when_subscribed */
     uint32_t wait_ms;
 } cli_ctx;
 
@@ -401,11 +451,28 @@ static void WINRPC_ENTRY cli_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASY
     }
 }
 
+/* With interrupt_when_subscribed: waits alertably until the server side of the call has
+ * subscribed to the kind (an RpcNotification* bit), has finished, or PEER_SUBSCRIBE_WAIT_MS
+ * have passed. */
+static void cli_await_subscription(cli_ctx *x, int kind)
+{
+    if (!x->await_subscription)
+        return;
+    uint64_t deadline = sim_now_ms() + PEER_SUBSCRIBE_WAIT_MS;
+    for (;;) {
+        int subs = sim_server_subscriptions(x->st);
+        if (subs < 0 || (subs & kind) != 0 || sim_now_ms() >= deadline)
+            return;
+        SleepEx(1, 1);
+    }
+}
+
 /* Makes the planned cancel once its time has come (seed 002: "To fail: go to Can"). */
 static void cli_cancel_due(cli_ctx *x)
 {
     if (x->cancelled || sim_now_ms() < x->cancel_at)
         return;
+    cli_await_subscription(x, RpcNotificationCallCancel);
     x->cancelled = 1;
     x->abort_cancelled = x->cancel_abortive != 0;
     x->gave_up = 1;
@@ -473,6 +540,7 @@ static void cli_wait_complete(cli_ctx *x)
 static void cli_disconnect(cli_ctx *x)
 {
     x->gave_up = 1;
+    cli_await_subscription(x, RpcNotificationClientDisconnect);
     sim_client_disconnect(x->st);
 }
 
@@ -544,6 +612,7 @@ static void client_main(void *ctx)
     if (call->cancel_after_ms >= 0)
         x.cancel_at = start + (uint64_t)call->cancel_after_ms;
     x.cancel_abortive = call->cancel_abortive;
+    x.await_subscription = call->interrupt_when_subscribed != 0;
 
     /* The in pipe: chunks of values 0, 1, 2, ..., each followed by the wait for its send. */
     if (has_in) {

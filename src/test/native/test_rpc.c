@@ -5,6 +5,10 @@
  * Every scenario ends with end_clean() (legitimate scenarios: counters back to zero after
  * sim_quiesce, the oracle empty) or end_misuse() (scenarios that commit misuse on purpose: the
  * oracle holds exactly the expected kinds).
+ *
+ * A server hears its client's cancel or disconnect only through RpcServerSubscribeForNotification:
+ * the test's own C server subscribes (APC, or Event for Sleep), and unsubscribes, waiting for
+ * what the runtime says it queued, before it completes; MODE_NO_SUBSCRIBE leaves that out.
  */
 #include "winrpcsim.h"
 #include "test_assert.h"
@@ -38,6 +42,8 @@ static void check_counters_zero(void)
     CHECK_EQ(sim_counter(SIM_COUNT_PIPE_BUFFERS), 0);
     CHECK_EQ(sim_counter(SIM_COUNT_THREADS), 0);
     CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_SUBSCRIPTIONS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), 0);
 }
 
 /* A legitimate scenario: nothing left, nothing recorded. */
@@ -202,36 +208,59 @@ static RPC_STATUS cli_complete(cli *c, int32_t *reply)
 
 /* ---- the test's own C server (registered with fx_ServerStart) ------------------------------ */
 
-enum { MODE_NORMAL = 0, MODE_GATED, MODE_SERVER_MISUSE, MODE_PIPE_MISUSE };
+enum { MODE_NORMAL = 0, MODE_GATED, MODE_SERVER_MISUSE, MODE_PIPE_MISUSE, MODE_NO_SUBSCRIBE,
+       MODE_SUB_VALIDATE, MODE_LAB };
 
 static _Atomic int g_mode;
 static ta_latch g_gate = TA_LATCH_INIT;
 static ta_latch g_server_pending = TA_LATCH_INIT; /* MODE_GATED: a server pull was pending */
 static _Atomic uint32_t g_srv_events;          /* bits of events the server saw */
-static _Atomic int32_t g_srv_status[16];       /* statuses the misuse modes collected */
+static _Atomic int32_t g_srv_status[32];       /* statuses the misuse modes collected */
 static _Atomic int32_t g_srv_final;            /* what the server's final call returned */
 static _Atomic int g_srv_pull_failure;         /* the status of a pipe failure it saw */
+static _Atomic uint32_t g_srv_queued[2];       /* NotificationsQueued: [0] disconnect, [1] cancel */
+static _Atomic uint32_t g_srv_received[2];     /* ... and how many of those the server received */
+static _Atomic int32_t g_srv_sub_status;       /* what its RpcServerSubscribeForNotification said */
+static _Atomic int32_t g_srv_status_subscribed;/* RpcAsyncGetCallStatus right after subscribing */
+static _Atomic int32_t g_srv_event_field;      /* the state's Event field at the server's end */
+static _Atomic int32_t g_srv_order[8];         /* the first events its APC routine ran, in order */
+static _Atomic uint32_t g_srv_norder;
+
+/* The RPC_NOTIFICATIONS bit of a subscription kind index: 0 disconnect, 1 cancel. */
+static uint32_t kind_bit(int k)
+{
+    return k == 1 ? (uint32_t)RpcNotificationCallCancel : (uint32_t)RpcNotificationClientDisconnect;
+}
 
 typedef struct srv {
     PRPC_ASYNC_STATE p;
     HANDLE th;
     uint32_t sends, recvs;
+    uint32_t received[2]; /* subscription notifications: [0] disconnect, [1] cancel */
+    int subscribed;
     int stop; /* cancel or disconnect seen */
 } srv;
 
 static void WINRPC_ENTRY srv_routine(PRPC_ASYNC_STATE p, void *ctx, RPC_ASYNC_EVENT ev)
 {
-    (void)ctx;
+    CHECK(ctx == NULL);
     srv *s = p->UserInfo;
     atomic_fetch_or(&g_srv_events, 1u << ev);
+    uint32_t i = atomic_fetch_add(&g_srv_norder, 1);
+    if (i < 8)
+        atomic_store(&g_srv_order[i], (int32_t)ev);
     if (ev == RpcSendComplete)
         s->sends++;
     else if (ev == RpcReceiveComplete)
         s->recvs++;
-    else if (ev == RpcClientCancel || ev == RpcClientDisconnect)
+    else if (ev == RpcClientCancel || ev == RpcClientDisconnect) {
+        s->received[ev == RpcClientCancel]++;
         s->stop = 1;
+    }
 }
 
+/* APC notifications to the server's own thread; then, unless MODE_NO_SUBSCRIBE, a subscription
+ * to both kinds, in one call, by APC to the same routine and thread, with the call's handle. */
 static void srv_init(srv *s, PRPC_ASYNC_STATE p, int do_register)
 {
     memset(s, 0, sizeof *s);
@@ -244,6 +273,43 @@ static void srv_init(srv *s, PRPC_ASYNC_STATE p, int do_register)
     p->NotificationType = RpcNotificationTypeApc;
     if (do_register)
         CHECK_EQ(RpcAsyncRegisterInfo(p), RPC_S_OK);
+    if (atomic_load(&g_mode) == MODE_NO_SUBSCRIBE)
+        return;
+    RPC_ASYNC_NOTIFICATION_INFO info;
+    memset(&info, 0, sizeof info);
+    info.APC.NotificationRoutine = srv_routine;
+    info.APC.hThread = s->th;
+    RPC_STATUS st = RpcServerSubscribeForNotification(
+        RpcAsyncGetCallHandle(p),
+        (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel,
+        RpcNotificationTypeApc, &info);
+    atomic_store(&g_srv_sub_status, st);
+    s->subscribed = st == RPC_S_OK;
+    atomic_store(&g_srv_status_subscribed, RpcAsyncGetCallStatus(p));
+}
+
+/* Unsubscribes both kinds and waits (alertably) for the notifications the runtime says it
+ * queued: they come after the unsubscription too, and the target thread handle must live until
+ * then. */
+static void srv_unsubscribe(srv *s)
+{
+    if (!s->subscribed)
+        return;
+    s->subscribed = 0;
+    uint32_t q[2] = {99, 99};
+    for (int k = 0; k < 2; k++) {
+        CHECK_EQ(RpcServerUnsubscribeForNotification(RpcAsyncGetCallHandle(s->p),
+                                                     (RPC_NOTIFICATIONS)kind_bit(k), &q[k]),
+                 RPC_S_OK);
+        atomic_store(&g_srv_queued[k], q[k]);
+    }
+    uint64_t end = ta_now_ms() + 10000;
+    while ((s->received[0] < q[0] || s->received[1] < q[1]) && ta_now_ms() < end)
+        SleepEx(20, 1);
+    CHECK_EQ(s->received[0], q[0]);
+    CHECK_EQ(s->received[1], q[1]);
+    for (int k = 0; k < 2; k++)
+        atomic_store(&g_srv_received[k], s->received[k]);
 }
 
 /* Waits for *counter to change. A pull's wait ignores cancels and disconnects: the runtime
@@ -311,6 +377,8 @@ static RPC_STATUS srv_push_wait(srv *s, ASYNC_INTPIPE *out, int32_t *v, uint32_t
 
 static void srv_end(srv *s, RPC_STATUS failure, int32_t reply)
 {
+    srv_unsubscribe(s);
+    atomic_store(&g_srv_event_field, (int32_t)s->p->Event);
     RPC_STATUS r;
     if (failure != RPC_S_OK)
         r = RpcAsyncAbortCall(s->p, (uint32_t)failure);
@@ -320,9 +388,166 @@ static void srv_end(srv *s, RPC_STATUS failure, int32_t reply)
     CHECK(CloseHandle(s->th));
 }
 
+/* ---- subscriptions: the validation server and the "lab" -------------------------------------- */
+
+static void WINRPC_ENTRY noop_routine(PRPC_ASYNC_STATE p, void *ctx, RPC_ASYNC_EVENT ev)
+{
+    (void)p;
+    (void)ctx;
+    (void)ev;
+}
+
+static void *volatile g_sub_handle; /* MODE_SUB_VALIDATE: the call handle of the server call */
+
+/* MODE_SUB_VALIDATE (Add, on the dispatch thread): every argument rule of
+ * RpcServerSubscribeForNotification and RpcServerUnsubscribeForNotification; statuses go to
+ * g_srv_status[i], NotificationsQueued values and counters to the slots named below. */
+static void sub_validate(PRPC_ASYNC_STATE p, int32_t reply)
+{
+    void *h = RpcAsyncGetCallHandle(p);
+    g_sub_handle = h;
+    HANDLE th = my_thread();
+    HANDLE ev = CreateEventW(NULL, 0, 0, NULL);
+    HANDLE port = CreateIoCompletionPort(SIM_PSEUDO_PROCESS, NULL, 0, 0);
+    REQUIRE(ev != NULL && port != NULL);
+    RPC_ASYNC_NOTIFICATION_INFO apc, evi, ioc, noroutine;
+    memset(&apc, 0, sizeof apc);
+    apc.APC.NotificationRoutine = noop_routine;
+    apc.APC.hThread = th;
+    memset(&evi, 0, sizeof evi);
+    evi.hEvent = ev;
+    memset(&ioc, 0, sizeof ioc);
+    ioc.IOC.hIOPort = port;
+    noroutine = apc;
+    noroutine.APC.NotificationRoutine = NULL;
+    const uint32_t cancel = RpcNotificationCallCancel, disc = RpcNotificationClientDisconnect;
+    uint32_t q = 0;
+    int i = 0;
+#define ST(x) atomic_store(&g_srv_status[i++], (int32_t)(x))
+    ST(RpcServerSubscribeForNotification(NULL, cancel, RpcNotificationTypeApc, &apc));     /* 0 */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeApc, &apc));        /* 1 */
+    q = 77;
+    ST(RpcServerUnsubscribeForNotification(NULL, RpcNotificationCallCancel, &q));           /* 2 */
+    ST(q);                                                                                  /* 3 */
+    ST(RpcServerSubscribeForNotification(h, 0, RpcNotificationTypeApc, &apc));             /* 4 */
+    ST(RpcServerSubscribeForNotification(h, 4, RpcNotificationTypeApc, &apc));             /* 5 */
+    ST(RpcServerSubscribeForNotification(h, cancel | 4, RpcNotificationTypeApc, &apc));    /* 6 */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeNone, &apc));       /* 7 */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeHwnd, &apc));       /* 8 */
+    ST(RpcServerSubscribeForNotification(h, cancel, (RPC_NOTIFICATION_TYPES)9, &apc));     /* 9 */
+    ST(RpcServerSubscribeForNotification(h, cancel | disc, RpcNotificationTypeEvent, &evi)); /* 10 */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeApc, NULL));        /* 11 */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeApc, &noroutine));  /* 12 */
+    ST(RpcServerSubscribeForNotification((void *)&q, cancel, RpcNotificationTypeApc, &apc)); /* 13 */
+    ST(RpcServerSubscribeForNotification(h, cancel | disc, RpcNotificationTypeIoc, &ioc)); /* 14 */
+    ST(sim_counter(SIM_COUNT_SUBSCRIPTIONS));                                               /* 15 */
+    q = 77;
+    ST(RpcServerUnsubscribeForNotification(h, (RPC_NOTIFICATIONS)(cancel | disc), &q));    /* 16 */
+    ST(q);                                                                                  /* 17 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationCallNone, &q));               /* 18 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationCallCancel, NULL));           /* 19 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationCallCancel, &q));             /* 20 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationCallCancel, &q));             /* 21 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationClientDisconnect, &q));       /* 22 */
+    ST(sim_counter(SIM_COUNT_SUBSCRIPTIONS));                                               /* 23 */
+    /* Events: one call per kind (the event may even be shared). */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeEvent, &evi));      /* 24 */
+    ST(RpcServerSubscribeForNotification(h, disc, RpcNotificationTypeEvent, &evi));        /* 25 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationCallCancel, &q));             /* 26 */
+    ST(RpcServerUnsubscribeForNotification(h, RpcNotificationClientDisconnect, &q));       /* 27 */
+    ST(RpcAsyncCompleteCall(p, &reply));                                                    /* 28 */
+    /* After the final completion: no call to subscribe (NULL still names it here). */
+    ST(RpcServerSubscribeForNotification(h, cancel, RpcNotificationTypeApc, &apc));        /* 29 */
+    ST(RpcServerUnsubscribeForNotification(NULL, RpcNotificationCallCancel, &q));          /* 30 */
+#undef ST
+    CHECK(CloseHandle(th));
+    CHECK(CloseHandle(ev));
+    CHECK(CloseHandle(port));
+}
+
+/* MODE_LAB (PipeSum): the test sets what to subscribe, drives the client from its own thread,
+ * and watches the deliveries; the server reports what it got back. */
+typedef struct lab {
+    /* set by the test */
+    uint32_t kinds;                       /* RpcNotification* bits to subscribe */
+    RPC_NOTIFICATION_TYPES type;
+    RPC_ASYNC_NOTIFICATION_INFO info[2];  /* [0] disconnect, [1] cancel (one call: info[1]) */
+    int one_call;                         /* both kinds in one call (not for Event) */
+    int unsubscribe_at_once;              /* negative control: unsubscribe before the client acts */
+    int complete_subscribed;              /* misuse: end the call without unsubscribing */
+    int use_complete;                     /* end it with RpcAsyncCompleteCall, not Abort */
+    /* filled by the server */
+    PRPC_ASYNC_STATE p;
+    RPC_STATUS sub_status[2];
+    RPC_STATUS unsub_status[2];
+    uint32_t queued[2];
+    int64_t subscriptions;                /* SIM_COUNT_SUBSCRIPTIONS once subscribed */
+    RPC_STATUS status_at_end;             /* RpcAsyncGetCallStatus before the abort */
+    int32_t event_field;                  /* p->Event before the abort */
+    RPC_STATUS final;
+    ta_latch subscribed, acted, finished;
+} lab;
+
+static lab g_lab;
+
+static void lab_reset(void)
+{
+    memset(&g_lab, 0, sizeof g_lab);
+    pthread_mutex_init(&g_lab.subscribed.mu, NULL);
+    pthread_cond_init(&g_lab.subscribed.cv, NULL);
+    pthread_mutex_init(&g_lab.acted.mu, NULL);
+    pthread_cond_init(&g_lab.acted.cv, NULL);
+    pthread_mutex_init(&g_lab.finished.mu, NULL);
+    pthread_cond_init(&g_lab.finished.cv, NULL);
+    for (int k = 0; k < 2; k++) {
+        g_lab.sub_status[k] = g_lab.unsub_status[k] = -1;
+        g_lab.queued[k] = 99;
+    }
+}
+
+static void lab_serve(PRPC_ASYNC_STATE p)
+{
+    lab *L = &g_lab;
+    L->p = p;
+    void *h = RpcAsyncGetCallHandle(p);
+    for (int k = 0; k < 2; k++) {
+        if (L->one_call && k == 0)
+            continue;
+        uint32_t bits = L->one_call ? L->kinds : (L->kinds & kind_bit(k));
+        if (bits == 0)
+            continue;
+        RPC_ASYNC_NOTIFICATION_INFO copy = L->info[k];
+        L->sub_status[k] = RpcServerSubscribeForNotification(h, bits, L->type, &copy);
+        memset(&copy, 0xEE, sizeof copy); /* the runtime has its own copy */
+    }
+    L->subscriptions = sim_counter(SIM_COUNT_SUBSCRIPTIONS);
+    if (L->unsubscribe_at_once)
+        for (int k = 0; k < 2; k++)
+            if (L->kinds & kind_bit(k))
+                L->unsub_status[k] = RpcServerUnsubscribeForNotification(
+                    h, (RPC_NOTIFICATIONS)kind_bit(k), &L->queued[k]);
+    ta_latch_open(&L->subscribed);
+    ta_latch_wait(&L->acted);
+    if (!L->unsubscribe_at_once && !L->complete_subscribed)
+        for (int k = 0; k < 2; k++)
+            if (L->kinds & kind_bit(k))
+                L->unsub_status[k] = RpcServerUnsubscribeForNotification(
+                    h, (RPC_NOTIFICATIONS)kind_bit(k), &L->queued[k]);
+    L->status_at_end = RpcAsyncGetCallStatus(p);
+    L->event_field = (int32_t)p->Event;
+    int32_t reply = 7;
+    L->final = L->use_complete ? RpcAsyncCompleteCall(p, &reply)
+                               : RpcAsyncAbortCall(p, RPC_S_CALL_CANCELLED);
+    ta_latch_open(&L->finished);
+}
+
 static void t_Add(PRPC_ASYNC_STATE p, void *hb, int32_t a, int32_t b)
 {
     CHECK(hb != NULL);
+    if (atomic_load(&g_mode) == MODE_SUB_VALIDATE) {
+        sub_validate(p, a + b);
+        return;
+    }
     if (atomic_load(&g_mode) == MODE_SERVER_MISUSE) {
         /* Cancel is client only; abort twice; complete after the abort; use after. */
         atomic_store(&g_srv_status[0], RpcAsyncCancelCall(p, 1));
@@ -338,25 +563,57 @@ static void t_Add(PRPC_ASYNC_STATE p, void *hb, int32_t a, int32_t b)
     atomic_store(&g_srv_final, RpcAsyncCompleteCall(p, &reply));
 }
 
-/* Waits for ms (or a cancel/disconnect) with Event notification. */
+/* Waits for ms, or for its client's cancel or disconnect, which it hears through two Event
+ * subscriptions (Microsoft: with events, one call per kind), each with an event of its own.
+ * The state's own notification stays None: Sleep has no pipe. */
 static void t_Sleep(PRPC_ASYNC_STATE p, void *hb, uint32_t ms)
 {
     (void)hb;
-    HANDLE ev = CreateEventW(NULL, 0, 0, NULL);
-    REQUIRE(ev != NULL);
-    p->u.hEvent = ev;
-    p->NotificationType = RpcNotificationTypeEvent;
-    /* No RpcAsyncRegisterInfo: a NotificationType other than None is enough once the runtime
-     * has seen it, at the server's next call into it. */
-    RPC_STATUS on = RpcAsyncGetCallStatus(p); /* a client that went away already shows */
+    int subscribe = atomic_load(&g_mode) != MODE_NO_SUBSCRIBE;
+    HANDLE ev[2]; /* [0] disconnect, [1] cancel; manual-reset: they stay signalled */
+    for (int k = 0; k < 2; k++) {
+        ev[k] = CreateEventW(NULL, 1, 0, NULL);
+        REQUIRE(ev[k] != NULL);
+        RPC_ASYNC_NOTIFICATION_INFO info;
+        memset(&info, 0, sizeof info);
+        info.hEvent = ev[k];
+        if (subscribe)
+            CHECK_EQ(RpcServerSubscribeForNotification(NULL /* the dispatch thread */,
+                                                       kind_bit(k), RpcNotificationTypeEvent,
+                                                       &info),
+                     RPC_S_OK);
+    }
+    /* A client that went away before the subscription shows only in the call's status. */
+    RPC_STATUS on = RpcAsyncGetCallStatus(p);
+    atomic_store(&g_srv_status_subscribed, on);
     CHECK(on == RPC_S_ASYNC_CALL_PENDING || on == RPC_S_CALL_FAILED ||
           on == RPC_S_CALL_CANCELLED);
-    DWORD w = WaitForSingleObject(ev, ms);
     RPC_STATUS failure = RPC_S_OK;
-    if (w == SIM_WAIT_OBJECT_0) {
-        atomic_fetch_or(&g_srv_events, 1u << p->Event);
-        failure = p->Event == RpcClientDisconnect ? RPC_S_CALL_FAILED : RPC_S_CALL_CANCELLED;
+    if (on != RPC_S_ASYNC_CALL_PENDING) {
+        failure = on;
+    } else {
+        DWORD w = WaitForMultipleObjects(2, ev, 0, ms);
+        if (w == SIM_WAIT_OBJECT_0)
+            failure = RPC_S_CALL_FAILED;
+        else if (w == SIM_WAIT_OBJECT_0 + 1)
+            failure = RPC_S_CALL_CANCELLED;
     }
+    if (subscribe) {
+        for (int k = 0; k < 2; k++) {
+            uint32_t q = 99;
+            CHECK_EQ(RpcServerUnsubscribeForNotification(NULL, (RPC_NOTIFICATIONS)kind_bit(k), &q),
+                     RPC_S_OK);
+            atomic_store(&g_srv_queued[k], q);
+            /* Queued ones may still be on their way: wait for them before closing the event. */
+            int got = WaitForSingleObject(ev[k], q > 0 ? 10000 : 0) == SIM_WAIT_OBJECT_0;
+            CHECK_EQ((uint32_t)got, q);
+            atomic_store(&g_srv_received[k], (uint32_t)got);
+            if (got)
+                atomic_fetch_or(&g_srv_events, 1u << (k == 1 ? RpcClientCancel : RpcClientDisconnect));
+        }
+    }
+    /* Nothing wrote the state's Event field (the runtime does not, for a subscription). */
+    atomic_store(&g_srv_event_field, (int32_t)p->Event);
     RPC_STATUS r;
     int32_t reply = (int32_t)ms;
     if (failure != RPC_S_OK)
@@ -364,7 +621,8 @@ static void t_Sleep(PRPC_ASYNC_STATE p, void *hb, uint32_t ms)
     else
         r = RpcAsyncCompleteCall(p, &reply);
     atomic_store(&g_srv_final, r);
-    CHECK(CloseHandle(ev));
+    for (int k = 0; k < 2; k++)
+        CHECK(CloseHandle(ev[k]));
 }
 
 static void t_Fail(PRPC_ASYNC_STATE p, void *hb, uint32_t code)
@@ -376,6 +634,11 @@ static void t_Fail(PRPC_ASYNC_STATE p, void *hb, uint32_t code)
 static void t_PipeSum(PRPC_ASYNC_STATE p, void *hb, ASYNC_INTPIPE *in)
 {
     (void)hb;
+    (void)in;
+    if (atomic_load(&g_mode) == MODE_LAB) {
+        lab_serve(p);
+        return;
+    }
     srv s;
     srv_init(&s, p, 1);
     int32_t *v = NULL;
@@ -383,8 +646,9 @@ static void t_PipeSum(PRPC_ASYNC_STATE p, void *hb, ASYNC_INTPIPE *in)
     RPC_STATUS st = srv_pull_all(&s, in, &v, &n);
     if (st != RPC_S_OK) {
         atomic_store(&g_srv_pull_failure, st);
-        /* The pipe can fail before the notification saying why has run: give it time. */
-        uint64_t end = ta_now_ms() + 5000;
+        /* The pipe can fail before the notification saying why has run: give it time (none
+         * comes to a server that did not subscribe). */
+        uint64_t end = ta_now_ms() + (s.subscribed ? 5000 : 0);
         while (!s.stop && ta_now_ms() < end)
             SleepEx(20, 1);
     }
@@ -461,8 +725,18 @@ static void server_reset(int mode)
     atomic_store(&g_srv_events, 0);
     atomic_store(&g_srv_final, -1);
     atomic_store(&g_srv_pull_failure, 0);
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < 32; i++)
         atomic_store(&g_srv_status[i], -1);
+    for (int k = 0; k < 2; k++) {
+        atomic_store(&g_srv_queued[k], 99);
+        atomic_store(&g_srv_received[k], 99);
+    }
+    atomic_store(&g_srv_sub_status, -1);
+    atomic_store(&g_srv_status_subscribed, -1);
+    atomic_store(&g_srv_event_field, -1);
+    atomic_store(&g_srv_norder, 0);
+    for (int i = 0; i < 8; i++)
+        atomic_store(&g_srv_order[i], -1);
 }
 
 static void latch_reset(ta_latch *l)
@@ -1400,7 +1674,8 @@ static void test_server_pipe_misuse(void)
     end_misuse();
 }
 
-/* A client's cancel and disconnect, as a server sees them. */
+/* A client's cancel and disconnect, as a subscribed server sees them. The scripted client waits
+ * (interrupt_when_subscribed) until the server has subscribed, so that it is told for sure. */
 static void test_server_sees_cancel_and_disconnect(void)
 {
     CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
@@ -1410,10 +1685,15 @@ static void test_server_sees_cancel_and_disconnect(void)
         c.ms_or_code = SIM_INFINITE;
         c.cancel_after_ms = 50;
         c.cancel_abortive = abortive;
+        c.interrupt_when_subscribed = 1;
         SIM_PEER_RESULT r = run_peer(TEST_EP, &c);
         CHECK_EQ(r.status, RPC_S_CALL_CANCELLED);
         CHECK(sim_quiesce(10000) == 1);
         CHECK(atomic_load(&g_srv_events) & (1u << RpcClientCancel));
+        CHECK_EQ(atomic_load(&g_srv_queued[1]), 1);   /* one cancel queued ... */
+        CHECK_EQ(atomic_load(&g_srv_received[1]), 1); /* ... and received */
+        CHECK_EQ(atomic_load(&g_srv_queued[0]), 0);
+        CHECK_EQ(atomic_load(&g_srv_event_field), 0); /* the state's Event field not written */
         CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK); /* the abort is accepted */
     }
 
@@ -1422,10 +1702,17 @@ static void test_server_sees_cancel_and_disconnect(void)
     c.in_chunks = 5;
     c.in_chunk_elements = 10;
     c.disconnect_after_chunks = 2;
+    c.interrupt_when_subscribed = 1;
     SIM_PEER_RESULT r = run_peer(TEST_EP, &c);
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
     CHECK(sim_quiesce(10000) == 1);
+    CHECK_EQ(atomic_load(&g_srv_sub_status), RPC_S_OK);
     CHECK(atomic_load(&g_srv_events) & (1u << RpcClientDisconnect));
+    CHECK_EQ(atomic_load(&g_srv_queued[0]), 1);
+    CHECK_EQ(atomic_load(&g_srv_received[0]), 1);
+    CHECK_EQ(atomic_load(&g_srv_queued[1]), 0);
+    /* Event holds the last RpcReceiveComplete (APC) or nothing: never the disconnect. */
+    CHECK(atomic_load(&g_srv_event_field) != RpcClientDisconnect);
     CHECK_EQ(atomic_load(&g_srv_pull_failure), RPC_S_CALL_FAILED); /* woken, then failed */
     CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
 
@@ -1433,12 +1720,527 @@ static void test_server_sees_cancel_and_disconnect(void)
     c = peer_call(SIM_OP_SLEEP);
     c.ms_or_code = SIM_INFINITE;
     c.disconnect_after_chunks = 0;
+    c.interrupt_when_subscribed = 1;
     r = run_peer(TEST_EP, &c);
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
     CHECK(sim_quiesce(10000) == 1);
     CHECK(atomic_load(&g_srv_events) & (1u << RpcClientDisconnect));
+    CHECK_EQ(atomic_load(&g_srv_queued[0]), 1);
+    CHECK_EQ(atomic_load(&g_srv_event_field), 0);
     CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
     end_clean();
+}
+
+/* Negative control: the same client actions against a server that never subscribes. It is told
+ * nothing; the call's own consequences stay (a disconnected call fails, the pending pull is
+ * woken and fails), and a non-abortive cancel is simply never heard: the server finishes its
+ * Sleep and the client gets its reply. */
+static void test_unsubscribed_server_is_not_told(void)
+{
+    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    server_reset(MODE_NO_SUBSCRIBE);
+    SIM_PEER_CALL c = peer_call(SIM_OP_SLEEP);
+    c.ms_or_code = 300;
+    c.cancel_after_ms = 50;
+    c.cancel_abortive = 0;
+    SIM_PEER_RESULT r = run_peer(TEST_EP, &c);
+    CHECK_EQ(r.status, RPC_S_OK); /* not told: the server replied after its 300 ms */
+    CHECK_EQ(r.reply, 300);
+    CHECK(sim_quiesce(10000) == 1);
+    CHECK_EQ(atomic_load(&g_srv_events), 0);
+    CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
+
+    server_reset(MODE_NO_SUBSCRIBE);
+    c = peer_call(SIM_OP_PIPE_SUM);
+    c.in_chunks = 5;
+    c.in_chunk_elements = 10;
+    c.disconnect_after_chunks = 2;
+    r = run_peer(TEST_EP, &c);
+    CHECK_EQ(r.status, RPC_S_CALL_FAILED);
+    CHECK(sim_quiesce(10000) == 1);
+    CHECK_EQ(atomic_load(&g_srv_events) & ((1u << RpcClientDisconnect) | (1u << RpcClientCancel)),
+             0);
+    CHECK_EQ(atomic_load(&g_srv_pull_failure), RPC_S_CALL_FAILED); /* the pipe still fails */
+    CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
+    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    end_clean();
+}
+
+/* The order a subscribed server hears things in: an abortive cancel while its pull is pending
+ * reaches it (RpcClientCancel, by its subscription's APC) before the RpcReceiveComplete that
+ * wakes the pull (by its state's APC), both on its own thread. */
+static void test_cancel_is_heard_before_the_pull_is_woken(void)
+{
+    server_reset(MODE_GATED);
+    latch_reset(&g_server_pending);
+    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    void *hb = bind_to(TEST_EP);
+    RPC_ASYNC_STATE st;
+    init_state(&st);
+    ASYNC_INTPIPE in;
+    CHECK_EQ(fx_PipeSum(&st, hb, &in), RPC_S_OK);
+    ta_latch_wait(&g_server_pending); /* subscribed in srv_init, now pulling: pending */
+    CHECK_EQ(RpcAsyncCancelCall(&st, 1), RPC_S_OK);
+    CHECK_EQ(poll_status(&st, 5000), RPC_S_CALL_CANCELLED);
+    int32_t reply;
+    CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_CALL_CANCELLED);
+    unbind(&hb);
+    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(atomic_load(&g_srv_order[0]), RpcClientCancel);
+    CHECK_EQ(atomic_load(&g_srv_order[1]), RpcReceiveComplete);
+    CHECK_EQ(atomic_load(&g_srv_norder), 2);
+    CHECK_EQ(atomic_load(&g_srv_pull_failure), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(atomic_load(&g_srv_queued[1]), 1);
+    CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
+    end_clean();
+}
+
+
+/* Every argument rule of the two functions, on the manager routine's thread and off it. */
+static void test_subscribe_validation(void)
+{
+    server_reset(MODE_SUB_VALIDATE);
+    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    void *hb = bind_to(TEST_EP);
+    HANDLE th = my_thread();
+    RPC_ASYNC_NOTIFICATION_INFO apc;
+    memset(&apc, 0, sizeof apc);
+    apc.APC.NotificationRoutine = noop_routine;
+    apc.APC.hThread = th;
+    const uint32_t cancel = RpcNotificationCallCancel;
+    /* Off a manager routine's thread a NULL Binding names no call. */
+    CHECK_EQ(RpcServerSubscribeForNotification(NULL, cancel, RpcNotificationTypeApc, &apc),
+             RPC_S_NO_CALL_ACTIVE);
+    uint32_t q = 5;
+    CHECK_EQ(RpcServerUnsubscribeForNotification(NULL, RpcNotificationCallCancel, &q),
+             RPC_S_NO_CALL_ACTIVE);
+    CHECK_EQ(q, 0);
+    RPC_ASYNC_STATE st;
+    init_state(&st);
+    CHECK_EQ(fx_Add(&st, hb, 20, 22), RPC_S_OK);
+    /* A client's call handle does not name a server call. */
+    CHECK(RpcAsyncGetCallHandle(&st) != NULL);
+    CHECK_EQ(RpcServerSubscribeForNotification(RpcAsyncGetCallHandle(&st), cancel,
+                                               RpcNotificationTypeApc, &apc),
+             RPC_S_INVALID_BINDING);
+    CHECK_EQ(poll_status(&st, 5000), RPC_S_OK);
+    int32_t reply = 0;
+    CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_OK);
+    CHECK_EQ(reply, 42);
+    unbind(&hb);
+    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    /* The server call's own handle, after its final completion. */
+    CHECK(g_sub_handle != NULL);
+    CHECK_EQ(RpcServerSubscribeForNotification(g_sub_handle, cancel, RpcNotificationTypeApc, &apc),
+             RPC_S_NO_CALL_ACTIVE);
+
+    static const int32_t want[] = {
+        RPC_S_OK,              /* 0: NULL Binding on the dispatch thread */
+        RPC_S_INVALID_ARG,     /* 1: the same kind again (STRICT) */
+        RPC_S_OK, 0,           /* 2, 3: unsubscribed, nothing queued */
+        RPC_S_CANNOT_SUPPORT,  /* 4: Notification 0 */
+        RPC_S_CANNOT_SUPPORT,  /* 5: an unknown bit */
+        RPC_S_CANNOT_SUPPORT,  /* 6: a known and an unknown bit */
+        RPC_S_INVALID_ARG,     /* 7: RpcNotificationTypeNone */
+        RPC_S_CANNOT_SUPPORT,  /* 8: Hwnd (STRICT) */
+        RPC_S_INVALID_ARG,     /* 9: not a type */
+        RPC_S_CANNOT_SUPPORT,  /* 10: Event for both kinds in one call (STRICT) */
+        RPC_S_INVALID_ARG,     /* 11: NotificationInfo NULL */
+        RPC_S_INVALID_ARG,     /* 12: APC without a routine (STRICT) */
+        RPC_S_INVALID_BINDING, /* 13: not a call handle */
+        RPC_S_OK, 2,           /* 14, 15: both kinds, IOC, one call; two subscriptions */
+        RPC_S_CANNOT_SUPPORT, 0, /* 16, 17: unsubscribe both at once; NotificationsQueued 0 */
+        RPC_S_CANNOT_SUPPORT,  /* 18: unsubscribe RpcNotificationCallNone */
+        RPC_S_INVALID_ARG,     /* 19: NotificationsQueued NULL */
+        RPC_S_OK,              /* 20 */
+        RPC_S_INVALID_ARG,     /* 21: not subscribed any more (STRICT) */
+        RPC_S_OK, 0,           /* 22, 23: no subscription left */
+        RPC_S_OK, RPC_S_OK, RPC_S_OK, RPC_S_OK, /* 24-27: Event, one call per kind */
+        RPC_S_OK,              /* 28: the completion */
+        RPC_S_NO_CALL_ACTIVE,  /* 29: after it */
+        RPC_S_NO_CALL_ACTIVE   /* 30: after it, NULL on the dispatch thread */
+    };
+    for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++) {
+        if (atomic_load(&g_srv_status[i]) != want[i])
+            fprintf(stderr, "    slot %d\n", i);
+        CHECK_EQ(atomic_load(&g_srv_status[i]), want[i]);
+    }
+    EXPECT_MISUSES(SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_INVALID_HANDLE,
+                   SIM_MISUSE_USE_AFTER_COMPLETION,
+                   /* the server's */
+                   SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_UNSUPPORTED_NOTIFICATION, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_INVALID_HANDLE, SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_BAD_ARGUMENT,
+                   SIM_MISUSE_USE_AFTER_COMPLETION, SIM_MISUSE_USE_AFTER_COMPLETION);
+    CHECK(CloseHandle(th));
+    end_misuse();
+}
+
+/* ---- the lab: the test's thread is the client, the server subscribes as told ------------ */
+
+enum { ACT_CANCEL, ACT_ABORTIVE_CANCEL, ACT_DISCONNECT };
+
+typedef struct apc_seen {
+    PRPC_ASYNC_STATE p;
+    int ctx_not_null;
+    RPC_ASYNC_EVENT ev;
+    DWORD tid;
+} apc_seen;
+
+static apc_seen g_seen[4];
+static int g_nseen;
+
+static void WINRPC_ENTRY lab_routine(PRPC_ASYNC_STATE p, void *ctx, RPC_ASYNC_EVENT ev)
+{
+    if (g_nseen < 4) {
+        g_seen[g_nseen].p = p;
+        g_seen[g_nseen].ctx_not_null = ctx != NULL;
+        g_seen[g_nseen].ev = ev;
+        g_seen[g_nseen].tid = GetCurrentThreadId();
+    }
+    g_nseen++;
+}
+
+/* Waits (not alertably) until n APCs are queued in the simulator. */
+static void wait_queued_apcs(int64_t n)
+{
+    uint64_t end = ta_now_ms() + 5000;
+    while (sim_counter(SIM_COUNT_QUEUED_APCS) < n && ta_now_ms() < end)
+        ta_sleep_ms(1);
+    CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), n);
+}
+
+/* One lab call, g_lab configured by the caller: PipeSum from this thread (which polls), the
+ * action once the server has subscribed, then observe(ctx) while the server waits, then
+ * after(ctx) once the server has ended its call. Returns the client's final status. */
+static RPC_STATUS lab_call(int act, void (*observe)(void *), void (*after)(void *), void *ctx)
+{
+    server_reset(MODE_LAB);
+    g_nseen = 0;
+    if (act == ACT_DISCONNECT) {
+        /* The client's push fails, which is the runtime losing the client: the server hears
+         * RpcClientDisconnect (when subscribed). */
+        SIM_FAULT_PLAN plan;
+        memset(&plan, 0, sizeof plan);
+        plan.seed = 11;
+        plan.push_fail_ppm = 1000000;
+        sim_set_fault_plan(&plan);
+    }
+    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    void *hb = bind_to(TEST_EP);
+    RPC_ASYNC_STATE st;
+    init_state(&st);
+    ASYNC_INTPIPE in;
+    CHECK_EQ(fx_PipeSum(&st, hb, &in), RPC_S_OK);
+    ta_latch_wait(&g_lab.subscribed);
+    int32_t v = 1;
+    switch (act) {
+    case ACT_CANCEL: CHECK_EQ(RpcAsyncCancelCall(&st, 0), RPC_S_OK); break;
+    case ACT_ABORTIVE_CANCEL: CHECK_EQ(RpcAsyncCancelCall(&st, 1), RPC_S_OK); break;
+    default: CHECK_EQ(in.push(in.state, &v, 1), RPC_S_CALL_FAILED); break;
+    }
+    if (observe != NULL)
+        observe(ctx);
+    ta_latch_open(&g_lab.acted);
+    ta_latch_wait(&g_lab.finished);
+    if (after != NULL)
+        after(ctx);
+    RPC_STATUS s = poll_status(&st, 5000);
+    int32_t reply = 0;
+    CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), s);
+    unbind(&hb);
+    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    sim_set_fault_plan(NULL);
+    return s;
+}
+
+static void apc_not_run_yet(void *ctx)
+{
+    (void)ctx;
+    wait_queued_apcs(1); /* delivered: queued to this thread, which is not waiting alertably */
+    CHECK_EQ(g_nseen, 0);
+}
+
+/* The APC queued before the unsubscription (and the server's final abort) runs after both. */
+static void apc_runs_after_the_call(void *ctx)
+{
+    CHECK_EQ(g_nseen, 0);
+    CHECK_EQ(SleepEx(5000, 1), WINRPC_WAIT_IO_COMPLETION);
+    CHECK_EQ(g_nseen, 1);
+    CHECK(g_seen[0].p == g_lab.p); /* the server call's state */
+    CHECK_EQ(g_seen[0].ctx_not_null, 0);
+    CHECK_EQ(g_seen[0].ev, (RPC_ASYNC_EVENT)(intptr_t)ctx);
+    CHECK_EQ(g_seen[0].tid, GetCurrentThreadId());
+}
+
+/* APC: both kinds in one call, a non-abortive cancel; the routine runs with the server's state,
+ * a NULL Context and RpcClientCancel, after the server unsubscribed and ended its call. */
+static void test_subscription_by_apc(void)
+{
+    HANDLE th = my_thread();
+    lab_reset();
+    g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.one_call = 1;
+    g_lab.info[1].APC.NotificationRoutine = lab_routine;
+    g_lab.info[1].APC.hThread = th;
+    CHECK_EQ(lab_call(ACT_CANCEL, apc_not_run_yet, apc_runs_after_the_call,
+                      (void *)(intptr_t)RpcClientCancel),
+             RPC_S_CALL_CANCELLED); /* the server's abort code */
+    CHECK_EQ(g_lab.sub_status[1], RPC_S_OK);
+    CHECK_EQ(g_lab.subscriptions, 2);
+    CHECK_EQ(g_lab.unsub_status[0], RPC_S_OK);
+    CHECK_EQ(g_lab.unsub_status[1], RPC_S_OK);
+    CHECK_EQ(g_lab.queued[1], 1);
+    CHECK_EQ(g_lab.queued[0], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_ASYNC_CALL_PENDING); /* a non-abortive cancel asks */
+    CHECK_EQ(g_lab.event_field, 0); /* STRICT: the state's Event is not written */
+    CHECK_EQ(g_lab.final, RPC_S_OK);
+
+    /* The same for a disconnect: RpcClientDisconnect. */
+    lab_reset();
+    g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.one_call = 1;
+    g_lab.info[1].APC.NotificationRoutine = lab_routine;
+    g_lab.info[1].APC.hThread = th;
+    CHECK_EQ(lab_call(ACT_DISCONNECT, apc_not_run_yet, apc_runs_after_the_call,
+                      (void *)(intptr_t)RpcClientDisconnect),
+             RPC_S_CALL_FAILED);
+    CHECK_EQ(g_lab.queued[0], 1);
+    CHECK_EQ(g_lab.queued[1], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_CALL_FAILED);
+    CHECK_EQ(g_lab.event_field, 0);
+    CHECK(CloseHandle(th));
+    end_clean();
+}
+
+typedef struct ioc_ctx {
+    HANDLE port;
+    OVERLAPPED *ovl;
+    uint32_t bytes;
+    ULONG_PTR key;
+} ioc_ctx;
+
+/* Exactly one packet, with the subscription's own byte count, key and OVERLAPPED. */
+static void one_ioc_packet(void *ctx)
+{
+    ioc_ctx *x = ctx;
+    OVERLAPPED_ENTRY e[4];
+    uint32_t n = 0;
+    CHECK(GetQueuedCompletionStatusEx(x->port, e, 4, &n, 5000, 0));
+    CHECK_EQ(n, 1);
+    CHECK_EQ(e[0].dwNumberOfBytesTransferred, x->bytes);
+    CHECK_EQ(e[0].lpCompletionKey, x->key);
+    CHECK(e[0].lpOverlapped == x->ovl);
+    CHECK_EQ(GetQueuedCompletionStatusEx(x->port, e, 4, &n, 50, 0), 0);
+}
+
+/* IOC: the packet carries the subscription's exact dwNumberOfBytesTransferred, dwCompletionKey
+ * and lpOverlapped (the caller's copy was scribbled over right after subscribing); two
+ * subscriptions with keys of their own tell the kinds apart. */
+static void test_subscription_by_ioc(void)
+{
+    HANDLE port = CreateIoCompletionPort(SIM_PSEUDO_PROCESS, NULL, 0, 0);
+    REQUIRE(port != NULL);
+    OVERLAPPED ovl[2];
+    memset(ovl, 0, sizeof ovl);
+    lab_reset();
+    g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeIoc;
+    g_lab.one_call = 1;
+    g_lab.info[1].IOC.hIOPort = port;
+    g_lab.info[1].IOC.dwNumberOfBytesTransferred = 0xABCD;
+    g_lab.info[1].IOC.dwCompletionKey = 0xC0FFEE;
+    g_lab.info[1].IOC.lpOverlapped = &ovl[1];
+    ioc_ctx x = {port, &ovl[1], 0xABCD, 0xC0FFEE};
+    CHECK_EQ(lab_call(ACT_DISCONNECT, one_ioc_packet, NULL, &x), RPC_S_CALL_FAILED);
+    CHECK_EQ(g_lab.queued[0], 1);
+    CHECK_EQ(g_lab.queued[1], 0);
+    CHECK_EQ(g_lab.event_field, 0);
+
+    lab_reset();
+    g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeIoc;
+    g_lab.one_call = 0;
+    for (int k = 0; k < 2; k++) {
+        g_lab.info[k].IOC.hIOPort = port;
+        g_lab.info[k].IOC.dwNumberOfBytesTransferred = 100u + (uint32_t)k;
+        g_lab.info[k].IOC.dwCompletionKey = k ? 0xCA2Cu : 0xD15Cu;
+        g_lab.info[k].IOC.lpOverlapped = &ovl[k];
+    }
+    ioc_ctx y = {port, &ovl[1], 101, 0xCA2C};
+    CHECK_EQ(lab_call(ACT_ABORTIVE_CANCEL, one_ioc_packet, NULL, &y), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.sub_status[0], RPC_S_OK);
+    CHECK_EQ(g_lab.sub_status[1], RPC_S_OK);
+    CHECK_EQ(g_lab.queued[1], 1);
+    CHECK_EQ(g_lab.queued[0], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.event_field, 0);
+    CHECK(CloseHandle(port));
+    end_clean();
+}
+
+typedef struct ev_ctx {
+    HANDLE ev[2]; /* [0] disconnect, [1] cancel */
+    int which;
+} ev_ctx;
+
+static void one_event(void *ctx)
+{
+    ev_ctx *x = ctx;
+    CHECK_EQ(WaitForSingleObject(x->ev[x->which], 5000), SIM_WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(x->ev[!x->which], 50), SIM_WAIT_TIMEOUT);
+}
+
+/* Event: one subscription per kind, each with its own event; only the cancel's is signalled. */
+static void test_subscription_by_event(void)
+{
+    ev_ctx x;
+    for (int k = 0; k < 2; k++) {
+        x.ev[k] = CreateEventW(NULL, 0, 0, NULL);
+        REQUIRE(x.ev[k] != NULL);
+    }
+    for (int act = ACT_CANCEL; act <= ACT_DISCONNECT; act++) {
+        lab_reset();
+        g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+        g_lab.type = RpcNotificationTypeEvent;
+        g_lab.info[0].hEvent = x.ev[0];
+        g_lab.info[1].hEvent = x.ev[1];
+        x.which = act == ACT_DISCONNECT ? 0 : 1;
+        RPC_STATUS s = lab_call(act, one_event, NULL, &x);
+        CHECK_EQ(s, act == ACT_DISCONNECT ? RPC_S_CALL_FAILED : RPC_S_CALL_CANCELLED);
+        CHECK_EQ(g_lab.sub_status[0], RPC_S_OK);
+        CHECK_EQ(g_lab.sub_status[1], RPC_S_OK);
+        CHECK_EQ(g_lab.queued[x.which], 1);
+        CHECK_EQ(g_lab.queued[!x.which], 0);
+        CHECK_EQ(g_lab.event_field, 0);
+    }
+    for (int k = 0; k < 2; k++)
+        CHECK(CloseHandle(x.ev[k]));
+    end_clean();
+}
+
+static void nothing_arrives(void *ctx)
+{
+    (void)ctx;
+    uint64_t end = ta_now_ms() + 5000;
+    while (sim_counter(SIM_COUNT_PENDING_NOTIFICATIONS) != 0 && ta_now_ms() < end)
+        ta_sleep_ms(1);
+    CHECK_EQ(sim_counter(SIM_COUNT_PENDING_NOTIFICATIONS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), 0);
+    CHECK_EQ(SleepEx(200, 1), 0); /* no APC */
+    CHECK_EQ(g_nseen, 0);
+}
+
+/* Negative controls: a kind that is not subscribed, a subscription ended before the client
+ * acts, and no subscription at all: nothing is told; the call's consequences stay. */
+static void test_unsubscribed_kinds_are_not_told(void)
+{
+    HANDLE th = my_thread();
+    lab_reset(); /* cancel only; the client disconnects */
+    g_lab.kinds = RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.info[1].APC.NotificationRoutine = lab_routine;
+    g_lab.info[1].APC.hThread = th;
+    CHECK_EQ(lab_call(ACT_DISCONNECT, NULL, nothing_arrives, NULL), RPC_S_CALL_FAILED);
+    CHECK_EQ(g_lab.queued[1], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_CALL_FAILED);
+
+    lab_reset(); /* disconnect only; the client cancels */
+    g_lab.kinds = RpcNotificationClientDisconnect;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.info[0].APC.NotificationRoutine = lab_routine;
+    g_lab.info[0].APC.hThread = th;
+    CHECK_EQ(lab_call(ACT_ABORTIVE_CANCEL, NULL, nothing_arrives, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.queued[0], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_CALL_CANCELLED);
+
+    lab_reset(); /* both, but unsubscribed before the cancel */
+    g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.one_call = 1;
+    g_lab.unsubscribe_at_once = 1;
+    g_lab.info[1].APC.NotificationRoutine = lab_routine;
+    g_lab.info[1].APC.hThread = th;
+    CHECK_EQ(lab_call(ACT_CANCEL, NULL, nothing_arrives, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.unsub_status[0], RPC_S_OK);
+    CHECK_EQ(g_lab.unsub_status[1], RPC_S_OK);
+    CHECK_EQ(g_lab.queued[0], 0);
+    CHECK_EQ(g_lab.queued[1], 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_ASYNC_CALL_PENDING);
+
+    lab_reset(); /* no subscription */
+    CHECK_EQ(lab_call(ACT_CANCEL, NULL, nothing_arrives, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.subscriptions, 0);
+    CHECK_EQ(g_lab.status_at_end, RPC_S_ASYNC_CALL_PENDING);
+    CHECK(CloseHandle(th));
+    end_clean();
+}
+
+static void wait_one_misuse(void *ctx)
+{
+    (void)ctx;
+    wait_misuses(1, 5000);
+}
+
+/* A subscription's target is checked when its notification is delivered, as a state's is: the
+ * notification is lost and the misuse recorded. */
+static void test_subscription_bad_targets(void)
+{
+    lab_reset(); /* APC to GetCurrentThread()'s pseudo-handle */
+    g_lab.kinds = RpcNotificationCallCancel;
+    g_lab.type = RpcNotificationTypeApc;
+    g_lab.info[1].APC.NotificationRoutine = lab_routine;
+    g_lab.info[1].APC.hThread = GetCurrentThread();
+    CHECK_EQ(lab_call(ACT_ABORTIVE_CANCEL, wait_one_misuse, NULL, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ(g_lab.queued[1], 1); /* queued, then lost */
+    EXPECT_MISUSES(SIM_MISUSE_APC_PSEUDO_HANDLE);
+
+    lab_reset(); /* an event handle that is not one */
+    g_lab.kinds = RpcNotificationClientDisconnect;
+    g_lab.type = RpcNotificationTypeEvent;
+    g_lab.info[0].hEvent = (HANDLE)(uintptr_t)0x7ff3;
+    CHECK_EQ(lab_call(ACT_DISCONNECT, wait_one_misuse, NULL, NULL), RPC_S_CALL_FAILED);
+    CHECK_EQ(g_lab.queued[0], 1);
+    EXPECT_MISUSES(SIM_MISUSE_INVALID_HANDLE);
+    CHECK_EQ(g_nseen, 0);
+    end_misuse();
+}
+
+static void subscriptions_ended(void *ctx)
+{
+    CHECK_EQ(sim_counter(SIM_COUNT_SUBSCRIPTIONS), 0);
+    apc_runs_after_the_call(ctx);
+}
+
+/* A server that ends its call while still subscribed: SIM_MISUSE_SUBSCRIBED_AT_COMPLETION, for
+ * RpcAsyncAbortCall and for RpcAsyncCompleteCall; the call ends all the same, its
+ * subscriptions with it, and what was queued before is still delivered. */
+static void test_completing_while_subscribed(void)
+{
+    HANDLE th = my_thread();
+    for (int complete = 0; complete < 2; complete++) {
+        lab_reset();
+        g_lab.kinds = (uint32_t)RpcNotificationClientDisconnect | (uint32_t)RpcNotificationCallCancel;
+        g_lab.type = RpcNotificationTypeApc;
+        g_lab.one_call = 1;
+        g_lab.complete_subscribed = 1;
+        g_lab.use_complete = complete;
+        g_lab.info[1].APC.NotificationRoutine = lab_routine;
+        g_lab.info[1].APC.hThread = th;
+        /* After an abortive cancel the server may complete without finishing its pipe. */
+        CHECK_EQ(lab_call(ACT_ABORTIVE_CANCEL, apc_not_run_yet, subscriptions_ended,
+                          (void *)(intptr_t)RpcClientCancel),
+                 RPC_S_CALL_CANCELLED);
+        CHECK_EQ(g_lab.final, RPC_S_OK);
+        EXPECT_MISUSES(SIM_MISUSE_SUBSCRIBED_AT_COMPLETION);
+    }
+    CHECK(CloseHandle(th));
+    end_misuse();
 }
 
 /* An abortive cancel in the middle of an in pipe: the server's pending pull is woken, the
@@ -1554,6 +2356,7 @@ static void test_fault_disconnect_and_delays(void)
     SIM_PEER_CALL c = peer_call(SIM_OP_PIPE_SUM);
     c.in_chunks = 3;
     c.in_chunk_elements = 10;
+    c.interrupt_when_subscribed = 1; /* the first push's disconnect waits for the subscription */
     SIM_PEER_RESULT r = run_peer(TEST_EP, &c);
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
     CHECK(sim_quiesce(10000) == 1);
@@ -1690,6 +2493,15 @@ int main(void)
     TA_RUN(test_server_pipes);
     TA_RUN(test_server_pipe_misuse);
     TA_RUN(test_server_sees_cancel_and_disconnect);
+    TA_RUN(test_unsubscribed_server_is_not_told);
+    TA_RUN(test_cancel_is_heard_before_the_pull_is_woken);
+    TA_RUN(test_subscribe_validation);
+    TA_RUN(test_subscription_by_apc);
+    TA_RUN(test_subscription_by_ioc);
+    TA_RUN(test_subscription_by_event);
+    TA_RUN(test_unsubscribed_kinds_are_not_told);
+    TA_RUN(test_subscription_bad_targets);
+    TA_RUN(test_completing_while_subscribed);
     TA_RUN(test_cancel_fails_pipes);
     TA_RUN(test_fault_push_and_pull);
     TA_RUN(test_fault_drop_and_reply);

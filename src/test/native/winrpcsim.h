@@ -117,6 +117,11 @@ typedef struct SIM_PEER_CALL {
     int32_t cancel_after_ms;          /* < 0: never; else RpcAsyncCancelCall after this delay */
     int32_t cancel_abortive;          /* fAbort for that cancel */
     int32_t disconnect_after_chunks;  /* < 0: never; else disconnect after pushing this many */
+    int32_t interrupt_when_subscribed; /* nonzero: a cancel or disconnect (planned, or drawn by
+                                          the fault plan) waits, alertably, until the server side
+                                          of the call has subscribed to hear it
+                                          (RpcServerSubscribeForNotification), for at most 10 s and
+                                          no longer than the server's call lasts */
 } SIM_PEER_CALL;
 
 enum { SIM_OP_ADD = 0, SIM_OP_SLEEP, SIM_OP_FAIL, SIM_OP_PIPE_SUM, SIM_OP_PIPE_RANGE,
@@ -154,7 +159,11 @@ enum {
     SIM_MISUSE_PIPE_DISCIPLINE,           /* push/pull out of order, after the end, or re-pull
                                              while one is pending */
     SIM_MISUSE_UNSUPPORTED_NOTIFICATION,  /* Hwnd or Callback, or an unknown type */
-    SIM_MISUSE_BAD_ARGUMENT               /* a NULL or otherwise invalid argument */
+    SIM_MISUSE_BAD_ARGUMENT,              /* a NULL or otherwise invalid argument */
+    SIM_MISUSE_SUBSCRIBED_AT_COMPLETION   /* RpcAsyncCompleteCall or RpcAsyncAbortCall on a server
+                                             call with a RpcServerSubscribeForNotification still
+                                             active (Microsoft: undefined); the call completes and
+                                             its subscriptions end */
 };
 
 int32_t sim_misuse_count(void);
@@ -170,6 +179,9 @@ enum {
     SIM_COUNT_THREADS,            /* simulator threads running a call (dispatch, peer) */
     SIM_COUNT_PIPE_BUFFERS,       /* pipe chunks buffered in the simulator */
     SIM_COUNT_PENDING_NOTIFICATIONS, /* notifications scheduled and not yet delivered */
+    SIM_COUNT_SUBSCRIPTIONS,      /* RpcServerSubscribeForNotification kinds (one per call and
+                                     kind) not yet ended by RpcServerUnsubscribeForNotification
+                                     or by the call's completion */
     SIM_COUNT__MAX
 };
 int64_t sim_counter(int32_t which);

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * server side), a pull that fails (both sides), a dropped notification (recovered by polling
  * RpcAsyncGetCallStatus), a fault reply (the scripted server aborts with the plan's code, which
  * becomes the completion status), the scripted client disconnecting mid-pipe (against a Java
- * server, which sees RpcClientDisconnect and whose pipe then fails), and random delays of
+ * server subscribed to it, which sees RpcClientDisconnect and whose pipe then fails), and
+ * random delays of
  * every reply, send and receive (every result still right). And replay: the same seed gives
  * the same outcomes twice, and another seed other ones. Every call ends cleanly: completed by
  * the client, completed or aborted by the server.
@@ -228,6 +229,9 @@ class FaultPlanTest {
             SIM_PEER_CALL pc = PeerClient.call(SimControl.SIM_OP_PIPE_SUM);
             pc.in_chunks = 4;
             pc.in_chunk_elements = 100;
+            // The disconnect (after the first push) waits until the server has subscribed:
+            // a server is never told of what happened before it subscribed.
+            pc.interrupt_when_subscribed = 1;
             r = PeerClient.run(server.endpoint(), pc, (int) WAIT_MS);
             server.awaitCall(WAIT_MS);
         }

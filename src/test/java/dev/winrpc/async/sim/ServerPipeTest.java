@@ -41,9 +41,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * notifications until then), pulls and pushes along seed 002's server tables (PipeSum: IN,
  * PipeRange: OUT, PipeEcho: IN then OUT, seed 000's MyAsyncPipeFunc), sets [out] b, and
  * completes with RpcAsyncCompleteCall(pAsync, &reply) or aborts with RpcAsyncAbortCall, whose
- * code the client sees. When the client cancels (abortively or not) or disconnects, the server
- * is told (RpcClientCancel, RpcClientDisconnect); after an abortive cancel or a disconnect its
- * pipe operations fail; the server aborts and the call ends cleanly.
+ * code the client sees. When the client cancels (abortively or not) or disconnects, the server,
+ * which subscribed to both in its manager routine (RpcServerSubscribeForNotification through
+ * the raw binding, {@link JavaServer}), is told (RpcClientCancel, RpcClientDisconnect, by APC to
+ * its thread); the scripted client waits for that subscription before it interrupts
+ * (interrupt_when_subscribed), since a server is never told of what happened before it
+ * subscribed. After an abortive cancel or a disconnect its pipe operations fail; the server
+ * unsubscribes, aborts, and the call ends cleanly.
  */
 class ServerPipeTest {
 
@@ -284,6 +288,7 @@ class ServerPipeTest {
      */
     private SIM_PEER_RESULT interruptedPipeSum(SIM_PEER_CALL peer, boolean pullAfter,
             int abortCode, AtomicReference<Seen> seen) throws Exception {
+        peer.interrupt_when_subscribed = 1;
         SIM_PEER_RESULT r;
         ServerCall call;
         try (JavaServer server = new JavaServer(c -> {
@@ -302,6 +307,12 @@ class ServerPipeTest {
         assertDispatched(call, SimControl.SIM_OP_PIPE_SUM,
                 Set.of(RpcErrors.RPC_S_ASYNC_CALL_PENDING, r.status));
         assertEquals(Set.of(call.worker.thread()), call.log.threads());
+        // One notification of the kind that happened was queued, and it was received.
+        int cancels = seen.get().cancels();
+        int disconnects = seen.get().disconnects();
+        assertEquals(cancels, call.queued(Rpcrt4.RpcNotificationCallCancel), call::toString);
+        assertEquals(disconnects, call.queued(Rpcrt4.RpcNotificationClientDisconnect), call::toString);
+        assertEquals(0, call.subscribed());
         return r;
     }
 

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each manager routine runs on the simulator's dispatch thread (a native thread JNA attaches
  * for the callback), records what it was given, and hands the call to a new Java
  * {@link AlertableThread} that runs the test's {@link Handler}, as seed 000's manager routine
- * hands its call to a thread of its own. The handler chooses the notification
+ * hands its call to a thread of its own. Unless made with {@code subscribe} false, the manager
+ * routine first subscribes the call to its client's cancel and disconnect (a server hears of
+ * neither otherwise), by APC to the call's thread; the handler starts after that. The handler
+ * chooses the notification
  * ({@link ServerCall#notifyByApc}, {@link ServerCall#notifyByEvent}), pulls and pushes, and
  * ends the call with {@link ServerCall#complete} or {@link ServerCall#abort}; a handler that
  * does neither fails the test, and its call is aborted so that nothing leaks.
@@ -47,6 +50,7 @@ public final class JavaServer implements AutoCloseable {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final String endpoint;
     private final Handler handler;
+    private final boolean subscribe;
     final Failures failures = new Failures();
     private final Fixture.FX_SERVER_EPV epv = new Fixture.FX_SERVER_EPV();
     private final Set<Thread> threadsBefore;
@@ -56,12 +60,25 @@ public final class JavaServer implements AutoCloseable {
     private boolean stopped;
 
     /**
-     * Starts listening on a new endpoint.
+     * Starts listening on a new endpoint; every call subscribes to its client's cancel and
+     * disconnect in the manager routine.
      *
      * @param handler serves every call
      */
     public JavaServer(Handler handler) {
+        this(handler, true);
+    }
+
+    /**
+     * Starts listening on a new endpoint.
+     *
+     * @param handler serves every call
+     * @param subscribe whether each call subscribes, in its manager routine, to its client's
+     *        cancel and disconnect (false: the handler decides; unsubscribed, it hears neither)
+     */
+    public JavaServer(Handler handler, boolean subscribe) {
         this.handler = handler;
+        this.subscribe = subscribe;
         this.endpoint = "java-server-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
         this.threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
         epv.Add = (pAsync, hBinding, a, b) ->
@@ -173,6 +190,13 @@ public final class JavaServer implements AutoCloseable {
                     self -> c.run(self, handler));
             workers.add(w);
             workerThreads.add(w.thread());
+            try {
+                if (subscribe) {
+                    call.subscribeInManagerRoutine(w.handle());
+                }
+            } finally {
+                call.dispatched.complete(null);
+            }
         } catch (Throwable t) {
             failures.record(t);
             try {

@@ -23,6 +23,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * handle first, the in parameters, the pipes and [out] b), on which thread, and the server's
  * side of the call, driven with the raw bindings along seed 002's server tables.
  *
+ * <p>A server hears its client's cancel or disconnect only through
+ * {@code RpcServerSubscribeForNotification}. Unless the {@link JavaServer} was made without,
+ * the manager routine subscribes (Binding NULL: it runs on the thread the call was dispatched
+ * on) to both kinds, by APC to the call's own thread and routine {@link #log}, before the
+ * handler starts; {@link #complete} and {@link #abort} unsubscribe first and wait for what the
+ * runtime says it queued.
+ *
  * <p>The state is the runtime's: this object only views it ({@link RPC_ASYNC_STATE#RPC_ASYNC_STATE(Pointer)}),
  * with JNA's auto-read turned off too, so that no library call reads it after the final
  * completion (the server "must not touch" it then, seed 000).
@@ -84,6 +91,12 @@ public final class ServerCall {
 
     private HANDLE event;
     private volatile boolean ended;
+    /** RpcNotification* bits subscribed now. */
+    private volatile int subscribed;
+    /** NotificationsQueued of the last unsubscription, per RPC_NOTIFICATIONS value (1, 2). */
+    private final int[] queued = {-1, -1, -1};
+    /** Completed by the manager routine once it has done its part (subscribed, or not). */
+    final CompletableFuture<Void> dispatched = new CompletableFuture<>();
     /** A pull returned RPC_S_ASYNC_CALL_PENDING and its RpcReceiveComplete has not run yet. */
     private boolean pullPending;
 
@@ -113,6 +126,7 @@ public final class ServerCall {
     void run(ApcTarget self, JavaServer.Handler handler) {
         worker = self;
         try {
+            dispatched.get(10, java.util.concurrent.TimeUnit.SECONDS);
             handler.serve(this);
         } catch (Throwable t) {
             server.failures.record(t);
@@ -186,6 +200,98 @@ public final class ServerCall {
         trace.add("registered " + r);
         if (r != Rpcrt4Util.Registration.REGISTERED_WITH_RUNTIME) {
             throw new AssertionError("RpcAsyncRegisterHandle did not register with the simulator: " + r);
+        }
+    }
+
+    /**
+     * In the manager routine, on the thread the call was dispatched on: subscribes to both
+     * kinds with Binding NULL, by APC to the call's own thread.
+     *
+     * @param workerThread the real handle of the call's own thread
+     */
+    void subscribeInManagerRoutine(HANDLE workerThread) {
+        int st = subscribeByApc(null, workerThread);
+        trace.add("subscribed in the manager routine -> " + st);
+        if (st != RpcErrors.RPC_S_OK) {
+            throw new AssertionError("RpcServerSubscribeForNotification(NULL) in the manager "
+                    + "routine returned " + st);
+        }
+    }
+
+    /** @return RpcAsyncGetCallHandle(pAsync): the call's binding handle */
+    public Pointer callHandle() {
+        return Rpcrt4Util.RpcAsyncGetCallHandle(pAsync);
+    }
+
+    /**
+     * RpcServerSubscribeForNotification for both kinds in one call, by APC to thread, with
+     * {@link #log} as the routine: JNA marshals the union with its APC member selected.
+     *
+     * @param binding the call's handle ({@link #callHandle()}), or null on the dispatch thread
+     * @param thread a real thread handle with THREAD_SET_CONTEXT
+     * @return its status
+     */
+    public int subscribeByApc(Pointer binding, HANDLE thread) {
+        RPC_ASYNC_NOTIFICATION_INFO info = new RPC_ASYNC_NOTIFICATION_INFO();
+        info.APC = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
+        info.APC.NotificationRoutine = log;
+        info.APC.hThread = thread;
+        info.setType(RPC_ASYNC_NOTIFICATION_INFO.APC_INFO.class);
+        int both = Rpcrt4.RpcNotificationClientDisconnect | Rpcrt4.RpcNotificationCallCancel;
+        int st = rpcrt4.RpcServerSubscribeForNotification(binding, both,
+                Rpcrt4.RpcNotificationTypeApc, info);
+        if (st == RpcErrors.RPC_S_OK) {
+            subscribed |= both;
+        }
+        return st;
+    }
+
+    /** @return the RpcNotification* bits this call is subscribed to now */
+    public int subscribed() {
+        return subscribed;
+    }
+
+    /**
+     * @param notification RpcNotificationClientDisconnect or RpcNotificationCallCancel
+     * @return NotificationsQueued of its last unsubscription, -1 before one
+     */
+    public int queued(int notification) {
+        return queued[notification];
+    }
+
+    /**
+     * Ends every subscription (Microsoft: before the call completes), and on the call's own
+     * thread waits alertably until the notifications the runtime says it queued have run
+     * (they may come after the unsubscription; the routine and the thread must be alive then).
+     *
+     * @param timeoutMs the bound on that wait
+     */
+    public void unsubscribe(long timeoutMs) {
+        for (int kind : new int[] {Rpcrt4.RpcNotificationClientDisconnect,
+                Rpcrt4.RpcNotificationCallCancel}) {
+            if ((subscribed & kind) == 0) {
+                continue;
+            }
+            subscribed &= ~kind;
+            IntByReference q = new IntByReference(-1);
+            int st = rpcrt4.RpcServerUnsubscribeForNotification(callHandle(), kind, q);
+            trace.add("unsubscribe " + kind + " -> " + st + " (queued " + q.getValue() + ")");
+            if (st != RpcErrors.RPC_S_OK) {
+                server.failures.record(new AssertionError("RpcServerUnsubscribeForNotification("
+                        + kind + ") returned " + st + "; trace " + trace));
+                continue;
+            }
+            queued[kind] = q.getValue();
+            int event = kind == Rpcrt4.RpcNotificationCallCancel ? Rpcrt4.RpcClientCancel
+                    : Rpcrt4.RpcClientDisconnect;
+            if (worker != null && Thread.currentThread() == worker.thread()) {
+                worker.awaitAlertably(() -> log.count(event) >= q.getValue(), timeoutMs);
+                if (log.count(event) != q.getValue()) {
+                    server.failures.record(new AssertionError("the runtime queued " + q.getValue()
+                            + " notification(s) " + event + ", the server received "
+                            + log.count(event) + "; trace " + trace));
+                }
+            }
         }
     }
 
@@ -381,6 +487,23 @@ public final class ServerCall {
      * @return its status
      */
     public int complete(int reply) {
+        return complete(reply, true);
+    }
+
+    /**
+     * RpcAsyncCompleteCall(pAsync, &reply), after ending the subscriptions or (a misuse the
+     * oracle records, for tests of it) without.
+     *
+     * @param reply the int reply
+     * @param unsubscribeFirst whether to end the subscriptions first
+     * @return its status
+     */
+    public int complete(int reply, boolean unsubscribeFirst) {
+        if (unsubscribeFirst) {
+            unsubscribe(10_000);
+        } else {
+            subscribed = 0; // the completion ends them
+        }
         Memory r = new Memory(4);
         r.setInt(0, reply);
         int st = rpcrt4.RpcAsyncCompleteCall(state, r);
@@ -400,6 +523,7 @@ public final class ServerCall {
      * @return its status
      */
     public int abort(int code) {
+        unsubscribe(10_000);
         int st = rpcrt4.RpcAsyncAbortCall(state, code);
         trace.add("abort(" + code + ") -> " + st);
         if (st != RpcErrors.RPC_S_INVALID_ARG) {

@@ -35,6 +35,8 @@ public interface SimControl extends Library {
     int SIM_MISUSE_PIPE_DISCIPLINE = 12;
     int SIM_MISUSE_UNSUPPORTED_NOTIFICATION = 13;
     int SIM_MISUSE_BAD_ARGUMENT = 14;
+    /** RpcAsyncCompleteCall or RpcAsyncAbortCall on a server call still subscribed. */
+    int SIM_MISUSE_SUBSCRIBED_AT_COMPLETION = 15;
 
     int SIM_COUNT_ASYNC_STATES = 0;
     int SIM_COUNT_HANDLES = 1;
@@ -42,11 +44,13 @@ public interface SimControl extends Library {
     int SIM_COUNT_THREADS = 3;
     int SIM_COUNT_PIPE_BUFFERS = 4;
     int SIM_COUNT_PENDING_NOTIFICATIONS = 5;
-    int SIM_COUNT__MAX = 6;
+    /** RpcServerSubscribeForNotification kinds not yet unsubscribed (or ended by completion). */
+    int SIM_COUNT_SUBSCRIPTIONS = 6;
+    int SIM_COUNT__MAX = 7;
 
     /** The counters' names, by index, for messages. */
     String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
-        "pipe buffers", "pending notifications"};
+        "pipe buffers", "pending notifications", "subscriptions"};
 
     @FieldOrder({"seed", "push_fail_ppm", "pull_fail_ppm", "drop_notification_ppm",
         "fault_reply_ppm", "fault_code", "disconnect_ppm", "max_delay_ms"})
@@ -62,7 +66,8 @@ public interface SimControl extends Library {
     }
 
     @FieldOrder({"op", "a", "b", "ms_or_code", "in_chunks", "in_chunk_elements",
-        "cancel_after_ms", "cancel_abortive", "disconnect_after_chunks"})
+        "cancel_after_ms", "cancel_abortive", "disconnect_after_chunks",
+        "interrupt_when_subscribed"})
     class SIM_PEER_CALL extends Structure {
         public int op;
         public int a;
@@ -73,6 +78,11 @@ public interface SimControl extends Library {
         public int cancel_after_ms = -1;
         public int cancel_abortive;
         public int disconnect_after_chunks = -1;
+        /**
+         * Nonzero: the scripted client's cancel or disconnect waits until the server side of
+         * the call has subscribed to hear it (at most 10 s, no longer than the server's call).
+         */
+        public int interrupt_when_subscribed;
     }
 
     @FieldOrder({"status", "reply", "out_b", "out_elements", "out_sum", "events_seen"})
