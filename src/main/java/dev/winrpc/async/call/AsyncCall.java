@@ -123,6 +123,16 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     boolean appFailPending;
     /** COMP was reached by a failure ("If a failure is received go Comp"), not by the pipe's end. */
     boolean failedIntoComp;
+    /** A server's subscriptions (RPC_NOTIFICATIONS bits) not yet ended; set on the runtime's thread. */
+    volatile int subscribedKinds;
+    /** The call handle the subscriptions were made with. */
+    Pointer callHandle;
+    /** Subscription notifications the runtime says it queued (by RPC_NOTIFICATIONS value), at unsubscribe. */
+    private final int[] queuedByKind = new int[3];
+    /** ... and those that reached the call. */
+    private final int[] receivedByKind = new int[3];
+    /** END was handled while subscription notifications were still on their way. */
+    private boolean releaseWhenSettled;
     private boolean acting;
     private boolean actAgain;
     private boolean endHandled;
@@ -403,6 +413,19 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     @Override
     public final void onNotification(int event) {
         try {
+            if (event == Rpcrt4.RpcClientCancel || event == Rpcrt4.RpcClientDisconnect) {
+                receivedByKind[event == Rpcrt4.RpcClientCancel ? Rpcrt4.RpcNotificationCallCancel
+                        : Rpcrt4.RpcNotificationClientDisconnect]++;
+                if (endHandled) {
+                    // A subscription's notification queued before the subscription ended: the
+                    // registration was kept for it (see handleEnd).
+                    if (releaseWhenSettled && !notificationsOwed()) {
+                        releaseWhenSettled = false;
+                        releaseRegistration();
+                    }
+                    return;
+                }
+            }
             handle(event);
             act();
         } catch (Throwable t) {
@@ -465,6 +488,9 @@ public abstract class AsyncCall<R> implements NotificationTarget {
                     return;
                 }
                 boolean cancel = event == Rpcrt4.RpcClientCancel;
+                if (cancel && clientCancelled) {
+                    return; // seen already (RpcServerTestCancel found it before it was notified)
+                }
                 clientCancelled |= cancel;
                 abortCode = cancel ? RpcErrors.RPC_S_CALL_CANCELLED : RpcErrors.RPC_S_CALL_FAILED;
                 RpcException gone = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
@@ -803,6 +829,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             writer.pipe.push(null, 0);
         }
         boolean appReply = serverReplySet && (failure == null || clientCancelled) && !failedIntoComp;
+        endSubscriptions();
         int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         finalized = true;
         finalStatus = st;
@@ -845,11 +872,66 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         return st;
     }
 
+    /**
+     * A server's subscriptions to its client's cancel and disconnect, made when the call was
+     * accepted (see ServerCall), on the dispatcher thread with the call's handle. A cancel made
+     * before the subscription is never notified: RpcServerTestCancel finds it. (A disconnect
+     * before it shows as the pipes' or the completion's failure.)
+     *
+     * @param r the call's registration
+     */
+    final void subscribeClientNotifications(Registration r) {
+        callHandle = dev.winrpc.async.raw.Rpcrt4Util.RpcAsyncGetCallHandle(asyncAddress);
+        int kinds = 0;
+        for (int kind : new int[] {Rpcrt4.RpcNotificationCallCancel, Rpcrt4.RpcNotificationClientDisconnect}) {
+            int st = dispatcher.subscribe(r, callHandle, kind);
+            if (st == RpcErrors.RPC_S_OK) {
+                kinds |= kind;
+            } else if (st != RpcErrors.RPC_S_CANNOT_SUPPORT) {
+                dispatcher.report(RpcException.runtimeFailure("RpcServerSubscribeForNotification", st));
+            }
+        }
+        subscribedKinds = kinds;
+        if ((kinds & Rpcrt4.RpcNotificationCallCancel) != 0
+                && rpcrt4.RpcServerTestCancel(callHandle) == RpcErrors.RPC_S_OK) {
+            // The client cancelled before the subscription: that cancel is never notified.
+            handle(Rpcrt4.RpcClientCancel);
+        }
+    }
+
+    /** Ends the subscriptions before the final RpcAsyncCompleteCall or RpcAsyncAbortCall. */
+    private void endSubscriptions() {
+        int kinds = subscribedKinds;
+        if (kinds == 0) {
+            return;
+        }
+        subscribedKinds = 0;
+        for (int kind : new int[] {Rpcrt4.RpcNotificationCallCancel, Rpcrt4.RpcNotificationClientDisconnect}) {
+            if ((kinds & kind) == 0) {
+                continue;
+            }
+            com.sun.jna.ptr.IntByReference queued = new com.sun.jna.ptr.IntByReference();
+            int st = rpcrt4.RpcServerUnsubscribeForNotification(callHandle, kind, queued);
+            if (st == RpcErrors.RPC_S_OK) {
+                queuedByKind[kind] = queued.getValue();
+            } else {
+                dispatcher.report(RpcException.runtimeFailure("RpcServerUnsubscribeForNotification", st));
+            }
+        }
+    }
+
+    private boolean notificationsOwed() {
+        return queuedByKind[Rpcrt4.RpcNotificationCallCancel] > receivedByKind[Rpcrt4.RpcNotificationCallCancel]
+                || queuedByKind[Rpcrt4.RpcNotificationClientDisconnect]
+                        > receivedByKind[Rpcrt4.RpcNotificationClientDisconnect];
+    }
+
     private void abortNative(int code) {
         if (finalized) {
             throw new IllegalStateException(title() + ": the call was already completed or aborted");
         }
         finalized = true;
+        endSubscriptions();
         int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
         finalStatus = code;
         if (failure == null) {
@@ -884,7 +966,13 @@ public abstract class AsyncCall<R> implements NotificationTarget {
         }
         endHandled = true;
         ended = true;
-        releaseRegistration();
+        if (notificationsOwed()) {
+            // The runtime queued subscription notifications that have not arrived: they will,
+            // to this registration, which stays until they have (the runtime may still use it).
+            releaseWhenSettled = true;
+        } else {
+            releaseRegistration();
+        }
         if (side == Side.CLIENT && finalized && finalStatus != RpcErrors.RPC_S_OK
                 && !RUNTIME_STATUSES.contains(finalStatus)) {
             // The server's fault is what the call ended with; a pipe failure on the way there

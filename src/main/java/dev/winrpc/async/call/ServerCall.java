@@ -193,6 +193,12 @@ public final class ServerCall<R> extends AsyncCall<R> {
             return;
         }
         onDispatcher(() -> {
+            if (!finalized) {
+                // On Windows the client's cancel and disconnect reach a server call only through
+                // a subscription. Made here, on the dispatcher thread, so that nothing can
+                // complete or abort the call while it is being made.
+                subscribeClientNotifications(registration);
+            }
             if (state() == PipeState.D) {
                 apply(PipeInput.OK); // "The call is dispatched by the RPC runtime"
             }

@@ -91,6 +91,15 @@ public final class ApcDispatcher extends Dispatcher {
     }
 
     @Override
+    int subscriptionTarget(Registration r, int event, RPC_ASYNC_NOTIFICATION_INFO info) {
+        // The routine receives the event as its argument: nothing to tell apart.
+        info.APC.NotificationRoutine = routine;
+        info.APC.hThread = threadHandle;
+        info.setType(RPC_ASYNC_NOTIFICATION_INFO.APC_INFO.class);
+        return Rpcrt4.RpcNotificationTypeApc;
+    }
+
+    @Override
     void wakeThread() {
         if (kernel32Ex.QueueUserAPC(wakeApc, threadHandle, NO_DATA) == 0) {
             throw new IllegalStateException("QueueUserAPC to " + this + " failed: error "

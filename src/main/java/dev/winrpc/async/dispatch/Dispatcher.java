@@ -1,6 +1,11 @@
 package dev.winrpc.async.dispatch;
 
+import com.sun.jna.Pointer;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Util;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -135,6 +140,23 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     void unconfigure(Registration registration) {
     }
 
+    /**
+     * Fills {@code info} so that the runtime delivers one kind of server subscription
+     * notification (RpcServerSubscribeForNotification) for the registered call through this
+     * dispatcher, and returns the RPC_NOTIFICATION_TYPES to subscribe with; or returns
+     * {@link Rpcrt4#RpcNotificationTypeNone} if this kind of dispatcher
+     * cannot tell such a notification apart from the call's own.
+     *
+     * @param r the call's registration
+     * @param event the RPC_ASYNC_EVENT the subscription delivers (RpcClientCancel or
+     *        RpcClientDisconnect)
+     * @param info filled in for the returned type
+     * @return the notification type, or RpcNotificationTypeNone
+     */
+    int subscriptionTarget(Registration r, int event, RPC_ASYNC_NOTIFICATION_INFO info) {
+        return Rpcrt4.RpcNotificationTypeNone;
+    }
+
     /** Makes the thread leave its wait soon (called only when a wake-up is not already pending). */
     abstract void wakeThread();
 
@@ -153,6 +175,49 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     abstract void releaseResources();
 
     // ---- public API ----------------------------------------------------------------------------
+
+    /**
+     * Subscribes a server call registered here to its client's cancel or disconnect
+     * (RpcServerSubscribeForNotification), delivered through this dispatcher to the call's
+     * target as {@code RpcClientCancel} or {@code RpcClientDisconnect}. An {@link ApcDispatcher}
+     * and an {@link IocpDispatcher} can; an {@link EventDispatcher} and a
+     * {@link PollingDispatcher} cannot (their notifications do not carry which event happened)
+     * and return RPC_S_CANNOT_SUPPORT without calling the runtime.
+     *
+     * <p>The caller must end the subscription with {@code RpcServerUnsubscribeForNotification}
+     * before it completes or aborts the call, and keep the registration until as many
+     * notifications have arrived as the runtime says it queued.
+     *
+     * @param r the call's registration, on this dispatcher
+     * @param callHandle the call's handle ({@code RpcAsyncGetCallHandle})
+     * @param notification {@code RpcNotificationCallCancel} or {@code RpcNotificationClientDisconnect}
+     * @return the RPC_STATUS of the subscription, or RPC_S_CANNOT_SUPPORT
+     * @throws IllegalArgumentException if the registration is not this dispatcher's, or the
+     *         notification is not one of the two
+     */
+    public final int subscribe(Registration r, Pointer callHandle, int notification) {
+        Objects.requireNonNull(r, "registration");
+        if (r.dispatcher != this) {
+            throw new IllegalArgumentException(r + " is not registered with " + this);
+        }
+        int event;
+        if (notification == Rpcrt4.RpcNotificationCallCancel) {
+            event = Rpcrt4.RpcClientCancel;
+        } else if (notification == Rpcrt4.RpcNotificationClientDisconnect) {
+            event = Rpcrt4.RpcClientDisconnect;
+        } else {
+            throw new IllegalArgumentException("notification " + notification + " is neither "
+                    + "RpcNotificationCallCancel nor RpcNotificationClientDisconnect");
+        }
+        RPC_ASYNC_NOTIFICATION_INFO info = new RPC_ASYNC_NOTIFICATION_INFO();
+        int type = subscriptionTarget(r, event, info);
+        if (type == Rpcrt4.RpcNotificationTypeNone) {
+            return RpcErrors.RPC_S_CANNOT_SUPPORT;
+        }
+        info.write();
+        return RpcRuntime.rpcrt4().RpcServerSubscribeForNotification(callHandle,
+                notification, type, info);
+    }
 
     /**
      * Registers a call's state: sets its NotificationType and {@code u} for this dispatcher,
@@ -430,7 +495,7 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             // send them (to a thread that is about to end, or a port about to be drained by
             // nobody). The application finishes the call by polling RpcAsyncGetCallStatus.
             try {
-                r.state.NotificationType = dev.winrpc.async.raw.Rpcrt4.RpcNotificationTypeNone;
+                r.state.NotificationType = Rpcrt4.RpcNotificationTypeNone;
                 r.state.writeField("NotificationType");
             } catch (Throwable t) {
                 report(t);

@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadFactory;
  * both (a property of completion-port notification, not of this class), so a call's handler
  * treats an event as "something happened" and checks its call's status. That is enough for a
  * plain call, which is notified once; the safe layer refuses calls with async pipes here (they
- * need APC, see {@code dev.winrpc.async.call.ClientCall}).
+ * need APC, see {@code dev.winrpc.async.call.ClientCall}). A server subscription's
+ * notification ({@link #subscribe}) is told apart by its byte count, which is its event.
  */
 public final class IocpDispatcher extends Dispatcher {
 
@@ -34,6 +35,8 @@ public final class IocpDispatcher extends Dispatcher {
     public static final int DEFAULT_BATCH = 64;
 
     private static final int EVENT_OFFSET = RPC_ASYNC_STATE.EVENT_OFFSET;
+    /** {@code offsetof(OVERLAPPED_ENTRY, dwNumberOfBytesTransferred)}. */
+    private static final int BYTES_OFFSET = 3 * Native.POINTER_SIZE;
 
     private final Kernel32 kernel32;
     private final HANDLE port;
@@ -92,6 +95,18 @@ public final class IocpDispatcher extends Dispatcher {
     }
 
     @Override
+    int subscriptionTarget(Registration r, int event, RPC_ASYNC_NOTIFICATION_INFO info) {
+        // Same key as the call's own notifications; the byte count (0 for those) carries the
+        // event, since the runtime need not write the state's Event field for a subscription.
+        info.IOC.hIOPort = port;
+        info.IOC.dwNumberOfBytesTransferred = event;
+        info.IOC.dwCompletionKey = new ULONG_PTR(r.peer);
+        info.IOC.lpOverlapped = null;
+        info.setType(RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO.class);
+        return Rpcrt4.RpcNotificationTypeIoc;
+    }
+
+    @Override
     void wakeThread() {
         if (!kernel32.PostQueuedCompletionStatus(port, 0, null, null)) {
             throw new IllegalStateException("PostQueuedCompletionStatus to " + this
@@ -118,11 +133,14 @@ public final class IocpDispatcher extends Dispatcher {
             if (key == 0) {
                 continue; // a wake-up: the loop runs the tasks next
             }
+            // A subscription's notification carries its event in the byte count (see
+            // subscriptionTarget); the call's own carry 0 and the event is in the state.
+            int bytes = entries.getInt(base + BYTES_OFFSET);
             Registration r = registry.get(key);
             if (r == null) {
-                deliver(key, -1);
+                deliver(key, bytes != 0 ? bytes : -1);
             } else {
-                deliver(r, r.address.getInt(EVENT_OFFSET));
+                deliver(r, bytes != 0 ? bytes : r.address.getInt(EVENT_OFFSET));
             }
         }
         return n;

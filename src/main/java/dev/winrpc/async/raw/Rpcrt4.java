@@ -219,6 +219,17 @@ public interface Rpcrt4 extends StdCallLibrary {
             com.sun.jna.ptr.IntByReference NotificationsQueued);
 
     /**
+     * Server: whether the client has cancelled the call (the server must still complete or
+     * abort it). Declared in rpcdce.h.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcdce/nf-rpcdce-rpcservertestcancel">RpcServerTestCancel</a>
+     * @param BindingHandle the call's handle ({@link Rpcrt4Util#RpcAsyncGetCallHandle}), or NULL
+     *        for the call on the current thread
+     * @return RPC_S_OK if cancelled, RPC_S_CALL_IN_PROGRESS if not, or an error
+     */
+    int RpcServerTestCancel(Pointer BindingHandle);
+
+    /**
      * {@code RPCNOTIFICATION_ROUTINE}: {@code void RPC_ENTRY (PRPC_ASYNC_STATE pAsync,
      * void *Context, RPC_ASYNC_EVENT Event)}. Context is reserved and NULL. pAsync is passed as
      * its address so that a dispatcher can find the call without allocating.
