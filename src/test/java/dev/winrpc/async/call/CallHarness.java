@@ -126,6 +126,27 @@ public final class CallHarness implements AutoCloseable {
                         outB.pointer())));
     }
 
+    /**
+     * What a test's {@code @AfterEach} does: unless the test expected them, asserts that
+     * neither dispatcher reported an exception and that no manager routine failed; then takes
+     * everything down ({@link #close()}) whatever the assertions said.
+     *
+     * @param reportsExpected true if the test itself checked the dispatchers' reports
+     */
+    public void closeChecked(boolean reportsExpected) {
+        try {
+            if (!reportsExpected) {
+                org.junit.jupiter.api.Assertions.assertEquals(List.of(), clientReports, "the client dispatcher's reports");
+                org.junit.jupiter.api.Assertions.assertEquals(List.of(), serverReports, "the server dispatcher's reports");
+            }
+            if (javaServer != null) {
+                org.junit.jupiter.api.Assertions.assertEquals(List.of(), javaServer.errors(), "the manager routines' errors");
+            }
+        } finally {
+            close();
+        }
+    }
+
     /** Takes everything down; the first failure is thrown after all was tried. */
     @Override
     public void close() {

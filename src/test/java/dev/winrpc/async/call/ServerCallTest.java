@@ -2,11 +2,15 @@ package dev.winrpc.async.call;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winrpc.async.dispatch.ApcDispatcher;
+import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.EventDispatcher;
+import dev.winrpc.async.dispatch.IocpDispatcher;
 import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
@@ -17,6 +21,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Server calls of the safe layer (the fixture served in Java, as seed 000 serves it in C),
@@ -156,5 +162,82 @@ class ServerCallTest {
                 () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(PipeState.END, s.state());
         assertTrue(s.path().contains(PipeState.A), s.path().toString());
+    }
+
+    /** A server on a dispatcher of another kind, on an endpoint of its own; closed by the test. */
+    private FixtureServer serverOn(Dispatcher other, String endpoint) {
+        return new FixtureServer(Simulator.fixture(), other, endpoint);
+    }
+
+    private SimControl.SIM_PEER_RESULT call(String endpoint, SimControl.SIM_PEER_CALL c) {
+        int id = sim.sim_peer_call_start(endpoint, c);
+        assertTrue(id > 0, "the scripted client could not start");
+        SimControl.SIM_PEER_RESULT r = new SimControl.SIM_PEER_RESULT();
+        assertEquals(1, sim.sim_peer_call_wait(id, 20_000, r), "the call did not end");
+        return r;
+    }
+
+    /**
+     * The cancel reaches the server only through its subscription to RpcNotificationCallCancel
+     * (the simulator, like Windows, tells no unsubscribed server): with APC and with a
+     * completion port, whose subscription notification carries its event in the byte count.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"apc", "iocp"})
+    void theClientsCancelArrivesThroughTheSubscription(String kind) {
+        Dispatcher other = kind.equals("apc") ? new ApcDispatcher() : new IocpDispatcher();
+        try (FixtureServer s2 = serverOn(other, "java-fixture-" + kind)) {
+            SimControl.SIM_PEER_CALL c = op(SimControl.SIM_OP_SLEEP);
+            c.ms_or_code = -1;
+            c.cancel_after_ms = 50;
+            c.cancel_abortive = 0;
+            assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-" + kind, c).status);
+            ServerCall<?> s = s2.calls().get(0);
+            assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+            RpcException gone = assertDoesNotThrow(() -> s.clientGone().get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, gone.status());
+            assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.A, PipeState.END), s.path());
+            assertEquals(List.of(), s2.errors());
+        } finally {
+            other.close();
+        }
+    }
+
+    /**
+     * An event dispatcher cannot tell a subscription's notification from the call's own, so
+     * its server call does not subscribe and is not told: it finishes on its own, and the
+     * client, which cancelled abortively, has already gone with RPC_S_CALL_CANCELLED.
+     */
+    @Test
+    void aServerOnAnEventDispatcherIsNotToldOfTheCancel() {
+        Dispatcher other = new EventDispatcher();
+        try (FixtureServer s2 = serverOn(other, "java-fixture-event")) {
+            SimControl.SIM_PEER_CALL c = op(SimControl.SIM_OP_SLEEP);
+            c.ms_or_code = 300;
+            c.cancel_after_ms = 20;
+            c.cancel_abortive = 1;
+            assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-event", c).status);
+            ServerCall<?> s = s2.calls().get(0);
+            assertEquals(300, assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS)));
+            assertFalse(s.clientGone().isDone(), "the server was not subscribed");
+            assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), s.path());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void clientGoneNeverCompletesForACallItsClientLetFinish() {
+        SimControl.SIM_PEER_CALL c = op(SimControl.SIM_OP_ADD);
+        c.a = 1;
+        c.b = 2;
+        assertEquals(3, call(c).reply);
+        ServerCall<?> s = server.calls().get(0);
+        assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(s.clientGone().isDone());
+        // What it returns is a copy: completing it changes nothing for the call.
+        s.clientGone().complete(null);
+        assertFalse(s.clientGone().isDone());
     }
 }

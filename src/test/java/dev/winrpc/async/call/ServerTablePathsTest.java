@@ -64,15 +64,7 @@ class ServerTablePathsTest {
 
     @AfterEach
     void close() {
-        try {
-            if (!reportsChecked) {
-                assertEquals(List.of(), h.clientReports, "the client dispatcher's reports");
-                assertEquals(List.of(), h.serverReports, "the server dispatcher's reports");
-            }
-            assertEquals(List.of(), h.javaServer().errors(), "the manager routines' errors");
-        } finally {
-            h.close();
-        }
+        h.closeChecked(reportsChecked);
     }
 
     private void plan(SimControl.SIM_FAULT_PLAN p) {
@@ -408,7 +400,11 @@ class ServerTablePathsTest {
             Await.failure(f);
             Tables.assertValidWalk(a.call);
             List<PipeState> p = a.call.path();
-            assertEquals(path("A END"), p.subList(p.size() - 2, p.size()), p.toString());
+            // Told of the disconnect while pulling: WP's "If a failure is received", then A. Or
+            // the pull failed first (the disconnect came before the subscription, or its
+            // notification was still on its way): P's "On failure go to End".
+            assertTrue(p.subList(p.size() - 2, p.size()).equals(path("A END"))
+                    || p.subList(p.size() - 2, p.size()).equals(path("P END")), p.toString());
         }
     }
 
@@ -541,6 +537,7 @@ class ServerTablePathsTest {
             ControlledServer srv = h.javaServer();
             SimControl.SIM_PEER_CALL c = PeerClient.call(SimControl.SIM_OP_PIPE_RANGE);
             c.disconnect_after_chunks = 0;
+            c.interrupt_when_subscribed = 1; // told only once subscribed, as on Windows
             int id = PeerClient.start(srv.endpoint(), c);
             ControlledServer.Accepted a = srv.next();
             SimControl.SIM_PEER_RESULT r = await(id);

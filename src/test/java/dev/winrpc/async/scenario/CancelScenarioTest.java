@@ -47,7 +47,7 @@ class CancelScenarioTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void abortiveCancel(Role role, Notify notify) {
-        try (World w = new World(role, notify)) {
+        try (World w = new World(role, notify, true)) {
             ClientCall<Integer> call = sleepForever(w);
             call.cancel(true);
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, failure(call.result()).status());
@@ -62,7 +62,7 @@ class CancelScenarioTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void nonAbortiveCancelMakesTheServerAbort(Role role, Notify notify) {
-        try (World w = new World(role, notify)) {
+        try (World w = new World(role, notify, true)) {
             ClientCall<Integer> call = sleepForever(w);
             call.cancel(false);
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, failure(call.result()).status());
@@ -78,7 +78,7 @@ class CancelScenarioTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void cancelAfterTheReplyChangesNothing(Role role, Notify notify) {
-        try (World w = new World(role, notify)) {
+        try (World w = new World(role, notify, true)) {
             ClientCall<Integer> call = ClientCall.start(w.client, Reply.INT,
                     p -> fx.fx_Sleep(p, w.binding.handle(), 0));
             assertEquals(0, await(call.result()));

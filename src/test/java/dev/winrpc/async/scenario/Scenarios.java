@@ -70,6 +70,15 @@ final class Scenarios {
         Dispatcher openForServer() {
             return this == POLLING ? APC.open() : open();
         }
+
+        /**
+         * A dispatcher for a Java server that must hear its client's cancel or disconnect: an
+         * event or polling dispatcher cannot deliver a subscription's notification (see
+         * Dispatcher#subscribe), so those serve with a completion port instead.
+         */
+        Dispatcher openForServerThatHearsItsClient() {
+            return this == POLLING || this == EVENT ? IOCP.open() : open();
+        }
     }
 
     /** Which side the library plays. */
@@ -124,6 +133,14 @@ final class Scenarios {
         private boolean closed;
 
         World(Role role, Notify notify) {
+            this(role, notify, false);
+        }
+
+        /**
+         * @param serverHearsClient the scenario needs the Java server to be told of its
+         *        client's cancel or disconnect
+         */
+        World(Role role, Notify notify, boolean serverHearsClient) {
             this.role = role;
             this.client = notify.open();
             Dispatcher sd = null;
@@ -132,7 +149,7 @@ final class Scenarios {
             try {
                 String endpoint;
                 if (role == Role.JAVA_CLIENT_AND_SERVER) {
-                    sd = notify.openForServer();
+                    sd = serverHearsClient ? notify.openForServerThatHearsItsClient() : notify.openForServer();
                     endpoint = FixtureRuntime.newEndpoint("java");
                     fs = new FixtureServer(FixtureRuntime.fixture(), sd, endpoint);
                 } else {
