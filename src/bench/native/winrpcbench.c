@@ -630,6 +630,348 @@ fail:
     return -1;
 }
 
+/* ---- pipe throughput: the C server and the C client ---------------------------------------- */
+
+#define WB_PIPE_WAIT_MS 60000u /* the longest wait for one notification before giving up */
+
+/* One side of a pipe call, as its APC notification routine sees it. The routine runs on the
+ * side's own thread, inside its SleepEx, so plain fields are enough; the state's UserInfo
+ * points here, so the compiler reloads them after every SleepEx. */
+typedef struct pipe_side {
+    HANDLE hThread;
+    uint32_t sends; /* RpcSendComplete received */
+    uint32_t recvs; /* RpcReceiveComplete received */
+    int complete;   /* RpcCallComplete received (client) */
+    int gone;       /* RpcClientCancel or RpcClientDisconnect received (server) */
+} pipe_side;
+
+static void WINRPC_ENTRY pipe_routine(PRPC_ASYNC_STATE pAsync, void *Context,
+                                      RPC_ASYNC_EVENT Event)
+{
+    (void)Context;
+    pipe_side *x = pAsync->UserInfo;
+    switch (Event) {
+    case RpcSendComplete: x->sends++; break;
+    case RpcReceiveComplete: x->recvs++; break;
+    case RpcCallComplete: x->complete = 1; break;
+    case RpcClientCancel:
+    case RpcClientDisconnect: x->gone = 1; break;
+    default: break;
+    }
+}
+
+/* APC notification to this thread (a real handle, with THREAD_SET_CONTEXT), the fields in the
+ * library's order (u, UserInfo, Flags, then NotificationType), and RpcAsyncRegisterInfo, as
+ * the library's Dispatcher.register does. 0, or -1. */
+static int pipe_side_open(pipe_side *x, PRPC_ASYNC_STATE s, uint32_t flags)
+{
+    memset(x, 0, sizeof *x);
+    x->hThread = OpenThread(WINRPC_THREAD_SET_CONTEXT | WB_SYNCHRONIZE, 0, GetCurrentThreadId());
+    if (x->hThread == NULL)
+        return -1;
+    s->u.APC.NotificationRoutine = pipe_routine;
+    s->u.APC.hThread = x->hThread;
+    s->UserInfo = x;
+    s->Flags = flags;
+    s->NotificationType = RpcNotificationTypeApc;
+    return RpcAsyncRegisterInfo(s) == RPC_S_OK ? 0 : -1;
+}
+
+static void pipe_side_close(pipe_side *x)
+{
+    if (x->hThread != NULL)
+        CloseHandle(x->hThread);
+    x->hThread = NULL;
+}
+
+/* Waits alertably until *counter moves from seen (0); -1 if the call ended first (the
+ * client's RpcCallComplete, the server's client gone) or after WB_PIPE_WAIT_MS. */
+static int pipe_wait(pipe_side *x, const uint32_t *counter, uint32_t seen)
+{
+    uint64_t deadline = mono_ns() + (uint64_t)WB_PIPE_WAIT_MS * 1000000ull;
+    while (*counter == seen) {
+        if (x->complete || x->gone)
+            return -1;
+        if (SleepEx(1000, 1) != WINRPC_WAIT_IO_COMPLETION && mono_ns() > deadline) {
+            fprintf(stderr, "winrpcbench: no pipe notification within %u ms\n", WB_PIPE_WAIT_MS);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Pushes n elements (0: the null push) and waits for the RpcSendComplete. */
+static RPC_STATUS pipe_push(pipe_side *x, ASYNC_INTPIPE *p, int32_t *buf, uint32_t n)
+{
+    uint32_t seen = x->sends;
+    RPC_STATUS st = p->push(p->state, buf, n);
+    if (st != RPC_S_OK)
+        return st;
+    return pipe_wait(x, &x->sends, seen) == 0 ? RPC_S_OK : RPC_S_CALL_FAILED;
+}
+
+/* A buffer of int32 that grows, kept between calls by the echo server. */
+typedef struct wb_buf {
+    size_t cap;
+    int32_t v[];
+} wb_buf;
+
+static int buf_reserve(wb_buf **b, size_t n)
+{
+    if (*b != NULL && (*b)->cap >= n)
+        return 0;
+    size_t cap = *b != NULL && (*b)->cap > 0 ? (*b)->cap : 4096;
+    while (cap < n)
+        cap *= 2;
+    wb_buf *nb = realloc(*b, sizeof *nb + cap * sizeof(int32_t));
+    if (nb == NULL)
+        return -1;
+    nb->cap = cap;
+    *b = nb;
+    return 0;
+}
+
+/* Pulls p to its end with chunk-element pulls, summing every element (32-bit wrap-around).
+ * Each pull lands in scratch or, when keep is not NULL, at the end of *keep (the echo server
+ * keeps everything). *count receives the number of elements. */
+static RPC_STATUS pipe_pull_all(pipe_side *x, ASYNC_INTPIPE *p, uint32_t chunk, int32_t *scratch,
+                                wb_buf **keep, uint32_t *sum, uint32_t *count)
+{
+    uint32_t total = 0, s = 0;
+    for (;;) {
+        int32_t *dst = scratch;
+        if (keep != NULL) {
+            if (buf_reserve(keep, (size_t)total + chunk) != 0)
+                return RPC_X_PIPE_APP_MEMORY;
+            dst = (*keep)->v + total;
+        }
+        uint32_t n = 0;
+        uint32_t seen = x->recvs;
+        RPC_STATUS st = p->pull(p->state, dst, chunk, &n);
+        if (st == RPC_S_ASYNC_CALL_PENDING) {
+            if (pipe_wait(x, &x->recvs, seen) != 0)
+                return RPC_S_CALL_FAILED;
+            continue;
+        }
+        if (st != RPC_S_OK)
+            return st;
+        if (n == 0)
+            break;
+        for (uint32_t i = 0; i < n; i++)
+            s += (uint32_t)dst[i];
+        total += n;
+    }
+    *sum = s;
+    *count = total;
+    return RPC_S_OK;
+}
+
+/* The server's configuration: one server at a time. */
+static _Atomic uint32_t g_pipe_chunk;
+static int g_pipe_started;
+/* The echo server's buffer, kept between calls (taken and given back atomically, so that two
+ * concurrent calls would each get one of their own). */
+static wb_buf *_Atomic g_pipe_spare;
+
+/* The server's end of a call: the reply, or an abort when the call failed. */
+static void pipe_srv_end(PRPC_ASYNC_STATE s, pipe_side *x, RPC_STATUS st, int32_t reply)
+{
+    if (st == RPC_S_OK)
+        RpcAsyncCompleteCall(s, &reply);
+    else
+        RpcAsyncAbortCall(s, (uint32_t)(x->gone ? RPC_S_CALL_CANCELLED : RPC_S_CALL_FAILED));
+    pipe_side_close(x);
+}
+
+static void pipe_srv_sum(PRPC_ASYNC_STATE s, void *hBinding, ASYNC_INTPIPE *in)
+{
+    (void)hBinding;
+    pipe_side x;
+    uint32_t chunk = atomic_load(&g_pipe_chunk);
+    int32_t *buf = malloc((size_t)chunk * sizeof *buf);
+    uint32_t sum = 0, n = 0;
+    RPC_STATUS st = pipe_side_open(&x, s, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE) == 0 && buf != NULL
+                        ? pipe_pull_all(&x, in, chunk, buf, NULL, &sum, &n)
+                        : RPC_S_CALL_FAILED;
+    free(buf);
+    pipe_srv_end(s, &x, st, (int32_t)sum);
+}
+
+static void pipe_srv_range(PRPC_ASYNC_STATE s, void *hBinding, int32_t start, int32_t count,
+                           ASYNC_INTPIPE *out)
+{
+    (void)hBinding;
+    pipe_side x;
+    uint32_t chunk = atomic_load(&g_pipe_chunk);
+    int32_t *buf = malloc((size_t)chunk * sizeof *buf);
+    uint32_t total = count > 0 ? (uint32_t)count : 0;
+    RPC_STATUS st = pipe_side_open(&x, s, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE) == 0 && buf != NULL
+                        ? RPC_S_OK
+                        : RPC_S_CALL_FAILED;
+    for (uint32_t i = 0; st == RPC_S_OK && i < total;) {
+        uint32_t k = total - i < chunk ? total - i : chunk;
+        for (uint32_t j = 0; j < k; j++)
+            buf[j] = (int32_t)((uint32_t)start + i + j);
+        st = pipe_push(&x, out, buf, k);
+        i += k;
+    }
+    if (st == RPC_S_OK)
+        st = pipe_push(&x, out, NULL, 0);
+    free(buf);
+    pipe_srv_end(s, &x, st, count);
+}
+
+static void pipe_srv_echo(PRPC_ASYNC_STATE s, void *hBinding, int32_t a, ASYNC_INTPIPE *in,
+                          ASYNC_INTPIPE *out, int32_t *b)
+{
+    (void)hBinding;
+    pipe_side x;
+    uint32_t chunk = atomic_load(&g_pipe_chunk);
+    wb_buf *keep = atomic_exchange(&g_pipe_spare, NULL);
+    uint32_t sum = 0, n = 0;
+    RPC_STATUS st = pipe_side_open(&x, s, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE) == 0
+                        ? pipe_pull_all(&x, in, chunk, NULL, &keep, &sum, &n)
+                        : RPC_S_CALL_FAILED;
+    /* Back in the chunks it was pulled in (the client pushed chunks of `chunk`). */
+    for (uint32_t i = 0; st == RPC_S_OK && i < n;) {
+        uint32_t k = n - i < chunk ? n - i : chunk;
+        int32_t *v = keep->v + i;
+        for (uint32_t j = 0; j < k; j++)
+            v[j] = (int32_t)((uint32_t)v[j] + (uint32_t)a);
+        st = pipe_push(&x, out, v, k);
+        i += k;
+    }
+    if (st == RPC_S_OK)
+        st = pipe_push(&x, out, NULL, 0);
+    if (st == RPC_S_OK)
+        *b = (int32_t)n;
+    free(atomic_exchange(&g_pipe_spare, keep));
+    pipe_srv_end(s, &x, st, (int32_t)sum);
+}
+
+static const FX_SERVER_EPV g_pipe_epv = {NULL, NULL, NULL, pipe_srv_sum, pipe_srv_range,
+                                         pipe_srv_echo};
+
+WB_EXPORT const char *wb_pipe_server_start(uint32_t chunk_elements)
+{
+    if (chunk_elements == 0 || g_pipe_started)
+        return NULL;
+    atomic_store(&g_pipe_chunk, chunk_elements);
+    if (fx_ServerStart(WB_PIPE_ENDPOINT, &g_pipe_epv) != RPC_S_OK)
+        return NULL;
+    g_pipe_started = 1;
+    return WB_PIPE_ENDPOINT;
+}
+
+WB_EXPORT int32_t wb_pipe_server_stop(void)
+{
+    if (!g_pipe_started)
+        return -1;
+    g_pipe_started = 0;
+    RPC_STATUS st = fx_ServerStop(WB_PIPE_ENDPOINT);
+    free(atomic_exchange(&g_pipe_spare, NULL));
+    return st == RPC_S_OK ? 0 : -1;
+}
+
+static int32_t pipe_fail(const char *what, long long got, long long want)
+{
+    fprintf(stderr, "winrpcbench: pipe call: %s %lld, expected %lld\n", what, got, want);
+    return -1;
+}
+
+WB_EXPORT int32_t wb_pipe_call(void *binding, int32_t direction, uint32_t chunk_elements,
+                               uint32_t elements)
+{
+    if (direction < WB_PIPE_IN || direction > WB_PIPE_ECHO || chunk_elements == 0)
+        return -1;
+    int has_in = direction != WB_PIPE_OUT;
+    int has_out = direction != WB_PIPE_IN;
+    RPC_ASYNC_STATE st;
+    memset(&st, 0, sizeof st);
+    pipe_side x;
+    memset(&x, 0, sizeof x);
+    ASYNC_INTPIPE in, out;
+    memset(&in, 0, sizeof in);
+    memset(&out, 0, sizeof out);
+    int32_t b = 0, reply = 0;
+    int32_t *buf = malloc((size_t)chunk_elements * sizeof *buf);
+    int32_t rc = -1;
+    if (buf == NULL || RpcAsyncInitializeHandle(&st, sizeof st) != RPC_S_OK ||
+        pipe_side_open(&x, &st, has_in ? WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE : 0) != 0) {
+        fprintf(stderr, "winrpcbench: pipe call: could not set up the client\n");
+        goto out;
+    }
+    RPC_STATUS s;
+    switch (direction) {
+    case WB_PIPE_IN: s = fx_PipeSum(&st, binding, &in); break;
+    case WB_PIPE_OUT: s = fx_PipeRange(&st, binding, 0, (int32_t)elements, &out); break;
+    default: s = fx_PipeEcho(&st, binding, WB_PIPE_ECHO_ADD, &in, &out, &b); break;
+    }
+    if (s != RPC_S_OK) {
+        pipe_fail("the stub returned", s, RPC_S_OK);
+        goto out; /* not started: nothing to complete */
+    }
+
+    /* Seed 002's client: the in pipe (values 0, 1, 2, ...), each chunk followed by its
+     * RpcSendComplete; the null push; then the out pipe to its end; then the completion. */
+    int ok = 1;
+    uint32_t sent_sum = 0, got_sum = 0, got = 0;
+    if (has_in) {
+        for (uint32_t i = 0; ok && i < elements;) {
+            uint32_t k = elements - i < chunk_elements ? elements - i : chunk_elements;
+            for (uint32_t j = 0; j < k; j++) {
+                buf[j] = (int32_t)(i + j);
+                sent_sum += i + j;
+            }
+            ok = pipe_push(&x, &in, buf, k) == RPC_S_OK;
+            i += k;
+        }
+        ok = ok && pipe_push(&x, &in, NULL, 0) == RPC_S_OK;
+    }
+    if (ok && has_out)
+        ok = pipe_pull_all(&x, &out, chunk_elements, buf, NULL, &got_sum, &got) == RPC_S_OK;
+    if (!ok) {
+        fprintf(stderr, "winrpcbench: pipe call: a push or pull failed; cancelling\n");
+        RpcAsyncCancelCall(&st, 1);
+    }
+    for (;;) {
+        while (!x.complete)
+            SleepEx(SIM_INFINITE, 1);
+        s = RpcAsyncCompleteCall(&st, &reply);
+        if (s != RPC_S_ASYNC_CALL_PENDING)
+            break;
+        x.complete = 0;
+    }
+    if (!ok)
+        goto out;
+    if (s != RPC_S_OK) {
+        pipe_fail("RpcAsyncCompleteCall returned", s, RPC_S_OK);
+        goto out;
+    }
+    /* 0 + 1 + ... + (elements - 1), 32-bit wrap-around. */
+    uint32_t range_sum = (uint32_t)((uint64_t)elements * (uint32_t)(elements - 1u) / 2u);
+    if (direction == WB_PIPE_OUT && (reply != (int32_t)elements || got != elements ||
+                                     got_sum != range_sum)) {
+        pipe_fail("PipeRange: elements received", got, elements);
+        goto out;
+    }
+    if (has_in && (uint32_t)reply != sent_sum) {
+        pipe_fail("the reply (the sum)", (uint32_t)reply, sent_sum);
+        goto out;
+    }
+    if (direction == WB_PIPE_ECHO &&
+        (b != (int32_t)elements || got != elements ||
+         got_sum != sent_sum + (uint32_t)WB_PIPE_ECHO_ADD * elements)) {
+        pipe_fail("PipeEcho: elements echoed", got, elements);
+        goto out;
+    }
+    rc = 0;
+out:
+    pipe_side_close(&x);
+    free(buf);
+    return rc;
+}
+
 /* ---- the simulator -------------------------------------------------------------------------- */
 
 WB_EXPORT int32_t wb_sim_check_clean(const char *what)

@@ -128,6 +128,48 @@ WB_EXPORT int64_t wb_loop_count(wb_loop *l);
  * check the reply, unregister, count. Returns when all k are complete: 0, or -1 on failure. */
 WB_EXPORT int32_t wb_fullcall_batch(wb_loop *l, void *binding, uint32_t k);
 
+/* ---- pipe throughput (PipeThroughputBenchmark) ----------------------------------------------
+ *
+ * The C baseline of the pipe benchmark: a C server and a C client on the same simulator, with
+ * APC notification on both sides, doing what the Java server and client do (the same chunk
+ * sizes, the same volume, the same per-element work: the sender writes each element once, the
+ * receiver reads each once into a sum). Both are written as seed 000 and seed 002 write them:
+ * each side runs one call at a time on its own thread, pushes a chunk and waits alertably
+ * (SleepEx) for its RpcSendComplete before the next, pulls until RPC_S_ASYNC_CALL_PENDING and
+ * waits for RpcReceiveComplete. One push is in flight at a time, as in the library.
+ *
+ * The server listens on WB_PIPE_ENDPOINT (fx_ServerStart) and serves the fixture's three pipe
+ * operations with the fixture's semantics (windows-tests/fx_glue.h), except that PipeRange and
+ * PipeEcho push chunks of the configured size rather than of FX_CHUNK_ELEMENTS: PipeSum pulls
+ * into a buffer of chunk_elements and replies with the sum; PipeRange(start, count) pushes
+ * start, start + 1, ... in chunks of chunk_elements and replies with count; PipeEcho(a) pulls
+ * everything (into one buffer kept between calls), then pushes x + a in the chunks it pulled,
+ * sets *b to the count and replies with the sum. The manager routine does the whole call on the
+ * simulator's dispatch thread, which is its notification thread. */
+
+enum { WB_PIPE_IN = 0, WB_PIPE_OUT = 1, WB_PIPE_ECHO = 2 };
+
+#define WB_PIPE_ENDPOINT "winrpcbench-pipe"
+/* The volume of one pipe call, in MiB (each way, for PipeEcho): winrpcbench's default, and
+ * PipeThroughputBenchmark.VOLUME_MIB on the Java side. */
+#define WB_PIPE_VOLUME_MIB 16u
+/* PipeEcho's a, on both the C and the Java side. */
+#define WB_PIPE_ECHO_ADD 7
+
+/* Starts the C pipe server (one at a time) pushing and pulling chunks of chunk_elements.
+ * Returns its endpoint, or NULL. */
+WB_EXPORT const char *wb_pipe_server_start(uint32_t chunk_elements);
+/* Stops it (fx_ServerStop); 0, or -1 if calls were still running or it was not started. */
+WB_EXPORT int32_t wb_pipe_server_stop(void);
+
+/* One call by the C client on the calling thread, which is its APC notification thread:
+ * direction WB_PIPE_IN (PipeSum: `elements` values 0, 1, 2, ... pushed in chunks of
+ * chunk_elements), WB_PIPE_OUT (PipeRange(0, elements), pulled with a buffer of
+ * chunk_elements) or WB_PIPE_ECHO (PipeEcho(WB_PIPE_ECHO_ADD): both). Checks the reply, the
+ * [out] b and what came back. Returns 0, or -1 (printed to stderr) on any failure. */
+WB_EXPORT int32_t wb_pipe_call(void *binding, int32_t direction, uint32_t chunk_elements,
+                               uint32_t elements);
+
 /* ---- the simulator ------------------------------------------------------------------------- */
 
 /* 0 if the simulator recorded no misuse and every live-resource counter is zero after it

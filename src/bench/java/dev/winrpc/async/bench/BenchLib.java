@@ -76,6 +76,20 @@ public interface BenchLib extends Library {
 
     int wb_fullcall_batch(Pointer loop, Pointer binding, int k);
 
+    /** winrpcbench.h's pipe directions: PipeSum, PipeRange, PipeEcho. */
+    int WB_PIPE_IN = 0;
+    int WB_PIPE_OUT = 1;
+    int WB_PIPE_ECHO = 2;
+    /** PipeEcho's a, on both sides. */
+    int WB_PIPE_ECHO_ADD = 7;
+
+    /** @return the C pipe server's endpoint, or null */
+    String wb_pipe_server_start(int chunkElements);
+
+    int wb_pipe_server_stop();
+
+    int wb_pipe_call(Pointer binding, int direction, int chunkElements, int elements);
+
     int wb_sim_check_clean(String what);
 
     /** @return the library, loaded after the runtime simulator */

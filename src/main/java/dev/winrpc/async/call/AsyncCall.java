@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One asynchronous call, client or server, driven through its state table: for a call with
@@ -88,7 +87,13 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     final CompletableFuture<R> result = new CompletableFuture<>();
     /** A server's: completed when the runtime says the client cancelled or went away. */
     final CompletableFuture<RpcException> clientGone = new CompletableFuture<>();
-    private final List<PipeState> path = new CopyOnWriteArrayList<>();
+    /**
+     * Every state the call entered, appended on the dispatcher thread, read (copied) from any
+     * thread. Not a CopyOnWriteArrayList: a pipe call makes two or three transitions per chunk,
+     * and copying the whole path on each of them made a streaming call quadratic in its number
+     * of chunks (about 60 KB allocated per 4 KiB chunk on average over a 16 MiB call).
+     */
+    private final List<PipeState> path = Collections.synchronizedList(new ArrayList<>());
     private volatile PipeState state;
     private volatile boolean ended;
     volatile boolean replyGiven;

@@ -3,8 +3,6 @@ package dev.winrpc.async.call;
 import com.sun.jna.Memory;
 import dev.winrpc.async.raw.ASYNC_PIPE;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -42,7 +40,7 @@ public final class PipeWriter<T> {
     // Dispatcher thread only, after attach.
     final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     /** Pushed and not yet known to be sent: pinned until RpcSendComplete. */
-    final List<Chunk> inFlight = new ArrayList<>();
+    final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     boolean finishRequested;
     boolean nullPushed;
     final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -191,26 +189,36 @@ public final class PipeWriter<T> {
         return finishRequested && queue.isEmpty();
     }
 
-    /** All sends so far completed (RpcSendComplete: several pushes may collapse into one). */
+    /**
+     * All sends so far completed (RpcSendComplete: several pushes may collapse into one).
+     *
+     * <p>Each chunk is taken off {@link #inFlight} before its future completes, and only the
+     * chunks in flight on entry are completed: a future's callback runs here, on the dispatcher
+     * thread, and may send the next chunk at once (as {@link #subscriber()} does when its
+     * publisher answers request(1) synchronously); that send runs inline, the call pushes the
+     * chunk and adds it to inFlight, and this notification does not cover it. Nor does it cover
+     * a null push a callback makes (by {@link #finish()} after its last chunk): whether the end
+     * was sent is decided by {@link #nullPushed} on entry.
+     */
     void sendsCompleted() {
-        for (Chunk k : inFlight) {
-            k.sent.complete(null);
+        boolean endSent = nullPushed;
+        for (int n = inFlight.size(); n > 0; n--) {
+            inFlight.poll().sent.complete(null);
         }
-        inFlight.clear();
-        if (nullPushed) {
+        if (endSent) {
             finished.complete(null);
         }
     }
 
+    /** Fails every chunk; taken off the lists first, as in {@link #sendsCompleted()}. */
     void fail(Throwable cause) {
-        for (Chunk k : inFlight) {
+        Chunk k;
+        while ((k = inFlight.poll()) != null) {
             k.sent.completeExceptionally(cause);
         }
-        inFlight.clear();
-        for (Chunk k : queue) {
+        while ((k = queue.poll()) != null) {
             k.sent.completeExceptionally(cause);
         }
-        queue.clear();
         finished.completeExceptionally(cause);
     }
 

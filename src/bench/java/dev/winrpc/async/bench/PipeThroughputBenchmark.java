@@ -1,0 +1,249 @@
+package dev.winrpc.async.bench;
+
+import com.sun.jna.Pointer;
+import dev.winrpc.async.call.ClientCall;
+import dev.winrpc.async.call.OutParam;
+import dev.winrpc.async.call.PipeCodec;
+import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeWriter;
+import dev.winrpc.async.call.Reply;
+import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.testing.Simulator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Async pipe throughput: one invocation is one call that streams {@value #VOLUME_MIB} MiB of
+ * ints through an async pipe, in chunks of {@code chunk} bytes, between a client and a server
+ * in this process, both on the runtime simulator with APC notification.
+ *
+ * <ul>
+ *   <li>{@code in}: PipeSum, the client pushes, the server pulls (the reply is the sum).</li>
+ *   <li>{@code out}: PipeRange, the server pushes, the client pulls.</li>
+ *   <li>{@code echo}: PipeEcho, the client pushes everything, the server pulls everything, then
+ *       pushes it back (each element plus {@link BenchLib#WB_PIPE_ECHO_ADD}) and the client pulls
+ *       it: twice the volume, one direction after the other (an in-out pipe's server pulls its
+ *       in pipe to the end before it pushes).</li>
+ * </ul>
+ *
+ * <p>{@code impl}: {@code apc} is the library on both sides: a Java client ({@link ClientCall},
+ * {@link PipeWriter} / {@link PipeReader}, an {@link dev.winrpc.async.dispatch.ApcDispatcher})
+ * and a Java server ({@link JavaPipeServer}: {@link dev.winrpc.async.call.ServerCall} on an
+ * ApcDispatcher of its own); {@code c-apc} is the C baseline, winrpcbench.c's C client (on the
+ * benchmark thread, one JNA call per invocation) and C server, the same transfer.
+ *
+ * <p>The unit: {@link OperationsPerInvocation} is the number of MiB an invocation moves through
+ * the pipes (both ways for echo), so JMH's "ops/s" are MiB/s, and the gc profiler's
+ * {@code gc.alloc.rate.norm} is bytes allocated per MiB moved (client and server together:
+ * they share this JVM).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+// One more warm-up second than the other classes: the Java side reaches its steady rate in
+// the third second (its per-chunk path is compiled late: a few hundred chunks per call).
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PipeThroughputBenchmark {
+
+    /**
+     * MiB per call (each way for echo): tens of milliseconds per call for the library with
+     * 4 KiB chunks, a few for C with 64 KiB ones. winrpcbench.h's WB_PIPE_VOLUME_MIB, the C
+     * baseline's default, is the same.
+     */
+    public static final int VOLUME_MIB = 16;
+    /** Ints per call (each way for echo). */
+    public static final int ELEMENTS = VOLUME_MIB * (1 << 20) / 4;
+
+    /** The servers, the client's dispatcher and a binding, for the whole trial. */
+    @State(Scope.Benchmark)
+    public static class Rig {
+
+        /** apc (the library, client and server) or c-apc (the C client and server). */
+        @Param({"apc", "c-apc"})
+        public String impl;
+
+        /** The chunk in bytes: what the sender pushes and the receiver pulls at once. */
+        @Param({"4096", "65536"})
+        public int chunk;
+
+        private final BenchLib lib = BenchLib.get();
+        private final Fixture fx = Simulator.fixture();
+        private Impl kind;
+        private int chunkElements;
+        private Pointer binding;
+        // The library.
+        private Dispatcher client;
+        private Dispatcher server;
+        private final List<Throwable> reported = Impl.reports();
+        private JavaPipeServer javaServer;
+        /** The client's chunk array, reused from call to call (the writer copies it). */
+        private int[] sendChunk;
+        // The C baseline.
+        private boolean cServer;
+
+        @Setup(Level.Trial)
+        public void open() {
+            kind = Impl.of(impl);
+            if (kind.kind != BenchLib.WB_APC) {
+                throw new IllegalArgumentException("impl " + impl + ": a pipe call needs APC "
+                        + "notification (apc or c-apc)");
+            }
+            if (chunk < 4 || chunk % 4 != 0) {
+                throw new IllegalArgumentException("chunk " + chunk + ": a positive multiple of 4");
+            }
+            chunkElements = chunk / 4;
+            // No fault plan: no injected delay on any push, pull or notification (the plan's
+            // max_delay_ms), no failure, no reply delay; the figures measure the library and
+            // the simulator's own machinery, not sleeps.
+            Simulators.resetForCalls();
+            String endpoint;
+            if (kind.c) {
+                endpoint = lib.wb_pipe_server_start(chunkElements);
+                if (endpoint == null) {
+                    throw new IllegalStateException("the C pipe server did not start");
+                }
+                cServer = true;
+            } else {
+                client = kind.newDispatcher(reported);
+                server = kind.newDispatcher(reported);
+                javaServer = new JavaPipeServer(server, chunkElements);
+                endpoint = javaServer.endpoint();
+                sendChunk = new int[chunkElements];
+            }
+            binding = lib.wb_binding_new(endpoint);
+            if (binding == null) {
+                throw new IllegalStateException("fx_BindingCreate(" + endpoint + ") failed");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            String what = "PipeThroughput[" + impl + ", " + chunk + "]";
+            lib.wb_binding_free(binding);
+            if (kind.c) {
+                if (cServer && lib.wb_pipe_server_stop() != 0) {
+                    throw new IllegalStateException(what + ": the C pipe server did not stop cleanly");
+                }
+            } else {
+                try {
+                    javaServer.close(); // waits for the server's calls
+                } finally {
+                    client.close();
+                    server.close();
+                }
+                Impl.checkReports(what, reported);
+            }
+            Impl.checkSimulator(what);
+        }
+
+        /** One call in the direction (BenchLib.WB_PIPE_*), checked. */
+        void call(int direction) {
+            if (kind.c) {
+                if (lib.wb_pipe_call(binding, direction, chunkElements, ELEMENTS) != 0) {
+                    throw new IllegalStateException("the C pipe call failed (see stderr)");
+                }
+                return;
+            }
+            switch (direction) {
+                case BenchLib.WB_PIPE_IN:
+                    in();
+                    return;
+                case BenchLib.WB_PIPE_OUT:
+                    out();
+                    return;
+                default:
+                    echo();
+            }
+        }
+
+        /** PipeSum: push 0 .. ELEMENTS - 1; the reply is their sum. */
+        private void in() {
+            PipeWriter<int[]> w = PipeWriter.of(PipeCodec.INTS);
+            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w)
+                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), binding, ctx.inPipe()));
+            new PipeStreams.Feeder(w, 0, ELEMENTS, sendChunk).start();
+            expect("PipeSum's reply", call.result().join(), PipeStreams.rangeSum(ELEMENTS));
+        }
+
+        /** PipeRange(0, ELEMENTS): pull 0 .. ELEMENTS - 1. */
+        private void out() {
+            PipeReader<int[]> r = PipeReader.of(PipeCodec.INTS, chunkElements);
+            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).receive(r)
+                    .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), binding, 0, ELEMENTS, ctx.outPipe()));
+            PipeStreams.Summer got = new PipeStreams.Summer(false, null);
+            r.publisher().subscribe(got);
+            expect("PipeRange's reply", call.result().join(), ELEMENTS);
+            check(got);
+            expect("elements received", got.count(), ELEMENTS);
+            expect("their sum", got.sum(), PipeStreams.rangeSum(ELEMENTS));
+        }
+
+        /** PipeEcho(ADD): push 0 .. ELEMENTS - 1, pull each plus ADD. */
+        private void echo() {
+            PipeWriter<int[]> w = PipeWriter.of(PipeCodec.INTS);
+            PipeReader<int[]> r = PipeReader.of(PipeCodec.INTS, chunkElements);
+            OutParam b = OutParam.clientInt();
+            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w).receive(r).out(b)
+                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), binding, BenchLib.WB_PIPE_ECHO_ADD,
+                            ctx.inPipe(), ctx.outPipe(), b.pointer()));
+            PipeStreams.Summer got = new PipeStreams.Summer(false, null);
+            r.publisher().subscribe(got);
+            new PipeStreams.Feeder(w, 0, ELEMENTS, sendChunk).start();
+            int sent = PipeStreams.rangeSum(ELEMENTS);
+            expect("PipeEcho's reply", call.result().join(), sent);
+            check(got);
+            expect("[out] b", b.getInt(), ELEMENTS);
+            expect("elements echoed", got.count(), ELEMENTS);
+            expect("their sum", got.sum(), sent + BenchLib.WB_PIPE_ECHO_ADD * ELEMENTS);
+        }
+
+        private static void check(PipeStreams.Summer got) {
+            if (got.error() != null) {
+                throw new IllegalStateException("the out pipe failed", got.error());
+            }
+        }
+
+        private static void expect(String what, int actual, int expected) {
+            if (actual != expected) {
+                throw new IllegalStateException(what + ": " + actual + ", expected " + expected);
+            }
+        }
+    }
+
+    /** PipeSum: the client pushes {@value #VOLUME_MIB} MiB, the server pulls. */
+    @Benchmark
+    @OperationsPerInvocation(VOLUME_MIB)
+    public void in(Rig rig) {
+        rig.call(BenchLib.WB_PIPE_IN);
+    }
+
+    /** PipeRange: the server pushes {@value #VOLUME_MIB} MiB, the client pulls. */
+    @Benchmark
+    @OperationsPerInvocation(VOLUME_MIB)
+    public void out(Rig rig) {
+        rig.call(BenchLib.WB_PIPE_OUT);
+    }
+
+    /** PipeEcho: {@value #VOLUME_MIB} MiB to the server, then back. */
+    @Benchmark
+    @OperationsPerInvocation(2 * VOLUME_MIB)
+    public void echo(Rig rig) {
+        rig.call(BenchLib.WB_PIPE_ECHO);
+    }
+}
