@@ -155,6 +155,7 @@ class ServerCallTest {
         c.in_chunks = 50;
         c.in_chunk_elements = 10;
         c.disconnect_after_chunks = 20;
+        c.interrupt_when_subscribed = 1; // told only once subscribed, as on Windows
         SimControl.SIM_PEER_RESULT r = call(c);
         assertTrue(r.status != RpcErrors.RPC_S_OK, "status " + r.status);
         ServerCall<?> s = server.calls().get(0);

@@ -371,6 +371,7 @@ class ServerTablePathsTest {
             c.in_chunks = 5;
             c.in_chunk_elements = 10;
             c.disconnect_after_chunks = 2;
+            c.interrupt_when_subscribed = 1; // told only once subscribed, as on Windows
             int id = PeerClient.start(srv.endpoint(), c);
             ControlledServer.Accepted a = srv.next();
             SimControl.SIM_PEER_RESULT r = await(id);
@@ -387,6 +388,7 @@ class ServerTablePathsTest {
             c.in_chunks = 8;
             c.in_chunk_elements = 10;
             c.disconnect_after_chunks = 4;
+            c.interrupt_when_subscribed = 1; // told only once subscribed, as on Windows
             int id = PeerClient.start(srv.endpoint(), c);
             ControlledServer.Accepted a = srv.next();
             CompletableFuture<?> f = CompletableFuture.runAsync(() -> {
