@@ -69,6 +69,9 @@ import java.util.concurrent.CompletableFuture;
 public abstract class AsyncCall<R> implements NotificationTarget {
 
     private static final Set<Integer> RUNTIME_STATUSES = runtimeStatuses();
+    /** The RPC_NOTIFICATIONS a server call subscribes to, each on its own. */
+    private static final int[] CLIENT_NOTIFICATIONS = {Rpcrt4.RpcNotificationCallCancel,
+            Rpcrt4.RpcNotificationClientDisconnect};
     /** How long a call whose dispatcher closed waits for the runtime to end it. */
     private static final long UNNOTIFIED_COMPLETION_NANOS = 5_000_000_000L;
 
@@ -888,7 +891,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
     final void subscribeClientNotifications(Registration r) {
         callHandle = dev.winrpc.async.raw.Rpcrt4Util.RpcAsyncGetCallHandle(asyncAddress);
         int kinds = 0;
-        for (int kind : new int[] {Rpcrt4.RpcNotificationCallCancel, Rpcrt4.RpcNotificationClientDisconnect}) {
+        for (int kind : CLIENT_NOTIFICATIONS) {
             int st = dispatcher.subscribe(r, callHandle, kind);
             if (st == RpcErrors.RPC_S_OK) {
                 kinds |= kind;
@@ -911,7 +914,7 @@ public abstract class AsyncCall<R> implements NotificationTarget {
             return;
         }
         subscribedKinds = 0;
-        for (int kind : new int[] {Rpcrt4.RpcNotificationCallCancel, Rpcrt4.RpcNotificationClientDisconnect}) {
+        for (int kind : CLIENT_NOTIFICATIONS) {
             if ((kinds & kind) == 0) {
                 continue;
             }

@@ -53,11 +53,7 @@ class ServerCallTest {
     }
 
     private SimControl.SIM_PEER_RESULT call(SimControl.SIM_PEER_CALL c) {
-        int id = sim.sim_peer_call_start(ENDPOINT, c);
-        assertTrue(id > 0, "the scripted client could not start");
-        SimControl.SIM_PEER_RESULT r = new SimControl.SIM_PEER_RESULT();
-        assertEquals(1, sim.sim_peer_call_wait(id, 20_000, r), "the call did not end");
-        return r;
+        return call(ENDPOINT, c);
     }
 
     private static SimControl.SIM_PEER_CALL op(int op) {
