@@ -158,7 +158,13 @@ class ServerCallTest {
         assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(PipeState.END, s.state());
-        assertTrue(s.path().contains(PipeState.A), s.path().toString());
+        // Told of the disconnect (its subscription's notification): "If a failure is received"
+        // then A. Or a pull made in P failed first, the notification still on its way: P's
+        // "On failure go to End" (the library then aborts the runtime's call itself).
+        List<PipeState> p = s.path();
+        List<PipeState> last = p.subList(p.size() - 2, p.size());
+        assertTrue(last.equals(List.of(PipeState.A, PipeState.END))
+                || last.equals(List.of(PipeState.P, PipeState.END)), p.toString());
     }
 
     /** A server on a dispatcher of another kind, on an endpoint of its own; closed by the test. */
