@@ -1,11 +1,6 @@
 package dev.winrpc.async;
 
 import dev.winrpc.async.raw.RpcErrors;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * An RPC_STATUS that a native function returned, as a Java exception.
@@ -20,6 +15,10 @@ import java.util.Map;
  *       ExceptionCode of its RpcAsyncAbortCall (or of an exception in its manager routine)
  *       reached the client as a fault.</li>
  * </ul>
+ *
+ * <p>On a client the two can only be told apart by the code's value, which the library
+ * classifies from one explicit list ({@link RpcStatus}); its Javadoc says what that can and
+ * cannot tell.
  */
 public class RpcException extends RuntimeException {
 
@@ -32,8 +31,6 @@ public class RpcException extends RuntimeException {
         /** The server failed the call with a fault code. */
         SERVER_FAULT
     }
-
-    private static final Map<Integer, String> NAMES = names();
 
     private final int status;
     private final String function;
@@ -79,6 +76,19 @@ public class RpcException extends RuntimeException {
     }
 
     /**
+     * A failure status a call ended with, classified by the library's explicit list
+     * ({@link RpcStatus}): one of the runtime's statuses is a {@link Kind#RUNTIME_FAILURE}, any
+     * other code the server's fault. See {@link RpcStatus} for what this can and cannot tell.
+     *
+     * @param function the native function that returned the status
+     * @param status a status other than RPC_S_OK
+     * @return the exception
+     */
+    public static RpcException of(String function, int status) {
+        return RpcStatus.isRuntimeStatus(status) ? runtimeFailure(function, status) : serverFault(function, status);
+    }
+
+    /**
      * Throws a {@link Kind#RUNTIME_FAILURE} unless status is RPC_S_OK.
      *
      * @param function the native function that returned status
@@ -116,47 +126,23 @@ public class RpcException extends RuntimeException {
     }
 
     /**
-     * The SDK name of an RPC_STATUS or Win32 error code the library knows.
+     * The SDK name of a status code ({@link RpcStatus#nameOf}).
      *
      * @param status the code
-     * @return e.g. "RPC_S_CALL_CANCELLED", or "0x%08X" for an unknown code
+     * @return e.g. "RPC_S_CALL_CANCELLED", or "0x%08X" for a code the library does not know
      */
     public static String nameOf(int status) {
-        String name = NAMES.get(status);
-        return name != null ? name : String.format("0x%08X", status);
+        return RpcStatus.nameOf(status);
     }
 
     /**
-     * A short English description of a code the library knows.
+     * A short English description of a status code ({@link RpcStatus#describe}).
      *
      * @param status the code
-     * @return a description, or "unknown status" if the code is not known
+     * @return a description, or "unknown status"
      */
     public static String describe(int status) {
-        switch (status) {
-            case RpcErrors.RPC_S_OK: return "the operation completed successfully";
-            case 5: return "access is denied";
-            case RpcErrors.RPC_X_PIPE_APP_MEMORY: return "not enough memory (pipe application memory)";
-            case RpcErrors.RPC_S_INVALID_ARG: return "an argument is invalid";
-            case RpcErrors.RPC_S_ASYNC_CALL_PENDING: return "the call has not completed yet";
-            case RpcErrors.RPC_S_INVALID_BINDING: return "the binding handle is invalid";
-            case RpcErrors.RPC_S_SERVER_UNAVAILABLE: return "the RPC server is unavailable";
-            case RpcErrors.RPC_S_NO_CALL_ACTIVE: return "no remote procedure call is active";
-            case RpcErrors.RPC_S_CALL_FAILED: return "the remote procedure call failed";
-            case RpcErrors.RPC_S_CALL_FAILED_DNE: return "the remote procedure call failed and did not execute";
-            case RpcErrors.RPC_S_CANNOT_SUPPORT: return "the requested operation is not supported";
-            case RpcErrors.RPC_S_CALL_IN_PROGRESS: return "a remote procedure call is already in progress";
-            case RpcErrors.RPC_S_CALL_CANCELLED: return "the remote procedure call was cancelled";
-            case RpcErrors.RPC_X_WRONG_PIPE_ORDER: return "pipe data was used in the wrong order";
-            case RpcErrors.RPC_X_WRONG_PIPE_VERSION: return "the pipe version is not supported";
-            case RpcErrors.RPC_S_SEND_INCOMPLETE: return "the asynchronous call has more data to send";
-            case RpcErrors.RPC_S_INVALID_ASYNC_HANDLE: return "the asynchronous handle is invalid";
-            case RpcErrors.RPC_S_INVALID_ASYNC_CALL: return "the asynchronous call handle is invalid for this operation";
-            case RpcErrors.RPC_X_PIPE_CLOSED: return "the pipe has already been closed";
-            case RpcErrors.RPC_X_PIPE_DISCIPLINE_ERROR: return "the call completed before all pipes were processed";
-            case RpcErrors.RPC_X_PIPE_EMPTY: return "no more data is available from the pipe";
-            default: return "unknown status";
-        }
+        return RpcStatus.describe(status);
     }
 
     private static String message(Kind kind, String function, int status) {
@@ -166,20 +152,5 @@ public class RpcException extends RuntimeException {
                     + describe(status);
         }
         return function + " failed with " + code + ": " + describe(status);
-    }
-
-    private static Map<Integer, String> names() {
-        Map<Integer, String> names = new HashMap<>();
-        names.put(5, "ERROR_ACCESS_DENIED");
-        for (Field f : RpcErrors.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
-                try {
-                    names.putIfAbsent(f.getInt(null), f.getName());
-                } catch (IllegalAccessException e) {
-                    throw new AssertionError("public interface constant " + f, e);
-                }
-            }
-        }
-        return Collections.unmodifiableMap(names);
     }
 }
