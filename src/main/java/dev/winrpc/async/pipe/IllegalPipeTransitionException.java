@@ -3,9 +3,9 @@ package dev.winrpc.async.pipe;
 import java.util.Objects;
 
 /**
- * An outcome that a pipe state table does not allow in a state: the pair (state, input) is not
- * listed in that table of the "Asynchronous Pipe State" page, or the state is not one of the
- * table's states.
+ * An outcome that a call's state table does not allow in a state: the pair (state, input) is
+ * not listed in that table (one of the "Asynchronous Pipe State" page's, or a plain call's), or
+ * the state is not one of the table's states.
  *
  * <p>Thrown by {@link PipeProtocol#require(PipeState, PipeInput)}; the message names the table
  * (e.g. "IN_OUT pipe, server"), the state and the input.
@@ -49,16 +49,16 @@ public class IllegalPipeTransitionException extends IllegalStateException {
     /**
      * The table that refused the pair.
      *
-     * @return {@code PipeProtocol.of(kind(), side())}
+     * @return {@code PipeProtocol.forCall(kind(), side())}
      */
     public PipeProtocol protocol() {
-        return PipeProtocol.of(kind, side);
+        return PipeProtocol.forCall(kind, side);
     }
 
     /**
      * The pipe kind of the table that refused the pair.
      *
-     * @return the kind
+     * @return the kind, or null if the table is a plain call's ({@link PipeProtocol#plain})
      */
     public PipeKind kind() {
         return kind;

@@ -1,6 +1,5 @@
 package dev.winrpc.async.pipe;
 
-import static dev.winrpc.async.pipe.PipeInput.*;
 import static dev.winrpc.async.pipe.PipeState.*;
 
 import java.util.ArrayList;
@@ -16,19 +15,27 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One of the six state tables of Microsoft's "Asynchronous Pipe State" page (seed 002,
+ * A call's state table as frozen data: one of the six tables of Microsoft's "Asynchronous Pipe
+ * State" page ({@code docs/reference/asynchronous-pipe-state.md} in the repository,
  * <a href="https://learn.microsoft.com/en-us/windows/win32/rpc/asynchronous-pipe-state">
- * learn.microsoft.com</a>), as frozen data: which states a {@link PipeKind pipe kind} goes
- * through on one {@link Side side} of the call, and where each {@link PipeInput outcome} of a
- * state's action leads.
+ * learn.microsoft.com</a>), which say which states a {@link PipeKind pipe kind} goes through on
+ * one {@link Side side} of the call and where each {@link PipeInput outcome} of a state's
+ * action leads; or one of the library's two tables for a plain call ({@link #plain(Side)}),
+ * which the page does not cover.
  *
- * <p>The six tables are built once, when this class is initialised, by the builder below: each
- * line of the page's tables is one line of code, with the page's words beside it. The builder
- * refuses a table in which one (state, input) pair has two targets, a target that is not one of
- * the table's states, a state listed twice, and a state other than {@link PipeState#END} that
- * has no way out. Instances are immutable and safe to share between threads.
+ * <p>Every state carries the {@link Action} a call performs there ({@link #action(PipeState)}):
+ * a call's step is a switch on it, and it is what tells a push from a pull where the page uses
+ * one letter for both ({@link PipeState#P}, {@link PipeState#WP}).
  *
- * <p>Every pair the page does not list is refused: {@link #next} returns an empty Optional and
+ * <p>The eight tables are built once, when this class is initialised, by one builder: each line
+ * of the page's tables is one line of code, with the page's words beside it
+ * ({@code PipeTables}). The builder refuses a table in which one (state, input) pair has two
+ * targets, a target that is not one of the table's states, a state listed twice, a state other
+ * than {@link PipeState#END} that has no way out, a state whose action does not fit its letter,
+ * its side or its pipe kind, and an outcome that the state's action cannot produce. Instances
+ * are immutable and safe to share between threads.
+ *
+ * <p>Every pair a table does not list is refused: {@link #next} returns an empty Optional and
  * {@link #require} throws {@link IllegalPipeTransitionException}. Where the page is irregular
  * (for instance the IN client's C goes to WS on success, and the OUT client's C to Comp on
  * failure) the tables follow it literally.
@@ -37,18 +44,26 @@ public final class PipeProtocol {
 
     private static final int INPUTS = PipeInput.values().length;
 
-    /** The six tables, indexed by {@link #index(PipeKind, Side)}. */
+    /** The six tables of the page, indexed by {@link #index(PipeKind, Side)}. */
     private static final PipeProtocol[] TABLES = new PipeProtocol[PipeKind.values().length * Side.values().length];
+    /** The two plain-call tables, indexed by {@link Side#ordinal()}. */
+    private static final PipeProtocol[] PLAIN = new PipeProtocol[Side.values().length];
 
     static {
-        for (PipeProtocol p : List.of(inClient(), inServer(), outClient(), outServer(), inOutClient(), inOutServer())) {
+        for (PipeProtocol p : List.of(PipeTables.inClient(), PipeTables.inServer(), PipeTables.outClient(),
+                PipeTables.outServer(), PipeTables.inOutClient(), PipeTables.inOutServer())) {
             TABLES[index(p.kind, p.side)] = p;
         }
+        PLAIN[Side.CLIENT.ordinal()] = PipeTables.plainClient();
+        PLAIN[Side.SERVER.ordinal()] = PipeTables.plainServer();
     }
 
+    /** Null for a plain call's table. */
     private final PipeKind kind;
     private final Side side;
     private final String title;
+    /** By state ordinal; null for a state the table does not list. */
+    private final Action[] actions;
     private final Set<PipeState> states;
     private final Map<PipeState, String> names;
     private final PipeState[] next;
@@ -56,241 +71,12 @@ public final class PipeProtocol {
     private final List<Transition> transitions;
     private final String mermaid;
 
-    // ---------------------------------------------------------------------------------------
-    // The tables. Each .state(...) is a row of the page (its State and State Name columns);
-    // each .on(...) below it is one sentence of that row's Action column, quoted beside it.
-    // ---------------------------------------------------------------------------------------
-
-    /** Seed 002, section "IN Pipe", "Client Behavior". */
-    private static PipeProtocol inClient() {
-        return table(PipeKind.IN, Side.CLIENT)
-            .state(C, "Make the call")
-                .on(OK, WS)                 // On success go to state WS
-                .on(FAILED, END)            // On exception go to End
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(P, "Push")
-                .on(FAILED, END)            // On failure go to End
-                .on(OK, WS)                 // On success go to WS
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(WS, "Wait for Send")
-                .on(NO_NOTIFICATION, CAN)   // On failure to get a notification go to Can
-                .on(SENT_MORE, P)           // If a success RpcSendComplete is received and more data needs to be sent go to P
-                .on(SENT_LAST, NP)          // If a success RpcSendComplete is received and more data does not need to be sent go to NP
-                .on(CALL_FAILED, COMP)      // If a failure RpcCallComplete is received go Comp
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(NP, "Null Push")
-                .on(FAILED, END)            // On failure go to End
-                .on(OK, WCOMP)              // On success go to WComp
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(CAN, "Cancel the Call")
-                .on(OK, WCOMP)              // Call RpcAsyncCancelCall Go to WComp
-                .on(FAILED, WCOMP)          //   (whatever it returns)
-            .state(WCOMP, "Wait for Completion")
-                .on(CALL_COMPLETE, COMP)    // Call-complete notification should be received. Go to Comp
-            .state(COMP, "Completion")
-                .on(OK, END)                // Issue RpcAsyncCompleteCall Go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    /** Seed 002, section "IN Pipe", "Server Behavior". */
-    private static PipeProtocol inServer() {
-        return table(PipeKind.IN, Side.SERVER)
-            .state(D, "Dispatch")
-                .on(OK, P)                  // The call is dispatched by the RPC runtime Go to P
-                .on(FATAL, END)             // To fail fatally (while executing on the RPC thread): Raise exception; go to End
-                .on(APP_FAIL, A)            // To fail gracefully: Go to A
-            .state(P, "Pull")
-                .on(FAILED, END)            // On failure go to End
-                .on(PULLED_DATA, P)         // On success and synchronous completion with non-zero bytes read go to P
-                .on(PULLED_END, COMP)       // On success and synchronous completion with zero bytes read (null pull) go to Comp
-                .on(PULL_PENDING, WP)       // On success and asynchronous completion (ERROR_IO_PENDING is returned) go to WP
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WP, "Wait for Pull")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(RECEIVE_FAILED, A)      // If a failure RpcReceiveComplete is received go to A
-                .on(RECEIVED_DATA, P)       // If a success RpcReceiveComplete is received with non-zero bytes read go to P
-                .on(RECEIVED_END, COMP)     // If a success RpcReceiveComplete is received with zero bytes read (null pull) go to Comp
-                .on(FAILURE, A)             // If a failure is received go to A
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(A, "Abort the Call")
-                .on(OK, END)                // Call RpcAsyncAbortCall Go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(COMP, "Completion")
-                .on(OK, END)                // Call RpcAsyncCompleteCall Go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    /** Seed 002, section "OUT Pipe", "Client Behavior". */
-    private static PipeProtocol outClient() {
-        return table(PipeKind.OUT, Side.CLIENT)
-            .state(C, "Make the call")
-                .on(OK, P)                  // On success go to P
-                .on(FAILED, COMP)           // On failure go to Comp
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(P, "Pull")
-                .on(FAILED, END)            // On failure go to End
-                .on(PULLED_DATA, P)         // On success and synchronous completion with non-zero bytes read go to P
-                .on(PULLED_END, WCOMP)      // On success and synchronous completion with zero bytes read (null pull) go to WComp
-                .on(PULL_PENDING, WP)       // On success and asynchronous completion (ERROR_IO_PENDING is returned) go to WP
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(WP, "Wait for Pull")
-                .on(NO_NOTIFICATION, CAN)   // On failure to get a completion go to Can
-                .on(RECEIVE_FAILED, CAN)    // If a failure RpcReceiveComplete is received go to Can
-                .on(RECEIVED_DATA, P)       // If a success RpcReceiveComplete is received with non-zero bytes read go to P
-                .on(RECEIVED_END, COMP)     // If a success RpcReceiveComplete is received with zero bytes read (null pull) go to Comp
-                .on(FAILURE, CAN)           // If a failure is received go Can
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(CAN, "Cancel the Call")
-                .on(OK, WCOMP)              // Call RpcAsyncCancelCall Go to WComp
-                .on(FAILED, WCOMP)          //   (whatever it returns)
-            .state(WCOMP, "Wait for Completion")
-                .on(CALL_COMPLETE, COMP)    // Wait for notification. Call-complete notification should be received. Go to Comp
-            .state(COMP, "Completion")
-                .on(OK, END)                // Issue RpcAsyncCompleteCall Go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    /** Seed 002, section "OUT Pipe", "Server Behavior". */
-    private static PipeProtocol outServer() {
-        return table(PipeKind.OUT, Side.SERVER)
-            .state(D, "Dispatch")
-                .on(OK, P)                  // The call is dispatched by the RPC runtime Go to P
-                .on(FATAL, END)             // To fail fatally (while executing on the RPC thread): Raise exception; go to End
-                .on(APP_FAIL, A)            // To fail gracefully: Go to A
-            .state(P, "Push")
-                .on(OK, WP)                 // On success go to WP
-                .on(FAILED, END)            // On failure go to End
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WP, "Wait for Push")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(SENT_MORE, P)           // If a success RpcSendComplete is received and more data needs to be sent go to P
-                .on(SENT_LAST, NP)          // If a success RpcSendComplete is received and more data does not need to be sent go to NP
-                .on(FAILURE, COMP)          // If a failure is received go Comp
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(NP, "Null Push")
-                .on(OK, WNP)                // on success go to WNP
-                .on(FAILED, COMP)           // on failure go to Comp
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WNP, "Wait for Null Push")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(FAILURE, COMP)          // If a failure is received go Comp
-                .on(SENT_LAST, COMP)        // If a success is received go Comp
-            .state(A, "Abort the Call")
-                .on(OK, END)                // Call RpcAsyncAbortCall; go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(COMP, "Completion")
-                .on(OK, END)                // Issue RpcAsyncCompleteCall; go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    /** Seed 002, section "IN-OUT Pipe", "Client Behavior". */
-    private static PipeProtocol inOutClient() {
-        return table(PipeKind.IN_OUT, Side.CLIENT)
-            .state(C, "Make the call")
-                .on(OK, WS)                 // On success go to WS
-                .on(FAILED, END)            // On exception go to End
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(PS, "Push")
-                .on(FAILED, END)            // On failure go to End
-                .on(OK, WS)                 // On success go to WS
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(WS, "Wait for Send")
-                .on(NO_NOTIFICATION, CAN)   // On failure to get a notification go to Can
-                .on(SENT_MORE, PS)          // If a success RpcSendComplete is received and more data needs to be sent go to PS
-                .on(SENT_LAST, NP)          // If a success RpcSendComplete is received and more data does not need to be sent go to NP
-                .on(CALL_FAILED, COMP)      // If a failure RpcCallComplete is received go Comp
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(NP, "Null Push")
-                .on(FAILED, END)            // On failure go to End
-                .on(OK, PL)                 // On success go to PL
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(PL, "Pull")
-                .on(FAILED, END)            // On failure go to End
-                .on(PULLED_DATA, PL)        // On success and synchronous completion with non-zero bytes read go to PL
-                .on(PULLED_END, WCOMP)      // On success and synchronous completion with zero bytes read (null pull) go to WComp
-                .on(PULL_PENDING, WPL)      // On success and asynchronous completion (ERROR_IO_PENDING is returned) go to WPL
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(WPL, "Wait for Pull")
-                .on(NO_NOTIFICATION, CAN)   // On failure to get a completion go to Can
-                .on(RECEIVE_FAILED, CAN)    // If a failure RpcReceiveComplete is received go to Can
-                .on(RECEIVED_DATA, PL)      // If a success RpcReceiveComplete is received with non-zero bytes read go to PL
-                .on(RECEIVED_END, COMP)     // If a success RpcReceiveComplete is received with zero bytes read go to Comp
-                .on(FAILURE, CAN)           // If a failure is received go Can
-                .on(APP_FAIL, CAN)          // To fail: go to Can
-            .state(CAN, "Cancel the Call")
-                .on(OK, WCOMP)              // Call RpcAsyncCancelCall Go to WComp
-                .on(FAILED, WCOMP)          //   (whatever it returns)
-            .state(WCOMP, "Wait for Completion")
-                .on(CALL_COMPLETE, COMP)    // Wait for notification. CallComplete notification should be received. Go to Comp
-            .state(COMP, "Completion")
-                .on(OK, END)                // Issue RpcAsyncCompleteCall Go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    /** Seed 002, section "IN-OUT Pipe", "Server Behavior". */
-    private static PipeProtocol inOutServer() {
-        return table(PipeKind.IN_OUT, Side.SERVER)
-            .state(D, "Dispatch")
-                .on(OK, PL)                 // The call is dispatched by the RPC runtime Go to PL
-                .on(FATAL, END)             // To fail fatally (while executing on the RPC thread): Raise exception; go to End
-                .on(APP_FAIL, A)            // To fail gracefully: Go to A
-            .state(PL, "Pull")
-                .on(FAILED, END)            // On failure go to End
-                .on(PULLED_DATA, PL)        // On success and synchronous completion with non-zero bytes read go to PL
-                .on(PULLED_END, PS)         // On success and synchronous completion with zero bytes read (null pull) go to PS
-                .on(PULL_PENDING, WPL)      // On success and asynchronous completion (ERROR_IO_PENDING is returned) go to WPL
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WPL, "Wait for Pull")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(RECEIVE_FAILED, A)      // If a failure RpcReceiveComplete is received go to A
-                .on(RECEIVED_DATA, PL)      // If a success RpcReceiveComplete is received with non-zero bytes read go to PL
-                .on(RECEIVED_END, PS)       // If a success RpcReceiveComplete is received with zero bytes read go to PS
-                .on(FAILURE, A)             // If a failure is received go A
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(PS, "Push")
-                .on(OK, WPS)                // On success go to WPS
-                .on(FAILED, END)            // On failure go to End
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WPS, "Wait for Push")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(SENT_MORE, PS)          // If a success RpcSendComplete is received and more data needs to be sent go to PS
-                .on(SENT_LAST, NP)          // If a success RpcSendComplete is received and more data does not need to be sent go to NP
-                .on(FAILURE, COMP)          // If a failure is received go Comp
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(NP, "Null Push")
-                .on(OK, WNP)                // on success go to WNP
-                .on(FAILED, COMP)           // on failure go to Comp
-                .on(APP_FAIL, A)            // To fail: go to A
-            .state(WNP, "Wait for Null Push")
-                .on(NO_NOTIFICATION, A)     // On failure to get a completion go to A
-                .on(FAILURE, COMP)          // If a failure is received go Comp
-                .on(SENT_LAST, COMP)        // If a success is received go Comp
-            .state(A, "Abort the Call")
-                .on(OK, END)                // Call RpcAsyncAbortCall; go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(COMP, "Completion")
-                .on(OK, END)                // Issue RpcAsyncCompleteCall; go to End
-                .on(FAILED, END)            //   (whatever it returns)
-            .state(END, "End")
-            .build();
-    }
-
-    // ---------------------------------------------------------------------------------------
-
     private PipeProtocol(Builder b) {
         this.kind = b.kind;
         this.side = b.side;
-        this.title = kind + " pipe, " + side.name().toLowerCase(Locale.ROOT);
+        this.title = titleOf(kind, side);
+        this.actions = new Action[PipeState.values().length];
+        b.actions.forEach((s, a) -> actions[s.ordinal()] = a);
         this.states = Collections.unmodifiableSet(new LinkedHashSet<>(b.names.keySet()));
         this.names = Collections.unmodifiableMap(new EnumMap<>(b.names));
         this.transitions = List.copyOf(b.transitions);
@@ -320,6 +106,35 @@ public final class PipeProtocol {
         return TABLES[index(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(side, "side"))];
     }
 
+    /**
+     * The library's table for a plain call (no pipe), which the page does not cover: a client
+     * makes the call, waits for its completion (cancelling on the way if asked), and completes;
+     * a server is dispatched, then completes or aborts. Built by the same builder as the page's
+     * tables, with the same checks; the same instance on every call.
+     *
+     * @param side the side, not null
+     * @return the table; its {@link #kind()} is null and {@link #isPlain()} true
+     */
+    public static PipeProtocol plain(Side side) {
+        return PLAIN[Objects.requireNonNull(side, "side").ordinal()];
+    }
+
+    /**
+     * The table for a call with the given pipes.
+     *
+     * @param kind the pipe kind, or null for a plain call
+     * @param side the side, not null
+     * @return {@link #of(PipeKind, Side)} or {@link #plain(Side)}
+     */
+    public static PipeProtocol forCall(PipeKind kind, Side side) {
+        return kind == null ? plain(side) : of(kind, side);
+    }
+
+    private static String titleOf(PipeKind kind, Side side) {
+        String s = side.name().toLowerCase(Locale.ROOT);
+        return kind == null ? "plain call, " + s : kind + " pipe, " + s;
+    }
+
     private static int index(PipeKind kind, Side side) {
         return kind.ordinal() * Side.values().length + side.ordinal();
     }
@@ -327,10 +142,15 @@ public final class PipeProtocol {
     /**
      * The pipe kind this table is for.
      *
-     * @return the kind
+     * @return the kind, or null for a plain call's table ({@link #isPlain()})
      */
     public PipeKind kind() {
         return kind;
+    }
+
+    /** @return true for the library's table of a plain call (no pipe), {@link #plain(Side)} */
+    public boolean isPlain() {
+        return kind == null;
     }
 
     /**
@@ -344,7 +164,7 @@ public final class PipeProtocol {
 
     /**
      * The table's name as messages and the README use it: the kind, "pipe", and the side, e.g.
-     * "IN_OUT pipe, server".
+     * "IN_OUT pipe, server"; "plain call, client" for a plain call's table.
      *
      * @return the title
      */
@@ -409,6 +229,21 @@ public final class PipeProtocol {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(input, "input");
         return next[state.ordinal() * INPUTS + input.ordinal()];
+    }
+
+    /**
+     * What a call does in a state of this table.
+     *
+     * @param state one of {@link #states()}, not null
+     * @return the state's action
+     * @throws IllegalArgumentException if the state is not one of this table's states
+     */
+    public Action action(PipeState state) {
+        Action a = actions[Objects.requireNonNull(state, "state").ordinal()];
+        if (a == null) {
+            throw new IllegalArgumentException(title + " has no state " + state);
+        }
+        return a;
     }
 
     /**
@@ -484,14 +319,25 @@ public final class PipeProtocol {
     // ---------------------------------------------------------------------------------------
 
     /**
-     * Starts a table (package-private so that tests can check the builder's refusals).
+     * Starts a table of the page (package-private so that tests can check the builder's
+     * refusals).
      *
-     * @param kind the pipe kind
+     * @param kind the pipe kind, not null
      * @param side the side
      * @return an empty builder
      */
     static Builder table(PipeKind kind, Side side) {
-        return new Builder(kind, side);
+        return new Builder(Objects.requireNonNull(kind, "kind"), side);
+    }
+
+    /**
+     * Starts a plain call's table.
+     *
+     * @param side the side
+     * @return an empty builder
+     */
+    static Builder plainTable(Side side) {
+        return new Builder(null, side);
     }
 
     /**
@@ -504,12 +350,13 @@ public final class PipeProtocol {
         private final PipeKind kind;
         private final Side side;
         private final Map<PipeState, String> names = new LinkedHashMap<>();
+        private final Map<PipeState, Action> actions = new EnumMap<>(PipeState.class);
         private final List<Transition> transitions = new ArrayList<>();
         private final Map<PipeState, Map<PipeInput, PipeState>> seen = new EnumMap<>(PipeState.class);
         private PipeState current;
 
         private Builder(PipeKind kind, Side side) {
-            this.kind = Objects.requireNonNull(kind, "kind");
+            this.kind = kind;
             this.side = Objects.requireNonNull(side, "side");
         }
 
@@ -519,21 +366,50 @@ public final class PipeProtocol {
          * @param state the state, listed once per table
          * @param name the page's name for it in this table (no ':', ';' or line break: they
          *     would end a Mermaid description)
+         * @param action what the call does there: it must fit the state's letter, the table's
+         *     side, and a pipe this side sends or receives in a table of this kind
          * @return this builder
          */
-        Builder state(PipeState state, String name) {
+        Builder state(PipeState state, String name, Action action) {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(action, "action");
             if (names.containsKey(state)) {
                 throw new IllegalStateException(where() + ": state " + state + " is listed twice");
             }
             if (name.isBlank() || name.chars().anyMatch(c -> c == ':' || c == ';' || c == '\n' || c == '\r')) {
                 throw new IllegalStateException(where() + ": state " + state + " has an unusable name \"" + name + "\"");
             }
+            if (!action.fits(state)) {
+                throw new IllegalStateException(where() + ": state " + state + " cannot carry the action " + action);
+            }
+            if (action.side() != null && action.side() != side) {
+                throw new IllegalStateException(where() + ": " + action + " (in " + state + ") is a "
+                    + action.side().name().toLowerCase(Locale.ROOT) + "'s action");
+            }
+            if (action.sends() && !sends()) {
+                throw new IllegalStateException(where() + ": " + action + " (in " + state
+                    + ") needs a pipe this side sends, and there is none");
+            }
+            if (action.receives() && !receives()) {
+                throw new IllegalStateException(where() + ": " + action + " (in " + state
+                    + ") needs a pipe this side receives, and there is none");
+            }
             names.put(state, name);
+            actions.put(state, action);
             seen.put(state, new EnumMap<>(PipeInput.class));
             current = state;
             return this;
+        }
+
+        /** A client sends an [in] pipe, a server an [out] pipe. */
+        private boolean sends() {
+            return kind == PipeKind.IN_OUT || kind == (side == Side.CLIENT ? PipeKind.IN : PipeKind.OUT);
+        }
+
+        /** A client receives an [out] pipe, a server an [in] pipe. */
+        private boolean receives() {
+            return kind == PipeKind.IN_OUT || kind == (side == Side.CLIENT ? PipeKind.OUT : PipeKind.IN);
         }
 
         /**
@@ -548,6 +424,11 @@ public final class PipeProtocol {
             Objects.requireNonNull(to, "to");
             if (current == null) {
                 throw new IllegalStateException(where() + ": an outcome before the first state");
+            }
+            Action action = actions.get(current);
+            if (!action.outcomes().contains(input)) {
+                throw new IllegalStateException(where() + ": (" + current + ", " + input + "): "
+                    + action + " cannot produce " + input);
             }
             PipeState earlier = seen.get(current).putIfAbsent(input, to);
             if (earlier != null) {
@@ -588,7 +469,7 @@ public final class PipeProtocol {
         }
 
         private String where() {
-            return kind + " pipe, " + side.name().toLowerCase(Locale.ROOT);
+            return titleOf(kind, side);
         }
     }
 }

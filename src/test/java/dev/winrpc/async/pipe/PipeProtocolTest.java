@@ -252,7 +252,7 @@ class PipeProtocolTest {
     @Test
     void builderRefusesTwoTargetsForOnePair() {
         PipeProtocol.Builder b = PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.C, "Make the call")
+            .state(PipeState.C, "Make the call", Action.MAKE_CALL)
             .on(PipeInput.OK, PipeState.WS);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.on(PipeInput.OK, PipeState.P));
         assertEquals("IN pipe, client: (C, OK) has two targets, WS and P", e.getMessage());
@@ -263,15 +263,15 @@ class PipeProtocolTest {
     @Test
     void builderRefusesAStateListedTwice() {
         PipeProtocol.Builder b = PipeProtocol.table(PipeKind.IN, Side.SERVER)
-            .state(PipeState.D, "Dispatch").on(PipeInput.OK, PipeState.END);
-        assertThrows(IllegalStateException.class, () -> b.state(PipeState.D, "Dispatch"));
+            .state(PipeState.D, "Dispatch", Action.DISPATCH).on(PipeInput.OK, PipeState.END);
+        assertThrows(IllegalStateException.class, () -> b.state(PipeState.D, "Dispatch", Action.DISPATCH));
     }
 
     @Test
     void builderRefusesATargetOutsideTheTable() {
         PipeProtocol.Builder b = PipeProtocol.table(PipeKind.OUT, Side.SERVER)
-            .state(PipeState.D, "Dispatch").on(PipeInput.OK, PipeState.WPS)
-            .state(PipeState.END, "End");
+            .state(PipeState.D, "Dispatch", Action.DISPATCH).on(PipeInput.OK, PipeState.WPS)
+            .state(PipeState.END, "End", Action.END);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
         assertTrue(e.getMessage().contains("WPS"), e.getMessage());
     }
@@ -279,27 +279,27 @@ class PipeProtocolTest {
     @Test
     void builderRefusesAWrongFirstOrLastStateADeadEndAndAnOutcomeFromEnd() {
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.D, "Dispatch").on(PipeInput.OK, PipeState.END).state(PipeState.END, "End").build());
+            .state(PipeState.D, "Dispatch", Action.DISPATCH).on(PipeInput.OK, PipeState.END).state(PipeState.END, "End", Action.END).build());
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.C, "Make the call").on(PipeInput.OK, PipeState.C).build());
+            .state(PipeState.C, "Make the call", Action.MAKE_CALL).on(PipeInput.OK, PipeState.C).build());
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.C, "Make the call").on(PipeInput.OK, PipeState.P)
-            .state(PipeState.P, "Push")
-            .state(PipeState.END, "End").build());
+            .state(PipeState.C, "Make the call", Action.MAKE_CALL).on(PipeInput.OK, PipeState.P)
+            .state(PipeState.P, "Push", Action.PUSH)
+            .state(PipeState.END, "End", Action.END).build());
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.C, "Make the call").on(PipeInput.OK, PipeState.END)
-            .state(PipeState.END, "End").on(PipeInput.OK, PipeState.C).build());
+            .state(PipeState.C, "Make the call", Action.MAKE_CALL).on(PipeInput.OK, PipeState.END)
+            .state(PipeState.END, "End", Action.END).on(PipeInput.OK, PipeState.C).build());
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
             .on(PipeInput.OK, PipeState.END));
         assertThrows(IllegalStateException.class, () -> PipeProtocol.table(PipeKind.IN, Side.CLIENT)
-            .state(PipeState.C, "Make: the call"));
+            .state(PipeState.C, "Make: the call", Action.MAKE_CALL));
     }
 
     @Test
     void builderBuildsAMinimalTable() {
         PipeProtocol p = PipeProtocol.table(PipeKind.IN, Side.SERVER)
-            .state(PipeState.D, "Dispatch").on(PipeInput.OK, PipeState.END)
-            .state(PipeState.END, "End").build();
+            .state(PipeState.D, "Dispatch", Action.DISPATCH).on(PipeInput.OK, PipeState.END)
+            .state(PipeState.END, "End", Action.END).build();
         assertNotSame(PipeProtocol.of(PipeKind.IN, Side.SERVER), p);
         assertEquals(List.of(new Transition(PipeState.D, PipeInput.OK, PipeState.END)), p.transitions());
         assertSame(PipeState.END, p.require(PipeState.D, PipeInput.OK));
