@@ -105,7 +105,7 @@ final class JavaPipeServer implements AutoCloseable {
     }
 
     private ServerCall<Integer> watch(ServerCall<Integer> call) {
-        call.done().whenComplete((v, t) -> {
+        call.result().whenComplete((v, t) -> {
             if (t != null) {
                 failures.add(t);
             }

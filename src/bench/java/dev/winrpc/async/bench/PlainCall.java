@@ -1,5 +1,6 @@
 package dev.winrpc.async.bench;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcRuntime;
@@ -59,7 +60,7 @@ final class PlainCall implements NotificationTarget {
             done.error();
             return;
         }
-        int st = rpcrt4.RpcAsyncCompleteCall(state, reply);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state, reply);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             return;
         }

@@ -2,26 +2,33 @@ package dev.winrpc.async.call;
 
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
+import dev.winrpc.async.RpcStatus;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.Registration;
+import dev.winrpc.async.pipe.Action;
 import dev.winrpc.async.pipe.PipeInput;
+import dev.winrpc.async.pipe.PipeKind;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.ASYNC_PIPE;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Direct;
+import dev.winrpc.async.RpcRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntFunction;
 
 /**
- * A client's asynchronous call: a plain call (its result is a {@link CompletableFuture}), or a
- * call with async pipes that follows seed 002's client table for its pipe kind: it pushes the
- * chunks of its {@link PipeWriter} one at a time, waiting for RpcSendComplete between them, ends
- * the in pipe with the null push, pulls its {@link PipeReader} as the application asks, waits
- * for the completion and completes.
+ * A client's asynchronous call: a plain call (its {@link #result()} is a
+ * {@link java.util.concurrent.CompletableFuture}), or a call with async pipes that follows the
+ * client table of the "Asynchronous Pipe State" page for its pipe kind: it pushes the chunks of
+ * its {@link PipeWriter} one at a time, waiting for RpcSendComplete between them, ends the in
+ * pipe with the null push, pulls its {@link PipeReader} as the application asks, waits for the
+ * completion and completes.
  *
  * <pre>{@code
  * PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
@@ -66,7 +73,11 @@ public final class ClientCall<R> extends AsyncCall<R> {
         int start(Context ctx);
     }
 
-    /** Builds and starts a client call. */
+    /**
+     * Builds and starts a client call.
+     *
+     * @param <R> the reply's Java type
+     */
     public static final class Builder<R> {
         private final Dispatcher dispatcher;
         private final Reply<R> reply;
@@ -118,16 +129,15 @@ public final class ClientCall<R> extends AsyncCall<R> {
          *
          * @param stub starts the call
          * @return the call
-         * @throws dev.winrpc.async.dispatch.DispatcherClosedException if the dispatcher is closed
-         * @throws IllegalArgumentException if a pipe call uses a dispatcher other than an
-         *         ApcDispatcher (only an APC says which event it notifies)
+         * @throws DispatcherClosedException if the dispatcher is closed
+         * @throws IllegalArgumentException if a pipe call uses a dispatcher that cannot tell
+         *         the pipe events apart (only an ApcDispatcher can)
          * @throws IllegalStateException if a pipe end or [out] parameter belongs to another call
          */
         public ClientCall<R> start(Stub stub) {
             Objects.requireNonNull(stub, "stub");
             if (dispatcher.isClosed()) {
-                throw new dev.winrpc.async.dispatch.DispatcherClosedException(
-                        dispatcher + " is closed: cannot start a call");
+                throw new DispatcherClosedException(dispatcher + " is closed: cannot start a call");
             }
             ClientCall<R> call = new ClientCall<>(dispatcher, reply, in, out, outs);
             call.begin(stub);
@@ -137,14 +147,20 @@ public final class ClientCall<R> extends AsyncCall<R> {
 
     private final ASYNC_PIPE inPipe;
     private final ASYNC_PIPE outPipe;
-    private final CompletableFuture<R> view;
+
+    // ---- dispatcher thread only ----
+    /** RpcAsyncCompleteCall returned RPC_S_ASYNC_CALL_PENDING: Comp waits for RpcCallComplete. */
+    private boolean awaitingCallComplete;
+    private boolean cancelIssued;
+    private boolean cancelAbortive = true;
+    /** An abortive RpcAsyncCancelCall has been made: the runtime ends the call at once. */
+    private boolean abortiveCancelIssued;
 
     private ClientCall(Dispatcher dispatcher, Reply<R> reply, PipeWriter<?> in, PipeReader<?> out,
             List<OutParam> outs) {
-        super(dispatcher, Side.CLIENT, reply, in, out, outs);
+        super(dispatcher, Side.CLIENT, PipeKind.of(in != null, out != null), reply, in, out, outs);
         this.inPipe = in != null ? new ASYNC_PIPE() : null;
         this.outPipe = out != null ? new ASYNC_PIPE() : null;
-        this.view = result.copy();
     }
 
     /**
@@ -166,8 +182,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
      * @param <R> the reply's Java type
      * @return the call
      */
-    public static <R> ClientCall<R> start(Dispatcher dispatcher, Reply<R> reply,
-            java.util.function.ToIntFunction<Pointer> stub) {
+    public static <R> ClientCall<R> start(Dispatcher dispatcher, Reply<R> reply, ToIntFunction<Pointer> stub) {
         Objects.requireNonNull(stub, "stub");
         return builder(dispatcher, reply).start(ctx -> stub.applyAsInt(ctx.pAsync()));
     }
@@ -176,12 +191,12 @@ public final class ClientCall<R> extends AsyncCall<R> {
         async = new RPC_ASYNC_STATE();
         asyncAddress = async.getPointer();
         RpcException.check("RpcAsyncInitializeHandle",
-                rpcrt4.RpcAsyncInitializeHandle(async, RPC_ASYNC_STATE.SIZE));
+                RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(async, RPC_ASYNC_STATE.SIZE));
         // After InitializeHandle, which resets Flags.
-        async.Flags = writer != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
+        async.Flags = sender != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
         async.UserInfo = null;
         begin(PipeState.C);
-        Registration registration = dispatcher.register(async, this);
+        Registration registration = dispatcher.register(async, target);
         registered(registration);
         Context ctx = new Context() {
             @Override
@@ -200,35 +215,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
             }
         };
         try {
-            onDispatcher(() -> {
-                int st;
-                try {
-                    st = stub.start(ctx);
-                } catch (Throwable t) {
-                    failure = t;
-                    st = RpcErrors.RPC_S_CALL_FAILED;
-                }
-                if (st == RpcErrors.RPC_S_OK) {
-                    started = true;
-                    if (inPipe != null) {
-                        inPipe.read();
-                        writer.pipe = inPipe;
-                    }
-                    if (outPipe != null) {
-                        outPipe.read();
-                        reader.pipe = outPipe;
-                    }
-                    // C's "To fail: go to Can": a cancel asked for inside the stub is made
-                    // now that the runtime has the call.
-                    apply(appFailPending && accepts(PipeInput.APP_FAIL) ? PipeInput.APP_FAIL : PipeInput.OK);
-                } else {
-                    if (failure == null) {
-                        failure = RpcException.runtimeFailure("the client stub", st);
-                    }
-                    apply(PipeInput.FAILED);
-                }
-                act();
-            });
+            onDispatcher(() -> makeCall(stub, ctx));
         } catch (RuntimeException e) {
             // The dispatcher refused the work: the call was never started.
             registration.close();
@@ -236,16 +223,33 @@ public final class ClientCall<R> extends AsyncCall<R> {
         }
     }
 
-    /**
-     * The reply: completes with it when the call completed with RPC_S_OK; fails with an
-     * {@link RpcException} (a runtime failure or the server's fault) or with the exception that
-     * failed the call. Completing or cancelling this future does not affect the call: use
-     * {@link #cancel(boolean)}.
-     *
-     * @return the result
-     */
-    public CompletableFuture<R> result() {
-        return view;
+    /** C, "Make the RPC": on the dispatcher thread. */
+    private void makeCall(Stub stub, Context ctx) {
+        int st;
+        try {
+            st = stub.start(ctx);
+        } catch (Throwable t) {
+            outcome.fail(t);
+            st = RpcErrors.RPC_S_CALL_FAILED;
+        }
+        if (st == RpcErrors.RPC_S_OK) {
+            started = true;
+            if (inPipe != null) {
+                inPipe.read();
+                sender.pipe = inPipe;
+            }
+            if (outPipe != null) {
+                outPipe.read();
+                receiver.pipe = outPipe;
+            }
+            // C's "To fail: go to Can": a cancel asked for inside the stub is made now that the
+            // runtime has the call.
+            apply(appFailPending && accepts(PipeInput.APP_FAIL) ? PipeInput.APP_FAIL : PipeInput.OK);
+        } else {
+            outcome.fail(RpcException.runtimeFailure("the client stub", st));
+            apply(PipeInput.FAILED);
+        }
+        act();
     }
 
     /**
@@ -263,5 +267,119 @@ public final class ClientCall<R> extends AsyncCall<R> {
                 act();
             }
         });
+    }
+
+    // ---- the client's behaviour (dispatcher thread) -----------------------------------------------
+
+    @Override
+    boolean cancelAction() {
+        if (!cancelIssued) {
+            cancelIssued = true;
+            abortiveCancelIssued = cancelAbortive;
+            int st = Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
+            apply(st == RpcErrors.RPC_S_OK ? PipeInput.OK : PipeInput.FAILED);
+        } else {
+            apply(PipeInput.OK);
+        }
+        return true;
+    }
+
+    @Override
+    boolean abortAction() {
+        throw new IllegalStateException(title() + ": a client table has no Abort state");
+    }
+
+    @Override
+    boolean completeAction() {
+        if (!started) {
+            // The OUT client's "On failure go to Comp" after a call that never started: there
+            // is nothing for RpcAsyncCompleteCall to complete.
+            outcome.nothingToFinalize();
+            apply(PipeInput.FAILED);
+            return true;
+        }
+        if (awaitingCallComplete && !callComplete) {
+            return false;
+        }
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            // Not final: the reply is not there yet. Comp is done once it is.
+            awaitingCallComplete = true;
+            callComplete = false;
+            return false;
+        }
+        outcome.finalized(st);
+        apply(st == RpcErrors.RPC_S_OK ? PipeInput.OK : PipeInput.FAILED);
+        return true;
+    }
+
+    @Override
+    void onCallComplete() {
+        callComplete = true;
+        Action a = action();
+        if (a == Action.WAIT_COMPLETION || a == Action.COMPLETE || a == Action.END
+                || a == Action.WAIT_SEND || a == Action.CANCEL) {
+            return; // the state's own step reads callComplete
+        }
+        if (a == Action.WAIT_PULL) {
+            // "If a failure is received": the call ended while a pull was pending.
+            outcome.fail(new RpcException(RpcException.Kind.RUNTIME_FAILURE, "RpcCallComplete",
+                    RpcErrors.RPC_S_CALL_FAILED, null));
+            apply(PipeInput.FAILURE);
+            return;
+        }
+        // The call ended while the library was doing something of its own (waiting for the
+        // application's data or demand): the state's "To fail".
+        failIfPossible();
+    }
+
+    @Override
+    boolean onClientGone(int event) {
+        unexpected("a server notification on a client call");
+        return true;
+    }
+
+    @Override
+    void onDispatcherClosing() {
+        // The call's table took its failure path where it had one (Can). A call that waits for
+        // its completion without having cancelled abortively (WComp after a non-abortive cancel
+        // or after the null push, Comp waiting for the reply, or END waiting for the
+        // RpcCallComplete a failed pipe operation brings) is cancelled abortively now, so that
+        // the runtime ends it while the dispatcher still delivers its notification.
+        if (started && !outcome.isFinalized() && !abortiveCancelIssued) {
+            abortiveCancelIssued = true;
+            cancelIssued = true;
+            Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, true); // its result changes nothing here
+        }
+    }
+
+    @Override
+    boolean finishRuntimeCall() {
+        if (!callComplete) {
+            return false; // wait for RpcCallComplete, then complete
+        }
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            callComplete = false;
+            return false;
+        }
+        outcome.finalized(st);
+        return true;
+    }
+
+    @Override
+    Throwable failureAtEnd() {
+        int st = outcome.finalStatus();
+        if (outcome.isFinalized() && st != RpcErrors.RPC_S_OK && !RpcStatus.isRuntimeStatus(st)) {
+            // The server's fault is what the call ended with; a pipe failure on the way there
+            // was its consequence.
+            outcome.supersede(RpcException.serverFault("RpcAsyncCompleteCall", st));
+        }
+        return outcome.atEnd();
+    }
+
+    @Override
+    R successValue() {
+        return reply.read(replyBuffer);
     }
 }

@@ -2,7 +2,6 @@ package dev.winrpc.async.call;
 
 import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
-import dev.winrpc.async.raw.ASYNC_PIPE;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ public final class PipeReader<T> {
     private final PipeCodec<T> codec;
     private final int chunkElements;
     private AsyncCall<?> call;
-    ASYNC_PIPE pipe;
     Memory buffer;
     final IntByReference count = new IntByReference();
 

@@ -1,7 +1,6 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Memory;
-import dev.winrpc.async.raw.ASYNC_PIPE;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +34,6 @@ public final class PipeWriter<T> {
 
     private final PipeCodec<T> codec;
     private AsyncCall<?> call;
-    ASYNC_PIPE pipe;
 
     // Dispatcher thread only, after attach.
     final ArrayDeque<Chunk> queue = new ArrayDeque<>();

@@ -5,21 +5,25 @@ import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.pipe.IllegalPipeTransitionException;
 import dev.winrpc.async.pipe.PipeInput;
+import dev.winrpc.async.pipe.PipeKind;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.ASYNC_PIPE;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A server's side of an asynchronous call, made inside a manager routine the way seed 000 does
- * it in C: the routine receives the asynchronous handle first, and the server call registers it
- * with a dispatcher (notification fields, then {@code RpcAsyncRegisterHandle}), pulls the in
+ * A server's side of an asynchronous call, made inside a manager routine the way Microsoft's
+ * "Server-side Asynchronous Pipe Handling" example does it in C
+ * ({@code docs/reference/server-side-asynchronous-pipe-handling.md}): the routine receives the
+ * asynchronous handle first, and the server call registers it with a dispatcher, pulls the in
  * pipe as the application asks, pushes the out pipe with RPC_C_NOTIFY_ON_SEND_COMPLETE, and,
  * once the table reaches Comp, completes the call with the application's reply; or aborts it
  * with a code ({@link #abort(int)}). It reacts to RpcClientCancel and RpcClientDisconnect by
@@ -42,14 +46,18 @@ import java.util.concurrent.CompletableFuture;
  * unwind through JVM frames. A server that must fail aborts. {@link Builder#accept()} never
  * leaves the runtime's call unfinished: if it cannot register the call (a closed dispatcher,
  * say) it aborts it with RPC_S_CALL_FAILED (D, To fail gracefully: A) and returns a call that
- * has ended, its {@link #done()} failed with the reason; on a programming error (a pipe end
+ * has ended, its {@link #result()} failed with the reason; on a programming error (a pipe end
  * that belongs to another call) it aborts, then throws.
  *
  * @param <R> the reply's Java type
  */
 public final class ServerCall<R> extends AsyncCall<R> {
 
-    /** Builds a server call around the handle a manager routine received. */
+    /**
+     * Builds a server call around the handle a manager routine received.
+     *
+     * @param <R> the reply's Java type
+     */
     public static final class Builder<R> {
         private final Dispatcher dispatcher;
         private final Reply<R> reply;
@@ -105,7 +113,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
 
         /**
          * Registers the call and takes it out of D. If the call cannot be registered it is
-         * aborted with RPC_S_CALL_FAILED and the returned call has ended, its {@link #done()}
+         * aborted with RPC_S_CALL_FAILED and the returned call has ended, its {@link #result()}
          * failed with the reason.
          *
          * @return the call
@@ -121,12 +129,28 @@ public final class ServerCall<R> extends AsyncCall<R> {
     private static final int COMPLETING = 1;
     private static final int ABORTING = 2;
     /** The application's one decision: complete or abort, taken atomically. */
-    private final java.util.concurrent.atomic.AtomicInteger decision = new java.util.concurrent.atomic.AtomicInteger();
-    private final CompletableFuture<R> view;
+    private final AtomicInteger decision = new AtomicInteger();
+    /** A server's: completed when the runtime says the client cancelled or went away. */
+    private final CompletableFuture<RpcException> clientGone = new CompletableFuture<>();
+    private final ServerSubscriptions subscriptions;
+
+    // ---- dispatcher thread only ----
+    /** The server was told RpcClientCancel. */
+    private boolean clientCancelled;
+    private R serverReply;
+    private boolean serverReplySet;
+    /** The code Abort uses. */
+    private int abortCode = RpcErrors.RPC_S_CALL_FAILED;
+    /** The application's abort, accepted: carried out where the table is when it gets here. */
+    private boolean abortRequested;
+    /** The reply buffer went to RpcAsyncCompleteCall; guarded by the buffer's lock. */
+    private boolean replySealed;
+    /** END was handled while subscription notifications were still on their way. */
+    private boolean releaseWhenSettled;
 
     private ServerCall(Builder<R> b) {
-        super(b.dispatcher, Side.SERVER, b.reply, b.out, b.in, b.outs);
-        this.view = result.copy();
+        super(b.dispatcher, Side.SERVER, PipeKind.of(b.in != null, b.out != null), b.reply, b.out, b.in, b.outs);
+        this.subscriptions = new ServerSubscriptions(b.dispatcher);
     }
 
     /**
@@ -151,7 +175,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             // A programming error (a pipe end already in use, no reply type, ...): the runtime's
             // call must still end (D, "To fail gracefully": A), then the error is thrown.
             try {
-                dev.winrpc.async.RpcRuntime.rpcrt4().RpcAsyncAbortCall(b.pAsync, RpcErrors.RPC_S_CALL_FAILED);
+                Rpcrt4Direct.RpcAsyncAbortCall(b.pAsync, RpcErrors.RPC_S_CALL_FAILED);
             } catch (Throwable again) {
                 e.addSuppressed(again);
             }
@@ -168,22 +192,22 @@ public final class ServerCall<R> extends AsyncCall<R> {
         begin(PipeState.D);
         try {
             async.read();
-            async.Flags = writer != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
+            async.Flags = sender != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
             async.UserInfo = null;
-            if (reader != null) {
-                reader.pipe = new ASYNC_PIPE(b.inPipe);
+            if (receiver != null) {
+                receiver.pipe = new ASYNC_PIPE(b.inPipe);
             }
-            if (writer != null) {
-                writer.pipe = new ASYNC_PIPE(b.outPipe);
+            if (sender != null) {
+                sender.pipe = new ASYNC_PIPE(b.outPipe);
             }
-            registered(dispatcher.register(async, this));
+            registered(dispatcher.register(async, target));
         } catch (Throwable t) {
             // Not registered: abort here, on the runtime's thread (D, To fail gracefully: A).
-            failure = t;
+            outcome.fail(t);
             try {
                 apply(PipeInput.APP_FAIL);
-                rpcrt4.RpcAsyncAbortCall(asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
-                finalized = true;
+                Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
+                outcome.finalized(RpcErrors.RPC_S_CALL_FAILED);
                 apply(PipeInput.OK);
             } catch (Throwable again) {
                 t.addSuppressed(again);
@@ -193,28 +217,18 @@ public final class ServerCall<R> extends AsyncCall<R> {
             return;
         }
         onDispatcher(() -> {
-            if (!finalized) {
+            if (!outcome.isFinalized() && subscriptions.subscribe(registration, asyncAddress)) {
                 // On Windows the client's cancel and disconnect reach a server call only through
                 // a subscription. Made here, on the dispatcher thread, so that nothing can
-                // complete or abort the call while it is being made.
-                subscribeClientNotifications(registration);
+                // complete or abort the call while it is being made. The client cancelled
+                // before it: that cancel is never notified.
+                clientGone(Rpcrt4.RpcClientCancel);
             }
             if (state() == PipeState.D) {
                 apply(PipeInput.OK); // "The call is dispatched by the RPC runtime"
             }
             act();
         });
-    }
-
-    /**
-     * Completes when the call has ended: with the reply sent, or exceptionally if it was
-     * aborted (by {@link #abort}, or by the table's failure paths after a client cancel or
-     * disconnect).
-     *
-     * @return the outcome
-     */
-    public CompletableFuture<R> done() {
-        return view;
     }
 
     /**
@@ -251,6 +265,22 @@ public final class ServerCall<R> extends AsyncCall<R> {
                     ? "complete was already called: a call completes once"
                     : "the call was aborted: it cannot be completed too");
         }
+        // Written here, on the caller's thread, so that a reply that cannot be written is
+        // refused to its caller and never turns into a success. The buffer is the call's own;
+        // its lock keeps the write apart from a completion the table makes without the
+        // application's reply (Comp reached by a failure).
+        synchronized (replyBuffer) {
+            if (replySealed) {
+                throw endedException("complete");
+            }
+            try {
+                reply.write(replyBuffer, value);
+            } catch (RuntimeException e) {
+                decision.set(UNDECIDED);
+                throw new IllegalArgumentException("the reply " + value + " cannot be written as "
+                        + reply + ": " + e, e);
+            }
+        }
         replyGiven = true;
         onDispatcher(() -> {
             serverReply = value;
@@ -264,6 +294,13 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * reaches the client as a fault.
      *
      * @param exceptionCode the fault for the client; not 0
+     * <p>The abort is refused when the call is seen to be in a state without "To fail" (Comp
+     * or WNP, where the table can only complete). An abort accepted before the call got there
+     * is carried out when it gets to Comp, with RpcAsyncAbortCall in place of
+     * RpcAsyncCompleteCall: the client never gets a reply the server did not give. (A server
+     * that decides to fail after reading its [in] pipe to the end can abort from the reader's
+     * own callback: the end is delivered before the table leaves the pull state.)
+     *
      * @throws IllegalArgumentException if the code is 0
      * @throws IllegalStateException if the call was already completed or aborted
      * @throws IllegalPipeTransitionException if the call's state has no "To fail" (once the
@@ -279,10 +316,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         PipeState s = state();
         if (!accepts(PipeInput.APP_FAIL)) {
-            if (table != null) {
-                throw new IllegalPipeTransitionException(table, s, PipeInput.APP_FAIL);
-            }
-            throw new IllegalStateException(title() + ": cannot abort in state " + s);
+            throw new IllegalPipeTransitionException(table, s, PipeInput.APP_FAIL);
         }
         if (!decision.compareAndSet(UNDECIDED, ABORTING)) {
             throw new IllegalStateException(decision.get() == ABORTING
@@ -291,12 +325,161 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         replyGiven = true;
         onDispatcher(() -> {
-            if (failure == null) {
-                failure = dev.winrpc.async.RpcException.serverFault("RpcAsyncAbortCall", exceptionCode);
-            }
+            outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", exceptionCode));
             abortCode = exceptionCode;
+            abortRequested = true;
             appFailPending = true;
             act();
         });
+    }
+
+    // ---- the server's behaviour (dispatcher thread) -----------------------------------------------
+
+    @Override
+    boolean cancelAction() {
+        throw new IllegalStateException(title() + ": a server table has no Can state");
+    }
+
+    @Override
+    boolean abortAction() {
+        abortNative(abortCode);
+        apply(PipeInput.OK);
+        return true;
+    }
+
+    private void abortNative(int code) {
+        if (outcome.isFinalized()) {
+            throw new IllegalStateException(title() + ": the call was already completed or aborted");
+        }
+        subscriptions.end();
+        int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
+        outcome.finalized(code);
+        outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", code));
+        if (st != RpcErrors.RPC_S_OK) {
+            dispatcher.report(RpcException.runtimeFailure("RpcAsyncAbortCall", st));
+        }
+    }
+
+    @Override
+    boolean completeAction() {
+        if (abortRequested) {
+            // The application aborted before the table got here, and gave no reply.
+            abortNative(abortCode);
+            apply(PipeInput.OK);
+            return true;
+        }
+        boolean replyStands = !outcome.failed() || clientCancelled;
+        if (!serverReplySet && !compAfterFailure) {
+            if (replyStands) {
+                // Waiting for the application's reply. After a client's cancel the server may
+                // still finish (a non-abortive cancel asks, it does not end the call): its reply
+                // goes, and the application hears of the cancel through clientGone(). Comp has
+                // no "To fail", and completing here without the application's reply would hand
+                // the client a reply nobody gave.
+                return false;
+            }
+            // The call failed (its dispatcher closed, or the library failed) and no reply will
+            // come: it is aborted, never completed with a reply nobody gave.
+            abortNative(RpcErrors.RPC_S_CALL_FAILED);
+            apply(PipeInput.OK);
+            return true;
+        }
+        // Comp reached by a failure (the pipe broke: "If a failure is received go Comp") does
+        // not wait for the application: the table completes, and the client does not get that
+        // reply. The buffer holds the application's reply if it gave one (written by complete).
+        if (sender != null) {
+            sender.endBeforeCompletion();
+        }
+        boolean appReply = serverReplySet && replyStands && !compAfterFailure;
+        subscriptions.end();
+        int st;
+        synchronized (replyBuffer) {
+            replySealed = true;
+            if (!serverReplySet) {
+                replyBuffer.clear();
+            }
+            st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
+        }
+        outcome.finalized(st);
+        if (st == RpcErrors.RPC_S_OK && appReply) {
+            outcome.forgive(); // the application's reply went: the cancel was answered by it
+        }
+        if (st != RpcErrors.RPC_S_OK) {
+            outcome.fail(RpcException.runtimeFailure("RpcAsyncCompleteCall", st));
+        }
+        apply(st == RpcErrors.RPC_S_OK ? PipeInput.OK : PipeInput.FAILED);
+        return true;
+    }
+
+    @Override
+    void onCallComplete() {
+        unexpected("RpcCallComplete on a server call");
+    }
+
+    @Override
+    boolean onClientGone(int event) {
+        subscriptions.received(event);
+        if (endHandled) {
+            // A subscription's notification queued before the subscription ended: the
+            // registration was kept for it (see registrationReleasable).
+            if (releaseWhenSettled && !subscriptions.owed()) {
+                releaseWhenSettled = false;
+                releaseRegistration();
+            }
+            return false;
+        }
+        clientGone(event);
+        return true;
+    }
+
+    /** The client cancelled or went away: the table's failure path, and the application is told. */
+    private void clientGone(int event) {
+        boolean cancel = event == Rpcrt4.RpcClientCancel;
+        if (cancel && clientCancelled) {
+            return; // seen already (RpcServerTestCancel found it before it was notified)
+        }
+        clientCancelled |= cancel;
+        abortCode = cancel ? RpcErrors.RPC_S_CALL_CANCELLED : RpcErrors.RPC_S_CALL_FAILED;
+        RpcException gone = new RpcException(RpcException.Kind.RUNTIME_FAILURE,
+                cancel ? "RpcClientCancel" : "RpcClientDisconnect", abortCode, null);
+        outcome.fail(gone);
+        clientGone.complete(gone);
+        if (accepts(PipeInput.FAILURE)) {
+            apply(PipeInput.FAILURE);
+        } else {
+            failIfPossible();
+        }
+    }
+
+    @Override
+    void onDispatcherClosing() {
+        // The table's failure path (A) was taken where the state has one.
+    }
+
+    @Override
+    boolean finishRuntimeCall() {
+        abortNative(RpcErrors.RPC_S_CALL_FAILED);
+        return true;
+    }
+
+    @Override
+    Throwable failureAtEnd() {
+        return outcome.atEnd();
+    }
+
+    @Override
+    R successValue() {
+        return serverReply;
+    }
+
+    @Override
+    boolean registrationReleasable() {
+        if (subscriptions.owed()) {
+            // The runtime queued subscription notifications that have not arrived: they will,
+            // to this registration, which stays until they have (the runtime may still use it).
+            releaseWhenSettled = true;
+            return false;
+        }
+        return true;
     }
 }

@@ -11,6 +11,7 @@ import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.Rpcrt4;
+import java.util.EnumSet;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -57,7 +58,7 @@ public final class ApcDispatcher extends Dispatcher {
      * @throws dev.winrpc.async.RpcRuntimeUnavailableException if there is no runtime here
      */
     public ApcDispatcher(ThreadFactory factory) {
-        super("apc", factory);
+        super("apc", factory, EnumSet.of(Capability.DISTINCT_EVENTS, Capability.SERVER_SUBSCRIPTIONS));
         this.kernel32 = RpcRuntime.kernel32();
         this.kernel32Ex = RpcRuntime.kernel32Ex();
         start();
@@ -108,8 +109,8 @@ public final class ApcDispatcher extends Dispatcher {
     }
 
     @Override
-    void waitOnce() {
-        Kernel32Direct.SleepEx(Kernel32Ex.INFINITE, true);
+    void waitOnce(int timeoutMillis) {
+        Kernel32Direct.SleepEx(timeoutMillis, true);
     }
 
     @Override

@@ -2,13 +2,15 @@ package dev.winrpc.async.dispatch;
 
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
-import dev.winrpc.async.raw.Rpcrt4Util;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -38,55 +40,81 @@ import java.util.function.Consumer;
  * the call's {@link NotificationTarget#onFailure} and to the handler set with
  * {@link #setExceptionHandler}.
  *
- * <p>{@link #close()} is idempotent: it stops accepting work, runs the notifications already
- * queued, fails every call still registered with a {@link DispatcherClosedException}, ends the
- * thread and releases its handles. A call failed that way is switched to
- * RpcNotificationTypeNone, so the runtime does not notify a thread or port that no one serves,
- * and is finished by polling. It never frees memory the runtime may still write: the
- * states of calls failed that way stay pinned, and the handles the runtime may still use stay
- * open, until each such call's registration is closed (when the runtime is done with it);
- * {@link #stalePinned()} counts them.
+ * <h2>Closing</h2>
+ *
+ * One state machine, {@code OPEN -> CLOSING -> TERMINATED -> RELEASED}:
+ * <ol>
+ *   <li>{@link #close()} moves OPEN to CLOSING: from then on nothing new is registered and other
+ *       threads' work is refused.</li>
+ *   <li>The thread runs what is already queued, then tells every call still registered, with a
+ *       {@link DispatcherClosedException}. A call that ends by itself
+ *       ({@link NotificationTarget#finishesOnClose()}: the safe layer's calls, which cancel
+ *       abortively or abort) keeps its notifications while it ends, for at most
+ *       {@link #CLOSE_DRAIN}; any other, and any still live after that, is detached: switched
+ *       to RpcNotificationTypeNone and kept pinned ({@link #stalePinned()}) until its
+ *       registration is closed.</li>
+ *   <li>The thread ends: TERMINATED.</li>
+ *   <li>The dispatcher's own handles (its thread handle, port or events) are released once no
+ *       detached call can reach them any more: at once, or when the last detached registration
+ *       closes. A handle the runtime may still use is never closed.</li>
+ * </ol>
+ * {@link #close()} is idempotent and never frees memory the runtime may still write.
  */
-public abstract class Dispatcher implements Executor, AutoCloseable {
+public abstract sealed class Dispatcher implements Executor, AutoCloseable
+        permits ApcDispatcher, IocpDispatcher, EventDispatcher, PollingDispatcher {
+
+    /** How long a closing dispatcher keeps delivering to calls that end by themselves. */
+    public static final Duration CLOSE_DRAIN = Duration.ofSeconds(5);
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
+    /**
+     * Registrations detached from a dispatcher that closed while the runtime could still write
+     * their state: a root that keeps them (and their memory) reachable until they are closed.
+     */
+    private static final Set<Registration> DETACHED = ConcurrentHashMap.newKeySet();
 
-    /** Registrations whose dispatcher closed while the runtime could still write their state. */
-    private static final Set<Registration> STALE = ConcurrentHashMap.newKeySet();
+    /** The dispatcher's life. */
+    private enum Phase {
+        /** Serving. */
+        OPEN,
+        /** close() was called: nothing new is accepted; the thread ends the calls still live. */
+        CLOSING,
+        /** The thread has ended; detached calls may still reach the native resources. */
+        TERMINATED,
+        /** The native resources are released. */
+        RELEASED
+    }
 
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int CLOSED = 2;
-
-    private final AtomicInteger lifecycle = new AtomicInteger(OPEN);
+    /** Guards the phase against registering, waking the thread, and releasing its resources. */
+    private final Object lock = new Object();
+    private volatile Phase phase = Phase.OPEN;
+    /** This dispatcher's registrations in {@link #DETACHED}. */
+    private final AtomicInteger detached = new AtomicInteger();
     final LongObjectMap<Registration> registry = new LongObjectMap<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable startFailure;
-    /** Guards waking the thread against releasing the handle it is woken through. */
-    private final Object wakeLock = new Object();
-    private boolean resourcesReleased;
-    /** This dispatcher's registrations failed by close while the runtime could still write them. */
-    private final Set<Registration> stale = ConcurrentHashMap.newKeySet();
-    /** Set once, when close kept the dispatcher's native resources open for stale calls. */
-    private volatile boolean resourcesKept;
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
+    private final Set<Capability> capabilities;
     private final String name;
     private final Thread thread;
 
     /**
      * Creates the dispatcher's thread with the factory (or a daemon thread named after the
-     * dispatcher if factory is null), starts it, and waits until it is ready.
+     * dispatcher if factory is null); subclasses start it once their fields are set.
      *
      * @param kind a short name for messages and the thread, e.g. "apc"
      * @param factory the thread factory, or null
+     * @param capabilities what this kind of dispatcher can deliver
      */
-    Dispatcher(String kind, ThreadFactory factory) {
+    Dispatcher(String kind, ThreadFactory factory, Set<Capability> capabilities) {
         this.name = "winrpc-" + kind + "-dispatcher-" + IDS.incrementAndGet();
+        this.capabilities = Collections.unmodifiableSet(capabilities.isEmpty()
+                ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities));
         Runnable body = this::run;
         Thread t;
         if (factory == null) {
@@ -113,14 +141,14 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             throw new DispatcherClosedException(name + ": interrupted while starting");
         }
         if (startFailure != null) {
-            terminated(); // the thread has ended or is ending
+            awaitTermination(); // the thread has ended or is ending
             RuntimeException e = startFailure instanceof RuntimeException
                     ? (RuntimeException) startFailure : new IllegalStateException(startFailure);
             throw e;
         }
     }
 
-    private void terminated() {
+    private void awaitTermination() {
         try {
             terminated.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -143,46 +171,51 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     /**
      * Fills {@code info} so that the runtime delivers one kind of server subscription
      * notification (RpcServerSubscribeForNotification) for the registered call through this
-     * dispatcher, and returns the RPC_NOTIFICATION_TYPES to subscribe with; or returns
-     * {@link Rpcrt4#RpcNotificationTypeNone} if this kind of dispatcher
-     * cannot tell such a notification apart from the call's own.
+     * dispatcher, and returns the RPC_NOTIFICATION_TYPES to subscribe with. Called only where
+     * {@link Capability#SERVER_SUBSCRIPTIONS} is one of the {@link #capabilities()}.
      *
      * @param r the call's registration
      * @param event the RPC_ASYNC_EVENT the subscription delivers (RpcClientCancel or
      *        RpcClientDisconnect)
      * @param info filled in for the returned type
-     * @return the notification type, or RpcNotificationTypeNone
+     * @return the notification type
      */
     int subscriptionTarget(Registration r, int event, RPC_ASYNC_NOTIFICATION_INFO info) {
-        return Rpcrt4.RpcNotificationTypeNone;
+        throw new IllegalStateException(this + " cannot deliver server subscriptions");
     }
 
     /** Makes the thread leave its wait soon (called only when a wake-up is not already pending). */
     abstract void wakeThread();
 
-    /** On the dispatcher thread: waits for something to happen and delivers notifications. */
-    abstract void waitOnce();
+    /**
+     * On the dispatcher thread: waits for something to happen and delivers notifications.
+     *
+     * @param timeoutMillis how long to wait at most, or {@link Kernel32Ex#INFINITE}
+     */
+    abstract void waitOnce(int timeoutMillis);
 
     /** On the dispatcher thread, while closing: delivers every notification already queued. */
     abstract void drainQueued();
 
     /**
-     * Releases the dispatcher's own native resources (its thread handle, its port). Called on
-     * the dispatcher thread when it ends, or, if calls it failed at close could still be
-     * notified then, later on whatever thread unregisters the last of them: a handle the
-     * runtime may still use is never closed (its value could come to name another object).
+     * Releases the dispatcher's own native resources (its thread handle, its port). Called once,
+     * when no registered or detached call can reach them any more.
      */
     abstract void releaseResources();
 
     // ---- public API ----------------------------------------------------------------------------
 
+    /** @return what this dispatcher can deliver */
+    public final Set<Capability> capabilities() {
+        return capabilities;
+    }
+
     /**
      * Subscribes a server call registered here to its client's cancel or disconnect
      * (RpcServerSubscribeForNotification), delivered through this dispatcher to the call's
-     * target as {@code RpcClientCancel} or {@code RpcClientDisconnect}. An {@link ApcDispatcher}
-     * and an {@link IocpDispatcher} can; an {@link EventDispatcher} and a
-     * {@link PollingDispatcher} cannot (their notifications do not carry which event happened)
-     * and return RPC_S_CANNOT_SUPPORT without calling the runtime.
+     * target as {@code RpcClientCancel} or {@code RpcClientDisconnect}. A dispatcher without
+     * {@link Capability#SERVER_SUBSCRIPTIONS} (their notifications do not carry which event
+     * happened) returns RPC_S_CANNOT_SUPPORT without calling the runtime.
      *
      * <p>The caller must end the subscription with {@code RpcServerUnsubscribeForNotification}
      * before it completes or aborts the call, and keep the registration until as many
@@ -209,11 +242,11 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             throw new IllegalArgumentException("notification " + notification + " is neither "
                     + "RpcNotificationCallCancel nor RpcNotificationClientDisconnect");
         }
-        RPC_ASYNC_NOTIFICATION_INFO info = new RPC_ASYNC_NOTIFICATION_INFO();
-        int type = subscriptionTarget(r, event, info);
-        if (type == Rpcrt4.RpcNotificationTypeNone) {
+        if (!capabilities.contains(Capability.SERVER_SUBSCRIPTIONS)) {
             return RpcErrors.RPC_S_CANNOT_SUPPORT;
         }
+        RPC_ASYNC_NOTIFICATION_INFO info = new RPC_ASYNC_NOTIFICATION_INFO();
+        int type = subscriptionTarget(r, event, info);
         info.write();
         return RpcRuntime.rpcrt4().RpcServerSubscribeForNotification(callHandle,
                 notification, type, info);
@@ -221,9 +254,10 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
 
     /**
      * Registers a call's state: sets its NotificationType and {@code u} for this dispatcher,
-     * publishes them with {@link Rpcrt4Util#RpcAsyncRegisterHandle} (the checks, then the
+     * publishes them with {@link AsyncHandle#RpcAsyncRegisterHandle} (the checks, then the
      * caller's fields, then RpcAsyncRegisterInfo where safe), and makes the call known to the
-     * dispatcher. The caller sets {@code state.UserInfo} and {@code state.Flags} beforehand.
+     * dispatcher, all at once with respect to {@link #close()}. The caller sets
+     * {@code state.UserInfo} and {@code state.Flags} beforehand.
      *
      * @param state an initialised state, not registered anywhere
      * @param target what to notify
@@ -235,22 +269,23 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     public final Registration register(RPC_ASYNC_STATE state, NotificationTarget target) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(target, "target");
-        requireOpen("register a call");
         Registration r = new Registration(this, state, target);
-        if (registry.putIfAbsent(r.peer, r) != null) {
-            throw new IllegalStateException("the RPC_ASYNC_STATE at 0x" + Long.toHexString(r.peer)
-                    + " is already registered with " + this);
-        }
-        try {
-            if (lifecycle.get() != OPEN) {
+        synchronized (lock) {
+            if (phase != Phase.OPEN) {
                 throw new DispatcherClosedException(name + " is closed: cannot register a call");
             }
-            configure(r);
-            Rpcrt4Util.RpcAsyncRegisterHandle(state);
-        } catch (RuntimeException | Error e) {
-            registry.remove(r.peer);
-            unconfigure(r);
-            throw e;
+            if (registry.putIfAbsent(r.stateAddress, r) != null) {
+                throw new IllegalStateException("the RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress)
+                        + " is already registered with " + this);
+            }
+            try {
+                configure(r);
+                AsyncHandle.RpcAsyncRegisterHandle(state);
+            } catch (RuntimeException | Error e) {
+                registry.remove(r.stateAddress);
+                unconfigure(r);
+                throw e;
+            }
         }
         registered(r);
         return r;
@@ -261,26 +296,16 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     }
 
     final void unregister(Registration r) {
-        if (registry.get(r.peer) == r) {
-            registry.remove(r.peer);
-            unconfigure(r);
+        boolean live;
+        synchronized (lock) {
+            live = registry.get(r.stateAddress) == r && registry.remove(r.stateAddress) != null;
         }
-        if (STALE.remove(r)) {
+        if (live) {
             unconfigure(r);
-            stale.remove(r);
-            releaseIfNoStaleCalls();
-        }
-    }
-
-    private void releaseIfNoStaleCalls() {
-        synchronized (stale) {
-            if (resourcesKept && stale.isEmpty()) {
-                resourcesKept = false;
-                try {
-                    release();
-                } catch (Throwable t) {
-                    report(t);
-                }
+        } else if (DETACHED.remove(r)) {
+            unconfigure(r);
+            if (detached.decrementAndGet() == 0) {
+                releaseIfDone();
             }
         }
     }
@@ -296,7 +321,8 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     @Override
     public final void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (lifecycle.get() != OPEN && !(inDispatcherThread() && lifecycle.get() == CLOSING)) {
+        Phase p = phase;
+        if (p != Phase.OPEN && !(p == Phase.CLOSING && inDispatcherThread())) {
             throw new RejectedExecutionException(name + " is closed: cannot run " + task);
         }
         tasks.add(task);
@@ -305,9 +331,9 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
 
     final void wakeup() {
         if (!inDispatcherThread() && wakeupPending.compareAndSet(false, true)) {
-            synchronized (wakeLock) {
-                if (resourcesReleased) {
-                    return; // the thread has ended: nothing to wake, and no handle to wake it by
+            synchronized (lock) {
+                if (phase.compareTo(Phase.TERMINATED) >= 0) {
+                    return; // the thread has ended: nothing to wake, and maybe no handle to wake it by
                 }
                 try {
                     wakeThread();
@@ -315,15 +341,6 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
                     wakeupPending.set(false);
                     throw e;
                 }
-            }
-        }
-    }
-
-    private void release() {
-        synchronized (wakeLock) {
-            if (!resourcesReleased) {
-                resourcesReleased = true;
-                releaseResources();
             }
         }
     }
@@ -357,7 +374,7 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
 
     /** @return true once close has begun */
     public final boolean isClosed() {
-        return lifecycle.get() != OPEN;
+        return phase != Phase.OPEN;
     }
 
     /**
@@ -373,25 +390,32 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
     /**
      * Closes the dispatcher (idempotent; see the class comment). Called from another thread, it
      * returns when the dispatcher thread has ended; called on the dispatcher thread (from a
-     * handler), it returns at once and the thread ends after the handler returns.
+     * handler), it returns at once and the thread ends the calls, then itself, after the
+     * handler returns.
      */
     @Override
     public final void close() {
-        if (lifecycle.compareAndSet(OPEN, CLOSING)) {
-            if (!inDispatcherThread()) {
-                wakeupPending.set(false);
-                try {
-                    wakeup();
-                } catch (RuntimeException e) {
-                    report(e);
-                }
+        boolean first;
+        synchronized (lock) {
+            first = phase == Phase.OPEN;
+            if (first) {
+                phase = Phase.CLOSING;
+            }
+        }
+        if (first && !inDispatcherThread()) {
+            wakeupPending.set(false);
+            try {
+                wakeup();
+            } catch (RuntimeException e) {
+                report(e);
             }
         }
         if (!inDispatcherThread() && thread.isAlive()) {
             try {
-                thread.join(30_000);
+                thread.join(CLOSE_DRAIN.toMillis() + 25_000);
                 if (thread.isAlive()) {
-                    report(new IllegalStateException(name + " did not end within 30 s of close()"));
+                    report(new IllegalStateException(name + " did not end within "
+                            + (CLOSE_DRAIN.toSeconds() + 25) + " s of close()"));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -421,9 +445,9 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
         return idle;
     }
 
-    /** @return registrations (calls) pinned forever because a dispatcher closed under them */
+    /** @return registrations (calls) pinned because a dispatcher closed under them, not yet closed */
     public static int stalePinned() {
-        return STALE.size();
+        return DETACHED.size();
     }
 
     @Override
@@ -438,26 +462,39 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             openOnThread();
         } catch (Throwable t) {
             startFailure = t;
-            lifecycle.set(CLOSED);
+            synchronized (lock) {
+                phase = Phase.TERMINATED;
+            }
             started.countDown();
             terminated.countDown();
             return;
         }
         started.countDown();
         try {
-            while (lifecycle.get() == OPEN) {
+            while (phase == Phase.OPEN) {
                 runTasks();
-                if (lifecycle.get() != OPEN) {
+                if (phase != Phase.OPEN) {
                     break;
                 }
-                waitOnce();
+                waitOnce(Kernel32Ex.INFINITE);
             }
-            finishClose();
         } catch (Throwable t) {
             report(t);
-            finishClose();
+            synchronized (lock) {
+                if (phase == Phase.OPEN) {
+                    phase = Phase.CLOSING; // nothing may register with a loop that has stopped
+                }
+            }
+        }
+        try {
+            endLiveCalls();
+        } catch (Throwable t) {
+            report(t);
         } finally {
-            lifecycle.set(CLOSED);
+            synchronized (lock) {
+                phase = Phase.TERMINATED;
+            }
+            releaseIfDone();
             terminated.countDown();
         }
     }
@@ -474,40 +511,77 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
         }
     }
 
-    private void finishClose() {
+    /** CLOSING, on the dispatcher thread: tells the calls still registered, and lets them end. */
+    private void endLiveCalls() {
         try {
             drainQueued();
         } catch (Throwable t) {
             report(t);
         }
         runTasks();
-        List<Registration> live = registry.values();
-        synchronized (stale) {
-            resourcesKept = true;
-            for (Registration r : live) {
-                registry.remove(r.peer);
-                stale.add(r);
-                STALE.add(r);
-            }
+        List<Registration> live;
+        synchronized (lock) {
+            live = registry.values();
         }
         for (Registration r : live) {
-            // Nothing will wait for this call's notifications any more: tell the runtime not to
-            // send them (to a thread that is about to end, or a port about to be drained by
-            // nobody). The application finishes the call by polling RpcAsyncGetCallStatus.
+            if (r.target.finishesOnClose()) {
+                fail(r, new DispatcherClosedException(name + " closed while the call on the "
+                        + "RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress) + " was in flight"));
+            } else {
+                // Nothing will wait for this call's notifications: tell the runtime not to send
+                // them. The application finishes the call by polling RpcAsyncGetCallStatus.
+                detach(r);
+                fail(r, new DispatcherClosedException(name + " closed while the call on the "
+                        + "RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress) + " was in flight; "
+                        + "it is no longer notified: finish it by polling RpcAsyncGetCallStatus"));
+            }
+        }
+        runTasks();
+        long deadline = System.nanoTime() + CLOSE_DRAIN.toNanos();
+        long left;
+        while (registry.size() > 0 && (left = deadline - System.nanoTime()) > 0) {
+            waitOnce((int) Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+            runTasks();
+        }
+        for (Registration r : registry.values()) {
+            detach(r);
+            report(new DispatcherClosedException(name + ": the call on the RPC_ASYNC_STATE at 0x"
+                    + Long.toHexString(r.stateAddress) + " did not end within " + CLOSE_DRAIN.toSeconds()
+                    + " s of close; it is no longer notified, and its memory stays pinned"));
+        }
+    }
+
+    /** Takes a live registration out of the registry, pinned, with no notification any more. */
+    private void detach(Registration r) {
+        synchronized (lock) {
+            if (registry.get(r.stateAddress) != r) {
+                return;
+            }
+            registry.remove(r.stateAddress);
+            DETACHED.add(r);
+            detached.incrementAndGet();
+        }
+        try {
+            r.state.NotificationType = Rpcrt4.RpcNotificationTypeNone;
+            r.state.writeField("NotificationType");
+        } catch (Throwable t) {
+            report(t);
+        }
+    }
+
+    /** TERMINATED with no detached call left: releases the native resources, once. */
+    private void releaseIfDone() {
+        synchronized (lock) {
+            if (phase != Phase.TERMINATED || detached.get() != 0) {
+                return;
+            }
+            phase = Phase.RELEASED;
             try {
-                r.state.NotificationType = Rpcrt4.RpcNotificationTypeNone;
-                r.state.writeField("NotificationType");
+                releaseResources();
             } catch (Throwable t) {
                 report(t);
             }
-            fail(r, new DispatcherClosedException(name + " closed while the call on the "
-                    + "RPC_ASYNC_STATE at 0x" + Long.toHexString(r.peer) + " was in flight; "
-                    + "it is no longer notified: finish it by polling RpcAsyncGetCallStatus"));
         }
-        runTasks();
-        // Calls failed above may have finished (and unregistered) already; if none is left,
-        // nothing can reach the dispatcher's handles any more.
-        releaseIfNoStaleCalls();
     }
 
     /**
@@ -556,12 +630,6 @@ public abstract class Dispatcher implements Executor, AutoCloseable {
             exceptionHandler.accept(t);
         } catch (Throwable ignored) {
             LOG.log(Level.WARNING, "winrpc-async: the exception handler threw", ignored);
-        }
-    }
-
-    private void requireOpen(String what) {
-        if (lifecycle.get() != OPEN) {
-            throw new DispatcherClosedException(name + " is closed: cannot " + what);
         }
     }
 }

@@ -9,7 +9,10 @@ import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.Rpcrt4;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -35,8 +38,8 @@ public final class EventDispatcher extends Dispatcher {
     private final Kernel32 kernel32;
     private final Kernel32Ex kernel32Ex;
     private final HANDLE wakeEvent;
-    /** The calls, in wait order after the wake event; changed under its own lock. */
-    private final List<Registration> calls = new ArrayList<>();
+    /** The calls and their events, in wait order after the wake event; changed under its own lock. */
+    private final Map<Registration, HANDLE> calls = new LinkedHashMap<>();
     private volatile boolean callsChanged = true;
     /** Events of unregistered calls, closed by the dispatcher thread once it is out of its wait. */
     private final List<HANDLE> toClose = new ArrayList<>();
@@ -52,7 +55,7 @@ public final class EventDispatcher extends Dispatcher {
      * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
      */
     public EventDispatcher(ThreadFactory factory) {
-        super("event", factory);
+        super("event", factory, EnumSet.noneOf(Capability.class));
         this.kernel32 = RpcRuntime.kernel32();
         this.kernel32Ex = RpcRuntime.kernel32Ex();
         this.wakeEvent = createEvent();
@@ -79,12 +82,11 @@ public final class EventDispatcher extends Dispatcher {
                         + " calls, the most one WaitForMultipleObjects can wait for");
             }
             HANDLE event = createEvent();
-            r.resource = event;
             RPC_ASYNC_STATE s = r.state;
             s.NotificationType = Rpcrt4.RpcNotificationTypeEvent;
             s.u.hEvent = event;
             s.u.setType("hEvent");
-            calls.add(r);
+            calls.put(r, event);
             callsChanged = true;
         }
     }
@@ -98,10 +100,8 @@ public final class EventDispatcher extends Dispatcher {
     void unconfigure(Registration r) {
         HANDLE event;
         synchronized (calls) {
-            calls.remove(r);
+            event = calls.remove(r);
             callsChanged = true;
-            event = (HANDLE) r.resource;
-            r.resource = null;
         }
         if (event != null) {
             // The runtime is done with the state (the registration is closed only then), so
@@ -144,17 +144,17 @@ public final class EventDispatcher extends Dispatcher {
 
     private void snapshot() {
         callsChanged = false;
-        waitCalls = calls.toArray(new Registration[0]);
+        waitCalls = calls.keySet().toArray(new Registration[0]);
         waitHandles = new HANDLE[waitCalls.length + 1];
         waitHandles[0] = wakeEvent;
         for (int i = 0; i < waitCalls.length; i++) {
-            waitHandles[i + 1] = (HANDLE) waitCalls[i].resource;
+            waitHandles[i + 1] = calls.get(waitCalls[i]);
         }
     }
 
     @Override
-    void waitOnce() {
-        waitAndDeliver(Kernel32Ex.INFINITE);
+    void waitOnce(int timeoutMillis) {
+        waitAndDeliver(timeoutMillis);
     }
 
     private boolean waitAndDeliver(int timeout) {
@@ -179,7 +179,7 @@ public final class EventDispatcher extends Dispatcher {
         }
         Registration call = waitCalls[i - 1];
         if (!call.isClosed()) {
-            deliver(call, call.address.getInt(EVENT_OFFSET));
+            deliver(call, call.statePointer.getInt(EVENT_OFFSET));
         }
         return true;
     }

@@ -13,6 +13,7 @@ import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.Rpcrt4;
+import java.util.EnumSet;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -55,7 +56,7 @@ public final class IocpDispatcher extends Dispatcher {
      * @param batch completions removed per call, 1 to 4096
      */
     public IocpDispatcher(ThreadFactory factory, int batch) {
-        super("iocp", factory);
+        super("iocp", factory, EnumSet.of(Capability.SERVER_SUBSCRIPTIONS));
         if (batch < 1 || batch > 4096) {
             throw new IllegalArgumentException("batch " + batch + " is not in 1..4096");
         }
@@ -88,7 +89,7 @@ public final class IocpDispatcher extends Dispatcher {
         RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO ioc = new RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO();
         ioc.hIOPort = port;
         ioc.dwNumberOfBytesTransferred = 0;
-        ioc.dwCompletionKey = new ULONG_PTR(r.peer);
+        ioc.dwCompletionKey = new ULONG_PTR(r.stateAddress);
         ioc.lpOverlapped = null;
         s.u.IOC = ioc;
         s.u.setType(RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO.class);
@@ -100,7 +101,7 @@ public final class IocpDispatcher extends Dispatcher {
         // event, since the runtime need not write the state's Event field for a subscription.
         info.IOC.hIOPort = port;
         info.IOC.dwNumberOfBytesTransferred = event;
-        info.IOC.dwCompletionKey = new ULONG_PTR(r.peer);
+        info.IOC.dwCompletionKey = new ULONG_PTR(r.stateAddress);
         info.IOC.lpOverlapped = null;
         info.setType(RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO.class);
         return Rpcrt4.RpcNotificationTypeIoc;
@@ -115,8 +116,8 @@ public final class IocpDispatcher extends Dispatcher {
     }
 
     @Override
-    void waitOnce() {
-        drain(Kernel32Ex.INFINITE);
+    void waitOnce(int timeoutMillis) {
+        drain(timeoutMillis);
     }
 
     /** @return the number of completions removed */
@@ -140,7 +141,7 @@ public final class IocpDispatcher extends Dispatcher {
             if (r == null) {
                 deliver(key, bytes != 0 ? bytes : -1);
             } else {
-                deliver(r, bytes != 0 ? bytes : r.address.getInt(EVENT_OFFSET));
+                deliver(r, bytes != 0 ? bytes : r.statePointer.getInt(EVENT_OFFSET));
             }
         }
         return n;

@@ -1,11 +1,15 @@
 package dev.winrpc.async.dispatch;
 
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class PollingDispatcher extends Dispatcher {
 
     private final long intervalNanos;
+    /** Calls whose completion was delivered (Registration has identity equality). */
+    private final Set<Registration> completed = ConcurrentHashMap.newKeySet();
 
     /** Polls every millisecond, on a daemon thread of its own. */
     public PollingDispatcher() {
@@ -35,7 +41,7 @@ public final class PollingDispatcher extends Dispatcher {
      * @param interval the time between two polls of every call; at least 10 microseconds
      */
     public PollingDispatcher(ThreadFactory factory, Duration interval) {
-        super("polling", factory);
+        super("polling", factory, EnumSet.noneOf(Capability.class));
         if (interval.toNanos() < 10_000) {
             throw new IllegalArgumentException("interval " + interval + " is below 10 us");
         }
@@ -52,7 +58,11 @@ public final class PollingDispatcher extends Dispatcher {
     void configure(Registration r) {
         RPC_ASYNC_STATE s = r.state;
         s.NotificationType = Rpcrt4.RpcNotificationTypeNone;
-        r.resource = Boolean.FALSE; // "completion delivered"
+    }
+
+    @Override
+    void unconfigure(Registration r) {
+        completed.remove(r);
     }
 
     @Override
@@ -61,20 +71,22 @@ public final class PollingDispatcher extends Dispatcher {
     }
 
     @Override
-    void waitOnce() {
-        LockSupport.parkNanos(this, intervalNanos);
+    void waitOnce(int timeoutMillis) {
+        long max = timeoutMillis == Kernel32Ex.INFINITE ? intervalNanos
+                : Math.min(intervalNanos, timeoutMillis * 1_000_000L);
+        LockSupport.parkNanos(this, max);
         poll();
     }
 
     private void poll() {
         for (Registration r : registry.values()) {
-            if (r.resource == Boolean.TRUE || r.isClosed()) {
+            if (r.isClosed() || completed.contains(r)) {
                 continue;
             }
             int status = Rpcrt4Direct.RpcAsyncGetCallStatus(r.state.getPointer());
             if (status != RpcErrors.RPC_S_ASYNC_CALL_PENDING
                     && status != RpcErrors.RPC_S_INVALID_BINDING) {
-                r.resource = Boolean.TRUE;
+                completed.add(r);
                 deliver(r, Rpcrt4.RpcCallComplete);
             }
         }

@@ -4,29 +4,30 @@ import com.sun.jna.Pointer;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 
 /**
- * A call's state registered with a dispatcher: the seeds' "register the handle" step done.
+ * A call's state registered with a dispatcher: the "register the asynchronous handle" step
+ * done.
  *
  * <p>While registered, the dispatcher holds the state (and so its native memory) and the
  * target strongly: nothing the runtime may still write is freed. Close the registration once
  * the runtime is done with the state (after the final RpcAsyncCompleteCall or
- * RpcAsyncAbortCall); closing is idempotent.
+ * RpcAsyncAbortCall); closing is idempotent and may happen on any thread.
  */
 public final class Registration implements AutoCloseable {
 
     final Dispatcher dispatcher;
     final RPC_ASYNC_STATE state;
-    final Pointer address;
-    final long peer;
+    /** The state's native address. */
+    final Pointer statePointer;
+    /** The state's native address as a number: the key of the dispatcher's registry. */
+    final long stateAddress;
     final NotificationTarget target;
-    /** Dispatcher-specific resource (an event handle), or null. */
-    Object resource;
     private volatile boolean closed;
 
     Registration(Dispatcher dispatcher, RPC_ASYNC_STATE state, NotificationTarget target) {
         this.dispatcher = dispatcher;
         this.state = state;
-        this.address = state.getPointer();
-        this.peer = Pointer.nativeValue(address);
+        this.statePointer = state.getPointer();
+        this.stateAddress = Pointer.nativeValue(statePointer);
         this.target = target;
     }
 
@@ -64,6 +65,6 @@ public final class Registration implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Registration[RPC_ASYNC_STATE@0x" + Long.toHexString(peer) + " on " + dispatcher + "]";
+        return "Registration[RPC_ASYNC_STATE@0x" + Long.toHexString(stateAddress) + " on " + dispatcher + "]";
     }
 }

@@ -7,10 +7,10 @@ import com.sun.jna.Pointer;
 /**
  * The kernel32 functions a dispatcher calls on every wake-up, bound with JNA's direct mapping:
  * a static native method per function, no proxy, no argument array, no boxing, so a
- * dispatcher's steady-state loop allocates nothing per call. Same functions as
- * {@link Kernel32Ex}, with handles and structures passed as their addresses. Bound by
- * {@link dev.winrpc.async.RpcRuntime} to the library that backs the runtime; calling a method
- * before that throws UnsatisfiedLinkError, which the runtime's gate prevents.
+ * dispatcher's steady-state loop allocates nothing per call. Handles and structures are passed
+ * as their addresses. The only binding of these functions. Bound by the library's runtime gate
+ * ({@code dev.winrpc.async.RpcRuntime}) to the library that backs the runtime; calling a method
+ * before that throws UnsatisfiedLinkError, which the gate prevents.
  */
 public final class Kernel32Direct {
 
@@ -27,19 +27,21 @@ public final class Kernel32Direct {
     }
 
     /**
-     * {@code SleepEx}.
+     * {@code SleepEx}: sleeps, running queued APCs if alertable.
      *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-sleepex">SleepEx</a>
      * @param dwMilliseconds the time to sleep, or INFINITE
-     * @param bAlertable TRUE to run queued APCs
-     * @return 0, or WAIT_IO_COMPLETION after running APCs
+     * @param bAlertable TRUE to run queued APCs and return WAIT_IO_COMPLETION
+     * @return 0 when the time elapsed, WAIT_IO_COMPLETION after running APCs
      */
     public static native int SleepEx(int dwMilliseconds, boolean bAlertable);
 
     /**
-     * {@code GetQueuedCompletionStatusEx}.
+     * {@code GetQueuedCompletionStatusEx}: removes up to ulCount completions in one call.
      *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex">GetQueuedCompletionStatusEx</a>
      * @param CompletionPort the port's handle value
-     * @param lpCompletionPortEntries memory for ulCount OVERLAPPED_ENTRY
+     * @param lpCompletionPortEntries memory for ulCount {@link Kernel32Ex.OVERLAPPED_ENTRY}
      * @param ulCount the number of entries
      * @param ulNumEntriesRemoved a DWORD receiving the number removed
      * @param dwMilliseconds the timeout, or INFINITE

@@ -6,16 +6,18 @@ import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import java.util.Map;
 
 /**
  * The kernel32 functions winrpc-async needs that jna-platform's
- * {@link com.sun.jna.platform.win32.Kernel32} does not map: the alertable waits, QueueUserAPC,
- * and GetQueuedCompletionStatusEx. Everything else (OpenThread, DuplicateHandle, CloseHandle,
- * events, completion ports) comes from jna-platform. Named and typed as the SDK declares them.
- * Obtain an instance from {@link dev.winrpc.async.RpcRuntime#kernel32Ex()}.
+ * {@link com.sun.jna.platform.win32.Kernel32} does not map: the alertable waits and
+ * QueueUserAPC. The two a dispatcher calls on every wake-up (SleepEx and
+ * GetQueuedCompletionStatusEx) are bound once, with JNA's direct mapping, in
+ * {@link Kernel32Direct}. Everything else (OpenThread, DuplicateHandle, CloseHandle, events,
+ * completion ports) comes from jna-platform. Named and typed as the SDK declares them. The
+ * library's runtime gate ({@code dev.winrpc.async.RpcRuntime}) loads it from whatever backs the
+ * runtime.
  */
 public interface Kernel32Ex extends StdCallLibrary {
 
@@ -26,14 +28,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     int WAIT_IO_COMPLETION = 0xC0;
     /** INFINITE. */
     int INFINITE = 0xFFFFFFFF;
-
-    /**
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-sleepex">SleepEx</a>
-     * @param dwMilliseconds the time to sleep, or INFINITE
-     * @param bAlertable TRUE to run queued APCs and return WAIT_IO_COMPLETION
-     * @return 0 when the time elapsed, WAIT_IO_COMPLETION after running APCs
-     */
-    int SleepEx(int dwMilliseconds, boolean bAlertable);
 
     /**
      * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a>
@@ -67,38 +61,6 @@ public interface Kernel32Ex extends StdCallLibrary {
      * @return nonzero on success; 0 on failure (GetLastError tells why)
      */
     int QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
-
-    /**
-     * Removes up to ulCount completions in one call.
-     *
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex">GetQueuedCompletionStatusEx</a>
-     * @param CompletionPort the port
-     * @param lpCompletionPortEntries the first element of a contiguous array of OVERLAPPED_ENTRY
-     *        ({@link Structure#toArray(int)})
-     * @param ulCount the number of entries
-     * @param ulNumEntriesRemoved receives the number removed
-     * @param dwMilliseconds the timeout, or INFINITE
-     * @param fAlertable TRUE to run queued APCs (the call then fails with WAIT_IO_COMPLETION)
-     * @return TRUE if at least one entry was removed
-     */
-    boolean GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY lpCompletionPortEntries,
-            int ulCount, IntByReference ulNumEntriesRemoved, int dwMilliseconds, boolean fAlertable);
-
-    /**
-     * The same function with the entries passed as raw memory of
-     * {@code ulCount * OVERLAPPED_ENTRY.SIZE} bytes, for a loop that reuses one buffer and
-     * reads the entries without allocating.
-     *
-     * @param CompletionPort the port
-     * @param lpCompletionPortEntries memory for ulCount entries
-     * @param ulCount the number of entries
-     * @param ulNumEntriesRemoved receives the number removed (a pointer to a DWORD)
-     * @param dwMilliseconds the timeout, or INFINITE
-     * @param fAlertable TRUE to run queued APCs
-     * @return TRUE if at least one entry was removed
-     */
-    boolean GetQueuedCompletionStatusEx(HANDLE CompletionPort, Pointer lpCompletionPortEntries,
-            int ulCount, Pointer ulNumEntriesRemoved, int dwMilliseconds, boolean fAlertable);
 
     /**
      * {@code PAPCFUNC}: {@code VOID NTAPI (ULONG_PTR Parameter)}. Must never throw into native

@@ -11,9 +11,12 @@ import java.util.Map;
  * x86, the platform's single convention on x64 and ARM64; {@link #OPTIONS} says so to JNA
  * (see {@link RpcEntry}).
  *
- * <p>This is the raw layer: nothing is checked and nothing is hidden. Obtain an instance from
- * {@link dev.winrpc.async.RpcRuntime#rpcrt4()}, which decides what library backs it (rpcrt4.dll
- * on Windows, or the library named by the {@code dev.winrpc.async.library} system property).
+ * <p>This is the raw layer: nothing is checked and nothing is hidden. The library's runtime
+ * gate ({@code dev.winrpc.async.RpcRuntime}) loads it from whatever backs the runtime
+ * (rpcrt4.dll on Windows, or the library named by the {@code dev.winrpc.async.library} system
+ * property). The four functions a call makes on its hot path (RpcAsyncGetCallStatus,
+ * RpcAsyncCompleteCall, RpcAsyncAbortCall, RpcAsyncCancelCall) are bound once, with JNA's direct
+ * mapping, in {@link Rpcrt4Direct}.
  *
  * <p><b>Runtime-owned fields.</b> Passing an {@link RPC_ASYNC_STATE} never writes its Java
  * field values to native memory: the structure disables JNA's auto-write, because the runtime
@@ -21,9 +24,10 @@ import java.util.Map;
  * {@link #RpcAsyncInitializeHandle}. JNA still reads the structure back after each call.
  *
  * <p><b>Lifetime.</b> An {@code RPC_ASYNC_STATE} must stay at one address, and stay allocated,
- * from the call that starts an asynchronous call until its final {@link #RpcAsyncCompleteCall}
- * (also after a cancel) or {@link #RpcAsyncAbortCall}; the runtime writes into it from its own
- * threads until then.
+ * from the call that starts an asynchronous call until its final
+ * {@link Rpcrt4Direct#RpcAsyncCompleteCall} (also after a cancel) or
+ * {@link Rpcrt4Direct#RpcAsyncAbortCall}; the runtime writes into it from its own threads until
+ * then.
  */
 public interface Rpcrt4 extends StdCallLibrary {
 
@@ -41,7 +45,7 @@ public interface Rpcrt4 extends StdCallLibrary {
     int RPC_ASYNC_SIGNATURE = 0x43595341;
 
     // RPC_NOTIFICATION_TYPES
-    /** No notification: the caller polls {@link #RpcAsyncGetCallStatus}. */
+    /** No notification: the caller polls {@link Rpcrt4Direct#RpcAsyncGetCallStatus}. */
     int RpcNotificationTypeNone = 0;
     /** The runtime signals {@code u.hEvent}. */
     int RpcNotificationTypeEvent = 1;
@@ -55,7 +59,7 @@ public interface Rpcrt4 extends StdCallLibrary {
     int RpcNotificationTypeCallback = 5;
 
     // RPC_ASYNC_EVENT (mingw-w64 10 declares only the first three)
-    /** The call has completed: call {@link #RpcAsyncCompleteCall}. */
+    /** The call has completed: call {@link Rpcrt4Direct#RpcAsyncCompleteCall}. */
     int RpcCallComplete = 0;
     /** An async pipe push has been sent (with {@link #RPC_C_NOTIFY_ON_SEND_COMPLETE}). */
     int RpcSendComplete = 1;
@@ -86,97 +90,14 @@ public interface Rpcrt4 extends StdCallLibrary {
 
     /**
      * Obsolete in the SDK: registers the notification information of a state with the runtime.
-     * Wine's implementation is a stub that aborts the process. Use
-     * {@link Rpcrt4Util#RpcAsyncRegisterHandle}, which decides whether calling it is safe.
+     * Wine's implementation is a stub that aborts the process; the safe layer's
+     * {@code dev.winrpc.async.dispatch.AsyncHandle} decides whether calling it is safe.
      *
      * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncregisterinfo">RpcAsyncRegisterInfo</a>
      * @param pAsync an initialised state
      * @return an RPC_STATUS
      */
     int RpcAsyncRegisterInfo(RPC_ASYNC_STATE pAsync);
-
-    /**
-     * Returns the status of an asynchronous call: RPC_S_OK, RPC_S_ASYNC_CALL_PENDING,
-     * RPC_S_INVALID_ASYNC_HANDLE, or another error meaning the call failed.
-     *
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncgetcallstatus">RpcAsyncGetCallStatus</a>
-     * @param pAsync the state of the call
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncGetCallStatus(RPC_ASYNC_STATE pAsync);
-
-    /**
-     * Client: obtains the reply (RPC_S_ASYNC_CALL_PENDING before it has arrived; any other
-     * result is final). Server: sends the reply; always final.
-     *
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccompletecall">RpcAsyncCompleteCall</a>
-     * @param pAsync the state of the call
-     * @param Reply the return value's buffer (client: filled on RPC_S_OK; server: sent)
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncCompleteCall(RPC_ASYNC_STATE pAsync, Pointer Reply);
-
-    /**
-     * Server only: aborts the call; a nonzero ExceptionCode reaches the client as a fault.
-     * Final; calling it twice may crash the process.
-     *
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncabortcall">RpcAsyncAbortCall</a>
-     * @param pAsync the state of the call
-     * @param ExceptionCode the fault for the client
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncAbortCall(RPC_ASYNC_STATE pAsync, int ExceptionCode);
-
-    /**
-     * Client only: cancels the call, at once (fAbort TRUE) or by asking the server (FALSE, no
-     * built-in timeout). Either way the client still waits for the completion notification and
-     * then calls {@link #RpcAsyncCompleteCall}.
-     *
-     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccancelcall">RpcAsyncCancelCall</a>
-     * @param pAsync the state of the call
-     * @param fAbort TRUE for an abortive cancel
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncCancelCall(RPC_ASYNC_STATE pAsync, boolean fAbort);
-
-    // ---- the same functions with the state passed as its address --------------------------------
-    // JNA reads a Structure argument back after every call (reflectively, field by field); a
-    // state whose Java fields are not used needs none of that. Same native functions.
-
-    /**
-     * {@link #RpcAsyncGetCallStatus(RPC_ASYNC_STATE)} with the state's address.
-     *
-     * @param pAsync the address of the call's state
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncGetCallStatus(Pointer pAsync);
-
-    /**
-     * {@link #RpcAsyncCompleteCall(RPC_ASYNC_STATE, Pointer)} with the state's address.
-     *
-     * @param pAsync the address of the call's state
-     * @param Reply the reply buffer
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncCompleteCall(Pointer pAsync, Pointer Reply);
-
-    /**
-     * {@link #RpcAsyncAbortCall(RPC_ASYNC_STATE, int)} with the state's address.
-     *
-     * @param pAsync the address of the call's state
-     * @param ExceptionCode the fault for the client
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncAbortCall(Pointer pAsync, int ExceptionCode);
-
-    /**
-     * {@link #RpcAsyncCancelCall(RPC_ASYNC_STATE, boolean)} with the state's address.
-     *
-     * @param pAsync the address of the call's state
-     * @param fAbort TRUE for an abortive cancel
-     * @return an RPC_STATUS
-     */
-    int RpcAsyncCancelCall(Pointer pAsync, boolean fAbort);
 
     /**
      * Server only: asks the runtime to tell the server when the client of the call cancels it

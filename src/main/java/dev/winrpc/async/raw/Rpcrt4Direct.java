@@ -5,9 +5,20 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
- * The rpcrt4 functions the safe layer calls for every call, bound with JNA's direct mapping
- * (see {@link Kernel32Direct}): the same functions as {@link Rpcrt4}, with the state passed as
- * its address. Bound by {@link dev.winrpc.async.RpcRuntime}.
+ * The rpcrt4 functions a call makes on its hot path, bound once with JNA's direct mapping (a
+ * static native method per function: no proxy, no argument array, no boxing, no Structure
+ * read-back): the only binding of these four functions. {@code pAsync} is the address of the
+ * call's {@link RPC_ASYNC_STATE} ({@code state.getPointer()}); the SDK's
+ * {@code PRPC_ASYNC_STATE}. All are {@code RPC_ENTRY} (see {@link RpcEntry}).
+ *
+ * <p>Bound by the library's runtime gate ({@code dev.winrpc.async.RpcRuntime}) to the library
+ * that backs the runtime; calling a method before that throws UnsatisfiedLinkError, which the
+ * gate prevents.
+ *
+ * <p><b>Lifetime.</b> The state must stay at one address, and stay allocated, from the call
+ * that starts an asynchronous call until its final {@link #RpcAsyncCompleteCall} (also after a
+ * cancel) or {@link #RpcAsyncAbortCall}; the runtime writes into it from its own threads until
+ * then.
  */
 public final class Rpcrt4Direct {
 
@@ -17,42 +28,51 @@ public final class Rpcrt4Direct {
     /**
      * Binds the methods to a library. Called once, by the runtime's gate.
      *
-     * @param lib the library with rpcrt4's functions
+     * @param lib the library with rpcrt4's functions, loaded with {@link RpcEntry#OPTIONS}
      */
     public static void bind(NativeLibrary lib) {
         Native.register(Rpcrt4Direct.class, lib);
     }
 
     /**
-     * {@code RpcAsyncGetCallStatus}.
+     * Returns the status of an asynchronous call: RPC_S_OK, RPC_S_ASYNC_CALL_PENDING,
+     * RPC_S_INVALID_ASYNC_HANDLE, or another error meaning the call failed.
      *
-     * @param pAsync the state's address
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncgetcallstatus">RpcAsyncGetCallStatus</a>
+     * @param pAsync the address of the call's state
      * @return an RPC_STATUS
      */
     public static native int RpcAsyncGetCallStatus(Pointer pAsync);
 
     /**
-     * {@code RpcAsyncCompleteCall}.
+     * Client: obtains the reply (RPC_S_ASYNC_CALL_PENDING before it has arrived; any other
+     * result is final). Server: sends the reply; always final.
      *
-     * @param pAsync the state's address
-     * @param Reply the reply buffer
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccompletecall">RpcAsyncCompleteCall</a>
+     * @param pAsync the address of the call's state
+     * @param Reply the return value's buffer (client: filled on RPC_S_OK; server: sent)
      * @return an RPC_STATUS
      */
     public static native int RpcAsyncCompleteCall(Pointer pAsync, Pointer Reply);
 
     /**
-     * {@code RpcAsyncAbortCall}.
+     * Server only: aborts the call; a nonzero ExceptionCode reaches the client as a fault.
+     * Final; calling it twice may crash the process.
      *
-     * @param pAsync the state's address
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncabortcall">RpcAsyncAbortCall</a>
+     * @param pAsync the address of the call's state
      * @param ExceptionCode the fault for the client
      * @return an RPC_STATUS
      */
     public static native int RpcAsyncAbortCall(Pointer pAsync, int ExceptionCode);
 
     /**
-     * {@code RpcAsyncCancelCall}.
+     * Client only: cancels the call, at once (fAbort TRUE) or by asking the server (FALSE, no
+     * built-in timeout). Either way the client still waits for the completion notification and
+     * then calls {@link #RpcAsyncCompleteCall}.
      *
-     * @param pAsync the state's address
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasynccancelcall">RpcAsyncCancelCall</a>
+     * @param pAsync the address of the call's state
      * @param fAbort TRUE for an abortive cancel
      * @return an RPC_STATUS
      */

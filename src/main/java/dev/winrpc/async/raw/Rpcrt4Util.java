@@ -1,12 +1,10 @@
 package dev.winrpc.async.raw;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.WinNT.HANDLE;
-import dev.winrpc.async.RpcException;
-import dev.winrpc.async.RpcRuntime;
 
 /**
- * Helpers on top of the raw {@link Rpcrt4} bindings that are not Windows functions themselves.
+ * What the SDK defines as macros or constants rather than exports, next to the raw
+ * {@link Rpcrt4} bindings: nothing here checks or decides anything.
  */
 public final class Rpcrt4Util {
 
@@ -16,136 +14,6 @@ public final class Rpcrt4Util {
     public static final Pointer INVALID_HANDLE_VALUE = Pointer.createConstant(-1L);
 
     private Rpcrt4Util() {
-    }
-
-    /** What {@link #RpcAsyncRegisterHandle} did. */
-    public enum Registration {
-        /** The notification fields were written, and RpcAsyncRegisterInfo accepted the state. */
-        REGISTERED_WITH_RUNTIME,
-        /**
-         * The notification fields were written; RpcAsyncRegisterInfo was not called because it
-         * is missing, or unsafe on this runtime (Wine), or turned off. The runtime reads the
-         * fields when it notifies.
-         */
-        PUBLISHED
-    }
-
-    /**
-     * {@code RpcAsyncRegisterHandle}, the step seed 000 calls "register the asynchronous handle
-     * with the run-time library", given an honest meaning: no Windows version exports a
-     * function of that name (its released form is the now obsolete RpcAsyncRegisterInfo).
-     *
-     * <p>It does three things, in this order, and touches native memory only after every check
-     * has passed:
-     * <ol>
-     *   <li>checks the state: initialised by RpcAsyncInitializeHandle (Size and Signature as the
-     *       runtime wrote them); NotificationType one of None, Event, Apc, Ioc (Hwnd is
-     *       deprecated and Callback is for OLE: both refused); for Apc a routine and a real
-     *       thread handle (GetCurrentThread()'s pseudo-handle is refused: the runtime would
-     *       queue the APC to its own thread); for Event an event handle; for Ioc a port; Flags 0
-     *       or RPC_C_NOTIFY_ON_SEND_COMPLETE;</li>
-     *   <li>writes the fields the caller owns, and no other ({@link RPC_ASYNC_STATE#writeCallerFields()}):
-     *       {@code u}, UserInfo, Flags, then NotificationType;</li>
-     *   <li>calls RpcAsyncRegisterInfo only where {@link RpcRuntime#isRegisterInfoSafe()} says
-     *       it is exported and safe (never under Wine, whose stub aborts the process).</li>
-     * </ol>
-     *
-     * @param pAsync an initialised state whose Java fields UserInfo, Flags, NotificationType
-     *        and {@code u} hold the wanted notification
-     * @return what was done
-     * @throws IllegalArgumentException if the state or its notification fields are not usable
-     * @throws RpcException if RpcAsyncRegisterInfo fails
-     */
-    public static Registration RpcAsyncRegisterHandle(RPC_ASYNC_STATE pAsync) {
-        return RpcAsyncRegisterHandle(RpcRuntime.rpcrt4(), RpcRuntime.isRegisterInfoSafe(), pAsync);
-    }
-
-    /**
-     * {@link #RpcAsyncRegisterHandle(RPC_ASYNC_STATE)} with the bindings and the policy given.
-     *
-     * @param rpcrt4 the bindings
-     * @param callRegisterInfo whether RpcAsyncRegisterInfo may be called
-     * @param pAsync the state
-     * @return what was done
-     */
-    public static Registration RpcAsyncRegisterHandle(Rpcrt4 rpcrt4, boolean callRegisterInfo,
-            RPC_ASYNC_STATE pAsync) {
-        checkRegistrable(pAsync);
-        pAsync.writeCallerFields();
-        if (!callRegisterInfo) {
-            return Registration.PUBLISHED;
-        }
-        RpcException.check("RpcAsyncRegisterInfo", rpcrt4.RpcAsyncRegisterInfo(pAsync));
-        return Registration.REGISTERED_WITH_RUNTIME;
-    }
-
-    /**
-     * The checks of {@link #RpcAsyncRegisterHandle}, which also select the union member that
-     * NotificationType names. Reads native memory (Size, Signature), writes none.
-     *
-     * @param pAsync the state
-     * @throws IllegalArgumentException if it cannot be registered
-     */
-    public static void checkRegistrable(RPC_ASYNC_STATE pAsync) {
-        if (pAsync == null) {
-            throw new IllegalArgumentException("pAsync is null");
-        }
-        Pointer p = pAsync.getPointer();
-        int size = p.getInt(0);
-        int signature = p.getInt(4);
-        if (size != RPC_ASYNC_STATE.SIZE || signature != Rpcrt4.RPC_ASYNC_SIGNATURE) {
-            throw new IllegalArgumentException(String.format(
-                    "the RPC_ASYNC_STATE at %s is not initialised (Size %d, Signature 0x%08X): "
-                            + "call RpcAsyncInitializeHandle first", p, size, signature));
-        }
-        if (pAsync.Flags != 0 && pAsync.Flags != Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE) {
-            throw new IllegalArgumentException(String.format(
-                    "Flags 0x%X: only 0 and RPC_C_NOTIFY_ON_SEND_COMPLETE are defined", pAsync.Flags));
-        }
-        RPC_ASYNC_NOTIFICATION_INFO u = pAsync.u;
-        switch (pAsync.NotificationType) {
-            case Rpcrt4.RpcNotificationTypeNone:
-                break;
-            case Rpcrt4.RpcNotificationTypeEvent:
-                requireHandle(u.hEvent, "u.hEvent", "RpcNotificationTypeEvent");
-                u.setType("hEvent");
-                break;
-            case Rpcrt4.RpcNotificationTypeApc:
-                if (u.APC == null || u.APC.NotificationRoutine == null) {
-                    throw new IllegalArgumentException(
-                            "RpcNotificationTypeApc needs u.APC.NotificationRoutine");
-                }
-                requireHandle(u.APC.hThread, "u.APC.hThread", "RpcNotificationTypeApc");
-                if (CURRENT_THREAD_PSEUDO_HANDLE.equals(u.APC.hThread.getPointer())) {
-                    throw new IllegalArgumentException("u.APC.hThread is GetCurrentThread()'s "
-                            + "pseudo-handle, which would mean the runtime's own thread: open a "
-                            + "real handle with THREAD_SET_CONTEXT (OpenThread or DuplicateHandle)");
-                }
-                u.setType("APC");
-                break;
-            case Rpcrt4.RpcNotificationTypeIoc:
-                if (u.IOC == null) {
-                    throw new IllegalArgumentException("RpcNotificationTypeIoc needs u.IOC");
-                }
-                requireHandle(u.IOC.hIOPort, "u.IOC.hIOPort", "RpcNotificationTypeIoc");
-                u.setType("IOC");
-                break;
-            case Rpcrt4.RpcNotificationTypeHwnd:
-                throw new IllegalArgumentException("RpcNotificationTypeHwnd is deprecated by "
-                        + "Microsoft and not supported: use Apc, Event or Ioc");
-            case Rpcrt4.RpcNotificationTypeCallback:
-                throw new IllegalArgumentException("RpcNotificationTypeCallback is for OLE only "
-                        + "and not supported: use Apc, Event or Ioc");
-            default:
-                throw new IllegalArgumentException(
-                        "unknown NotificationType " + pAsync.NotificationType);
-        }
-    }
-
-    private static void requireHandle(HANDLE h, String field, String type) {
-        if (h == null || h.getPointer() == null || INVALID_HANDLE_VALUE.equals(h.getPointer())) {
-            throw new IllegalArgumentException(type + " needs a valid " + field + ", not " + h);
-        }
     }
 
     /**

@@ -79,7 +79,7 @@ public final class Await {
 
     @SuppressWarnings("unchecked")
     private static <R> CompletableFuture<R> publicFuture(AsyncCall<R> call) {
-        return call instanceof ClientCall ? ((ClientCall<R>) call).result() : ((ServerCall<R>) call).done();
+        return call instanceof ClientCall ? ((ClientCall<R>) call).result() : ((ServerCall<R>) call).result();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.winrpc.async.call;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.dispatch.ApcDispatcher;
@@ -200,9 +201,9 @@ public final class CallHarness implements AutoCloseable {
                 if (refusedServerCompletion(c)) {
                     // The simulator refuses a server's completion only when it is not final
                     // (sim_rpc.c, RpcAsyncCompleteCall): the runtime's call is still open.
-                    unended.add(c + " (its RpcAsyncCompleteCall was refused with " + c.finalStatus
+                    unended.add(c + " (its RpcAsyncCompleteCall was refused with " + c.outcome.finalStatus()
                             + " and nothing finished the runtime's call)");
-                    r.RpcAsyncAbortCall(c.asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
+                    Rpcrt4Direct.RpcAsyncAbortCall(c.asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
                 }
                 continue;
             }
@@ -226,24 +227,24 @@ public final class CallHarness implements AutoCloseable {
         List<dev.winrpc.async.pipe.PipeState> p = c.path();
         return c.side() == dev.winrpc.async.pipe.Side.SERVER && p.size() >= 2
                 && p.get(p.size() - 2) == dev.winrpc.async.pipe.PipeState.COMP
-                && c.finalStatus != RpcErrors.RPC_S_OK;
+                && c.outcome.finalStatus() != RpcErrors.RPC_S_OK;
     }
 
     private static void rescue(Rpcrt4 r, AsyncCall<?> c) {
         {
-            if (!c.started || c.finalized) {
+            if (!c.started || c.outcome.isFinalized()) {
                 return; // nothing the runtime still needs
             }
             if (c.side() == dev.winrpc.async.pipe.Side.CLIENT) {
-                r.RpcAsyncCancelCall(c.asyncAddress, true);
+                Rpcrt4Direct.RpcAsyncCancelCall(c.asyncAddress, true);
                 Memory reply = new Memory(16);
                 long deadline = System.nanoTime() + 5_000_000_000L;
-                while (r.RpcAsyncCompleteCall(c.asyncAddress, reply) == RpcErrors.RPC_S_ASYNC_CALL_PENDING
+                while (Rpcrt4Direct.RpcAsyncCompleteCall(c.asyncAddress, reply) == RpcErrors.RPC_S_ASYNC_CALL_PENDING
                         && System.nanoTime() < deadline) {
                     Await.quiet(2);
                 }
             } else {
-                r.RpcAsyncAbortCall(c.asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
+                Rpcrt4Direct.RpcAsyncAbortCall(c.asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
             }
         }
     }

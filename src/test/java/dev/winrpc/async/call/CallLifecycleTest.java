@@ -98,7 +98,7 @@ class CallLifecycleTest {
         ClientCall<Integer> call = h.echo(h.toJava(), 1, in, out, b);
         AtomicInteger completions = countCompletions(call.result());
         ControlledServer.Accepted s = srv.next();
-        AtomicInteger serverCompletions = countCompletions(s.call.done());
+        AtomicInteger serverCompletions = countCompletions(s.call.result());
         assertThrows(IllegalStateException.class, b::getInt, "[out] before the call completed");
         sendAll(in, chunks(2, 5));
         Await.value(in.finish());
@@ -257,7 +257,7 @@ class CallLifecycleTest {
         PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
         ClientCall<Integer> call = h.sum(h.toJava(), in);
         ControlledServer.Accepted s = srv.next();
-        AtomicInteger done = countCompletions(s.call.done());
+        AtomicInteger done = countCompletions(s.call.result());
         s.call.complete(5); // given early: sent once the table reaches Comp
         assertThrows(IllegalStateException.class, () -> s.call.complete(6));
         assertThrows(IllegalStateException.class, () -> s.call.abort(FAULT));
@@ -276,7 +276,7 @@ class CallLifecycleTest {
         PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
         ClientCall<Integer> call = h.sum(h.toJava(), in);
         ControlledServer.Accepted s = srv.next();
-        AtomicInteger done = countCompletions(s.call.done());
+        AtomicInteger done = countCompletions(s.call.result());
         s.call.abort(FAULT);
         assertThrows(IllegalStateException.class, () -> s.call.abort(FAULT + 1));
         assertThrows(IllegalStateException.class, () -> s.call.complete(1));

@@ -58,7 +58,7 @@ class SendFromCompletionTest {
 
         void sendNext() {
             if (next == chunks.size()) {
-                writer.finish().thenRun(() -> outstandingWhenFinished = call.outstandingSends);
+                writer.finish().thenRun(() -> outstandingWhenFinished = call.sender.outstandingSends());
                 return;
             }
             writer.send(chunks.get(next++)).whenComplete((v, t) -> {
@@ -153,7 +153,7 @@ class SendFromCompletionTest {
         chain.sendNext();
         assertSameData(data, receiveAll(out));
         assertEquals(data.size(), Await.value(call));
-        Await.value(a.call.done());
+        Await.value(a.call.result());
         assertTrue(h.serverReports.isEmpty(), () -> "reported: " + h.serverReports);
         assertEquals(0, chain.outstandingWhenFinished, "finish() completed before its null push was sent");
     }

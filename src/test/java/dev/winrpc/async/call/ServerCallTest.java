@@ -72,7 +72,7 @@ class ServerCallTest {
         assertEquals(42, r.reply);
         ServerCall<?> s = server.calls().get(0);
         // The client has its reply once RpcAsyncCompleteCall ran; the server's END follows.
-        assertEquals(42, assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        assertEquals(42, assertDoesNotThrow(() -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS)));
         assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), s.path());
     }
 
@@ -134,7 +134,7 @@ class ServerCallTest {
         assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call(c).status);
         ServerCall<?> s = server.calls().get(0);
         assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+                () -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS));
         List<PipeState> path = s.path();
         assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.A, PipeState.END), path);
     }
@@ -156,7 +156,7 @@ class ServerCallTest {
         assertTrue(r.status != RpcErrors.RPC_S_OK, "status " + r.status);
         ServerCall<?> s = server.calls().get(0);
         assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+                () -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(PipeState.END, s.state());
         // Told of the disconnect (its subscription's notification): "If a failure is received"
         // then A. Or a pull made in P failed first, the notification still on its way: P's
@@ -197,7 +197,7 @@ class ServerCallTest {
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-" + kind, c).status);
             ServerCall<?> s = s2.calls().get(0);
             assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    () -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS));
             RpcException gone = assertDoesNotThrow(() -> s.clientGone().get(10, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, gone.status());
             assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.A, PipeState.END), s.path());
@@ -222,7 +222,7 @@ class ServerCallTest {
             c.cancel_abortive = 1;
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-event", c).status);
             ServerCall<?> s = s2.calls().get(0);
-            assertEquals(300, assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS)));
+            assertEquals(300, assertDoesNotThrow(() -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS)));
             assertFalse(s.clientGone().isDone(), "the server was not subscribed");
             assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), s.path());
         } finally {
@@ -237,7 +237,7 @@ class ServerCallTest {
         c.b = 2;
         assertEquals(3, call(c).reply);
         ServerCall<?> s = server.calls().get(0);
-        assertDoesNotThrow(() -> s.done().get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertDoesNotThrow(() -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertFalse(s.clientGone().isDone());
         // What it returns is a copy: completing it changes nothing for the call.
         s.clientGone().complete(null);

@@ -359,7 +359,7 @@ class ServerTablePathsTest {
             if (r.status == RpcErrors.RPC_S_OK) {
                 assertTrue(replied && r.reply == 42, "the client got RPC_S_OK with reply " + r.reply
                         + ", but the application's reply " + (replied ? "was 42" : "was refused (" + a.call
-                        + ", done " + a.call.done() + ")"));
+                        + ", done " + a.call.result() + ")"));
             }
         }
 
@@ -510,7 +510,7 @@ class ServerTablePathsTest {
             client.cancel(abortive);
             rpc(Await.failure(s.call), RpcErrors.RPC_S_CALL_CANCELLED, false);
             assertPath(path("D P WP COMP END"), s.call);
-            assertEquals(RpcErrors.RPC_S_OK, s.call.finalStatus, "RpcAsyncCompleteCall in Comp");
+            assertEquals(RpcErrors.RPC_S_OK, s.call.outcome.finalStatus(), "RpcAsyncCompleteCall in Comp");
             rpc(Await.failure(client), RpcErrors.RPC_S_CALL_CANCELLED, false);
             assertPath(path("C P CAN WCOMP COMP END"), client);
         }
@@ -528,7 +528,7 @@ class ServerTablePathsTest {
             Await.value(a.out.send(chunk(1, 5)));
             rpc(Await.failure(a.call), RpcErrors.RPC_S_CALL_CANCELLED, false);
             assertPath(path("D P WP COMP END"), a.call);
-            assertEquals(RpcErrors.RPC_S_OK, a.call.finalStatus, "RpcAsyncCompleteCall in Comp");
+            assertEquals(RpcErrors.RPC_S_OK, a.call.outcome.finalStatus(), "RpcAsyncCompleteCall in Comp");
             SimControl.SIM_PEER_RESULT r = await(id);
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, r.status, PeerClient.describe(r));
         }
@@ -772,7 +772,7 @@ class ServerTablePathsTest {
             client.cancel(abortive);
             rpc(Await.failure(s.call), RpcErrors.RPC_S_CALL_CANCELLED, false);
             assertPath(path("D PL PL PS WPS COMP END"), s.call);
-            assertEquals(RpcErrors.RPC_S_OK, s.call.finalStatus, "RpcAsyncCompleteCall in Comp");
+            assertEquals(RpcErrors.RPC_S_OK, s.call.outcome.finalStatus(), "RpcAsyncCompleteCall in Comp");
             rpc(Await.failure(client), RpcErrors.RPC_S_CALL_CANCELLED, false);
             assertThrows(IllegalStateException.class, b::getInt);
         }
@@ -854,7 +854,7 @@ class ServerTablePathsTest {
             List<PipeState> p = a.call.path();
             assertEquals(path("PS WPS COMP END"), p.subList(p.size() - 4, p.size()), p.toString());
             Tables.assertValidWalk(a.call);
-            assertEquals(RpcErrors.RPC_S_OK, a.call.finalStatus, "RpcAsyncCompleteCall in Comp");
+            assertEquals(RpcErrors.RPC_S_OK, a.call.outcome.finalStatus(), "RpcAsyncCompleteCall in Comp");
             SimControl.SIM_PEER_RESULT r = await(id);
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, r.status, PeerClient.describe(r));
         }

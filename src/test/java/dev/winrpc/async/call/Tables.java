@@ -68,15 +68,8 @@ public final class Tables {
      */
     public static List<PipeInput> inputsBetween(AsyncCall<?> call, PipeState from, PipeState to) {
         List<PipeInput> found = new ArrayList<>();
-        Optional<PipeKind> kind = call.pipeKind();
         for (PipeInput in : PipeInput.values()) {
-            PipeState next;
-            if (kind.isPresent()) {
-                next = PipeProtocol.of(kind.get(), call.side()).next(from, in).orElse(null);
-            } else {
-                Map<PipeInput, PipeState> row = AsyncCall.plainTable(call.side()).get(from);
-                next = row == null ? null : row.get(in);
-            }
+            PipeState next = call.protocol().next(from, in).orElse(null);
             if (next == to) {
                 found.add(in);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
@@ -168,14 +169,14 @@ class DispatcherTest {
             // The runtime is not done with them: finish each call without notifications, as
             // the application would, then let the registrations go.
             for (RawCall c : calls) {
-                assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCancelCall(c.state, true));
+                assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), true));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (rpcrt4.RpcAsyncGetCallStatus(c.state) == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+                while (Rpcrt4Direct.RpcAsyncGetCallStatus(c.state.getPointer()) == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
                     assertTrue(System.nanoTime() < deadline, "the cancelled call never finished");
                     Thread.sleep(1);
                 }
                 assertEquals(RpcErrors.RPC_S_CALL_CANCELLED,
-                        rpcrt4.RpcAsyncCompleteCall(c.state, new com.sun.jna.Memory(4)));
+                        Rpcrt4Direct.RpcAsyncCompleteCall(c.state.getPointer(), new com.sun.jna.Memory(4)));
                 c.registration().close();
             }
         }

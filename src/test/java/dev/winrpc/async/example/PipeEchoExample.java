@@ -51,7 +51,11 @@ public final class PipeEchoExample {
     private static final int CHUNKS = 8;
     private static final int CHUNK = 1024;
     private static final int ADD = 1000;
-    private static final int FAULT = 5; // ERROR_ACCESS_DENIED, as the server's abort code
+    /**
+     * The server's abort code: an application's own code. (A code the runtime itself returns,
+     * such as ERROR_ACCESS_DENIED, would read on the client as a runtime failure: see RpcStatus.)
+     */
+    private static final int FAULT = 0x20001234;
 
     private PipeEchoExample() {
     }
@@ -127,7 +131,7 @@ public final class PipeEchoExample {
             }
             verified &= elements == CHUNKS * CHUNK && reply == expectedSum && b.getInt() == CHUNKS * CHUNK;
             ServerCall<?> echoServer = serverCalls.get(0);
-            echoServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            echoServer.result().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
             out.println("  reply " + reply + " (the sum of the in pipe), [out] b = " + b.getInt());
             out.println("  client path: " + Paths.compact(call.path()));
             out.println("  server path: " + Paths.compact(echoServer.path()));
@@ -149,14 +153,14 @@ public final class PipeEchoExample {
                     p -> fixture.fx_Fail(p, binding.handle, FAULT));
             RpcException fault = exceptionOf(fail.result());
             ServerCall<?> failServer = serverCalls.get(serverCalls.size() - 1);
-            failServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
-            out.println("aborted call: Fail(" + FAULT + "), the server aborts -> "
+            failServer.result().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            out.println("aborted call: Fail(" + String.format("0x%08X", FAULT) + "), the server aborts -> "
                     + (fault.isServerFault() ? "server fault " : "runtime failure ")
                     + fault.statusName() + " (" + fault.status() + ")");
             out.println("  client path: " + Paths.compact(fail.path()));
             out.println("  server path: " + Paths.compact(failServer.path()));
             ServerCall<?> sleepServer = serverCalls.get(1);
-            sleepServer.done().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+            sleepServer.result().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
             return new Summary(CHUNKS, CHUNKS * CHUNK, received.size(), elements, reply, b.getInt(),
                     verified, call.path(), echoServer.path(), cancelled, sleep.path(), fault.status(),
                     fault.isServerFault(), fail.path(), failServer.path());

@@ -607,7 +607,7 @@ final class ScenarioRunner {
                 problem("the server: " + e.getMessage());
                 return;
             }
-            a.call.done().whenComplete((v, t) -> completions.incrementAndGet());
+            a.call.result().whenComplete((v, t) -> completions.incrementAndGet());
             Scenario.ServerAct act = s.serverAct();
             if (act.kind() == Scenario.ServerAct.Kind.ABORT_AFTER_MS) {
                 timer.schedule(this::abortQuietly, act.n(), TimeUnit.MILLISECONDS);
@@ -749,7 +749,7 @@ final class ScenarioRunner {
                 return;
             }
             try {
-                reply = a.call.done().get(appDone ? BOUND_S : 1, TimeUnit.SECONDS);
+                reply = a.call.result().get(appDone ? BOUND_S : 1, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 failure = e.getCause();
             } catch (TimeoutException e) {

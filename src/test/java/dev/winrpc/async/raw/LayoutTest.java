@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sun.jna.Native;
 import com.sun.jna.Structure;
 import dev.winrpc.async.testing.AbiDump;
-import java.lang.reflect.Method;
+import dev.winrpc.async.testing.Layout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,19 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class LayoutTest {
 
-    static int offset(Structure s, String field) {
-        try {
-            Method m = Structure.class.getDeclaredMethod("fieldOffset", String.class);
-            m.setAccessible(true);
-            return (Integer) m.invoke(s, field);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static void assertOffsets(Structure s, String cName, String... fields) {
         for (String f : fields) {
-            assertEquals(AbiDump.get("offset." + cName + "." + f), offset(s, f),
+            assertEquals(AbiDump.get("offset." + cName + "." + f), Layout.offset(s, f),
                     "offset of " + cName + "." + f);
         }
         assertEquals(AbiDump.get("size." + cName), s.size(), "sizeof " + cName);
@@ -55,21 +45,21 @@ class LayoutTest {
         RPC_ASYNC_NOTIFICATION_INFO u = new RPC_ASYNC_NOTIFICATION_INFO();
         assertEquals(AbiDump.get("size.RPC_ASYNC_NOTIFICATION_INFO"), u.size());
         for (String member : new String[] {"APC", "IOC", "HWND", "hEvent", "NotificationRoutine"}) {
-            assertEquals(0, offset(u, member), "union member " + member + " starts the union");
+            assertEquals(0, Layout.offset(u, member), "union member " + member + " starts the union");
         }
         RPC_ASYNC_NOTIFICATION_INFO.APC_INFO apc = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
         RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO ioc = new RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO();
         RPC_ASYNC_NOTIFICATION_INFO.HWND_INFO hwnd = new RPC_ASYNC_NOTIFICATION_INFO.HWND_INFO();
         String u0 = "offset.RPC_ASYNC_NOTIFICATION_INFO.";
-        assertEquals(AbiDump.get(u0 + "APC.NotificationRoutine"), offset(apc, "NotificationRoutine"));
-        assertEquals(AbiDump.get(u0 + "APC.hThread"), offset(apc, "hThread"));
-        assertEquals(AbiDump.get(u0 + "IOC.hIOPort"), offset(ioc, "hIOPort"));
+        assertEquals(AbiDump.get(u0 + "APC.NotificationRoutine"), Layout.offset(apc, "NotificationRoutine"));
+        assertEquals(AbiDump.get(u0 + "APC.hThread"), Layout.offset(apc, "hThread"));
+        assertEquals(AbiDump.get(u0 + "IOC.hIOPort"), Layout.offset(ioc, "hIOPort"));
         assertEquals(AbiDump.get(u0 + "IOC.dwNumberOfBytesTransferred"),
-                offset(ioc, "dwNumberOfBytesTransferred"));
-        assertEquals(AbiDump.get(u0 + "IOC.dwCompletionKey"), offset(ioc, "dwCompletionKey"));
-        assertEquals(AbiDump.get(u0 + "IOC.lpOverlapped"), offset(ioc, "lpOverlapped"));
-        assertEquals(AbiDump.get(u0 + "HWND.hWnd"), offset(hwnd, "hWnd"));
-        assertEquals(AbiDump.get(u0 + "HWND.Msg"), offset(hwnd, "Msg"));
+                Layout.offset(ioc, "dwNumberOfBytesTransferred"));
+        assertEquals(AbiDump.get(u0 + "IOC.dwCompletionKey"), Layout.offset(ioc, "dwCompletionKey"));
+        assertEquals(AbiDump.get(u0 + "IOC.lpOverlapped"), Layout.offset(ioc, "lpOverlapped"));
+        assertEquals(AbiDump.get(u0 + "HWND.hWnd"), Layout.offset(hwnd, "hWnd"));
+        assertEquals(AbiDump.get(u0 + "HWND.Msg"), Layout.offset(hwnd, "Msg"));
         assertEquals(AbiDump.get("size.RPC_ASYNC_NOTIFICATION_INFO.APC"), apc.size());
         assertEquals(AbiDump.get("size.RPC_ASYNC_NOTIFICATION_INFO.IOC"), ioc.size());
         assertEquals(AbiDump.get("size.RPC_ASYNC_NOTIFICATION_INFO.HWND"), hwnd.size());

@@ -73,7 +73,7 @@ class AbortScenarioTest {
             assertEquals(CODE, e.status(), e.toString());
             assertEquals(PipeState.END, call.state());
             for (ServerCall<?> s : w.serverCallsEnded(1)) {
-                assertTrue(s.done().isCompletedExceptionally());
+                assertTrue(s.result().isCompletedExceptionally());
                 assertTrue(s.path().contains(PipeState.A), s.path().toString());
             }
         }
@@ -94,7 +94,7 @@ class AbortScenarioTest {
             assertEquals(PipeState.END, call.state());
             Scenarios.anyFailure(out.receive());
             for (ServerCall<?> s : w.serverCallsEnded(1)) {
-                assertTrue(s.done().isCompletedExceptionally());
+                assertTrue(s.result().isCompletedExceptionally());
             }
         }
     }

@@ -54,7 +54,7 @@ class CancelScenarioTest {
             assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.CAN, PipeState.WCOMP,
                     PipeState.COMP, PipeState.END), call.path());
             for (ServerCall<?> s : w.serverCallsEnded(1)) {
-                assertTrue(s.done().isCompletedExceptionally(), "the server's call was aborted: " + s);
+                assertTrue(s.result().isCompletedExceptionally(), "the server's call was aborted: " + s);
             }
         }
     }
@@ -69,7 +69,7 @@ class CancelScenarioTest {
             assertTrue(call.path().contains(PipeState.CAN), call.path().toString());
             assertEquals(PipeState.END, call.state());
             for (ServerCall<?> s : w.serverCallsEnded(1)) {
-                assertTrue(s.done().isCompletedExceptionally(), "the server's call was aborted: " + s);
+                assertTrue(s.result().isCompletedExceptionally(), "the server's call was aborted: " + s);
                 assertTrue(s.path().contains(PipeState.A), s.path().toString());
             }
         }

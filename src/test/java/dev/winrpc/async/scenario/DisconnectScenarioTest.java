@@ -59,7 +59,7 @@ class DisconnectScenarioTest {
             assertEquals(PipeState.END, call.state());
             assertTrue(call.path().contains(PipeState.CAN), call.path().toString());
             for (ServerCall<?> s : w.serverCallsEnded(1)) {
-                assertTrue(s.done().isCompletedExceptionally(), "the server's call failed: " + s);
+                assertTrue(s.result().isCompletedExceptionally(), "the server's call failed: " + s);
             }
         }
     }

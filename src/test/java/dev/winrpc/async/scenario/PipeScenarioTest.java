@@ -73,7 +73,7 @@ class PipeScenarioTest {
         for (ServerCall<?> s : w.serverCallsEnded(calls)) {
             assertEquals(Optional.of(kind), s.pipeKind());
             assertEquals(PipeState.END, s.state());
-            assertTrue(s.done().isDone() && !s.done().isCompletedExceptionally(), s.toString());
+            assertTrue(s.result().isDone() && !s.result().isCompletedExceptionally(), s.toString());
         }
     }
 

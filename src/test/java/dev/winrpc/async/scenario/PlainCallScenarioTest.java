@@ -98,7 +98,7 @@ class PlainCallScenarioTest {
                 // The library's plain server table: dispatched (D, then COMP once accepted),
                 // then the abort (A) and END.
                 assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.A, PipeState.END), s.path());
-                assertTrue(s.done().isCompletedExceptionally());
+                assertTrue(s.result().isCompletedExceptionally());
             }
         }
     }

@@ -195,7 +195,7 @@ final class Scenarios {
             assertEquals(expected, calls.size(), "calls the Java server accepted");
             for (ServerCall<?> c : calls) {
                 try {
-                    c.done().get(TIMEOUT_S, TimeUnit.SECONDS);
+                    c.result().get(TIMEOUT_S, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     // ended by a failure: fine here, the caller checks how
                 } catch (InterruptedException e) {

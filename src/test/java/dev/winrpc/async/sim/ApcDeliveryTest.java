@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.raw.Kernel32Direct;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.Kernel32;
@@ -91,24 +92,24 @@ class ApcDeliveryTest {
             assertEquals(List.of(), ran);
 
             long t0 = System.nanoTime();
-            assertEquals(0, k32x.SleepEx(40, false), "a non-alertable SleepEx returns 0 after its time");
+            assertEquals(0, Kernel32Direct.SleepEx(40, false), "a non-alertable SleepEx returns 0 after its time");
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(40),
                     "it returned before its timeout");
             assertEquals(List.of(), ran, "a non-alertable wait ran an APC");
             assertEquals(5, sim.sim_counter(SimControl.SIM_COUNT_QUEUED_APCS));
 
-            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, k32x.SleepEx(10_000, true));
+            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.SleepEx(10_000, true));
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), parameters(), "all, in FIFO order, in one wait");
             assertEquals(Set.of(Thread.currentThread()), threadsRanOn());
             assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_QUEUED_APCS));
-            assertEquals(0, k32x.SleepEx(0, true), "nothing is left for a second wait");
+            assertEquals(0, Kernel32Direct.SleepEx(0, true), "nothing is left for a second wait");
         });
         HANDLE h = target.handle();
         for (long i = 1; i <= 5; i++) {
             queue(h, i);
         }
         // The queueing thread's own alertable wait does not run them.
-        assertEquals(0, k32x.SleepEx(1, true));
+        assertEquals(0, Kernel32Direct.SleepEx(1, true));
         assertEquals(List.of(), ran);
         queued.countDown();
         target.join(10_000);
@@ -146,7 +147,7 @@ class ApcDeliveryTest {
 
                 // SleepEx, alertable, blocked when the APC is queued.
                 thirdRound.countDown();
-                assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, k32x.SleepEx(10_000, true));
+                assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.SleepEx(10_000, true));
                 assertEquals(List.of(10L, 11L, 20L, 30L), parameters());
                 assertEquals(Set.of(Thread.currentThread()), threadsRanOn());
             } finally {
@@ -183,7 +184,7 @@ class ApcDeliveryTest {
             // Another thread waiting alertably meanwhile never runs the routine.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (c.log.count(Rpcrt4.RpcCallComplete) == 0 && System.nanoTime() < deadline) {
-                k32x.SleepEx(2, true);
+                Kernel32Direct.SleepEx(2, true);
             }
             target.join(10_000);
             assertEquals(RpcErrors.RPC_S_OK, c.complete());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import dev.winrpc.async.RpcRuntime;
@@ -131,7 +132,7 @@ class CompletionSemanticsTest {
                 ClientCall c = new ClientCall(failures).apc(self, 0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 0xFFFFFFFF));
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status());
-            assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCancelCall(c.state, true));
+            assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), true));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000),
                     "no RpcCallComplete after the abortive cancel");
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, c.status());
@@ -147,7 +148,7 @@ class CompletionSemanticsTest {
                 ClientCall c = new ClientCall(failures).apc(self, 0)) {
             long t0 = System.nanoTime();
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30_000));
-            assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCancelCall(c.state, false));
+            assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000),
                     "the server did not end the call after the cancel");
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
@@ -167,7 +168,7 @@ class CompletionSemanticsTest {
                     if (i % 3 == 1) {
                         Thread.sleep(ms); // sometimes after the server finished
                     }
-                    assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCancelCall(c.state, false));
+                    assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
                     assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) > 0,
                             10_000));
                     int st = c.complete();

@@ -3,6 +3,7 @@ package dev.winrpc.async.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT;
@@ -67,7 +68,7 @@ class MisuseOracleTest {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 ClientCall c = new ClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30));
-            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, rpcrt4.RpcAsyncAbortCall(c.state, 5));
+            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, Rpcrt4Direct.RpcAsyncAbortCall(c.state.getPointer(), 5));
             Simulator.expectMisuses(SimControl.SIM_MISUSE_ABORT_ON_CLIENT);
             // The call is untouched by the refused abort.
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
@@ -82,7 +83,7 @@ class MisuseOracleTest {
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
-            st.set(0, rpcrt4.RpcAsyncCancelCall(c.state, true));
+            st.set(0, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), true));
             c.complete(c.arg1 + c.arg2);
         })) {
             r = PeerClient.run(server.endpoint(), add(20, 22), (int) WAIT_MS);
@@ -141,7 +142,7 @@ class MisuseOracleTest {
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
 
-            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, rpcrt4.RpcAsyncCancelCall(c.state, false));
+            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
             assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, fx.fx_Add(c.p(), b.handle(), 2, 2),
                     "a finished state starts a new call only after RpcAsyncInitializeHandle");
             Simulator.expectMisuses(SimControl.SIM_MISUSE_USE_AFTER_COMPLETION,
@@ -152,7 +153,7 @@ class MisuseOracleTest {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 2, 2));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             Memory reply = new Memory(4);
-            assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncCompleteCall(c.state, reply));
+            assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCompleteCall(c.state.getPointer(), reply));
             assertEquals(4, reply.getInt(0));
         }
     }

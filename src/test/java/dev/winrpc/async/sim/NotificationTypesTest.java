@@ -9,6 +9,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.ptr.IntByReference;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
@@ -89,10 +90,10 @@ class NotificationTypesTest {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 300, 4));
             Kernel32Ex.OVERLAPPED_ENTRY[] entries =
                     (Kernel32Ex.OVERLAPPED_ENTRY[]) new Kernel32Ex.OVERLAPPED_ENTRY().toArray(4);
-            IntByReference removed = new IntByReference();
-            assertTrue(k32x.GetQueuedCompletionStatusEx(c.port(), entries[0], entries.length,
-                    removed, 10_000, false), () -> "no completion: error " + k32.GetLastError());
-            assertEquals(1, removed.getValue());
+            Memory removed = new Memory(4);
+            assertTrue(Kernel32Direct.GetQueuedCompletionStatusEx(c.port().getPointer(), entries[0].getPointer(),
+                    entries.length, removed, 10_000, false), () -> "no completion: error " + k32.GetLastError());
+            assertEquals(1, removed.getInt(0));
             entries[0].read();
             assertEquals(0xC0FFEEL, entries[0].lpCompletionKey.longValue(), "the key passed through");
             assertEquals(Pointer.nativeValue(overlapped), Pointer.nativeValue(entries[0].lpOverlapped),
@@ -101,9 +102,10 @@ class NotificationTypesTest {
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
             assertEquals(304, c.reply());
             assertEquals(1, sim.sim_quiesce(5_000));
-            assertFalse(k32x.GetQueuedCompletionStatusEx(c.port(), entries[0], entries.length,
-                    removed, 0, false), "posted twice");
-            assertEquals(0, removed.getValue());
+            removed.setInt(0, 0);
+            assertFalse(Kernel32Direct.GetQueuedCompletionStatusEx(c.port().getPointer(), entries[0].getPointer(),
+                    entries.length, removed, 0, false), "posted twice");
+            assertEquals(0, removed.getInt(0));
         }
         Reference.reachabilityFence(overlapped);
     }

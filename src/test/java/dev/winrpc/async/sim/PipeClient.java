@@ -1,5 +1,6 @@
 package dev.winrpc.async.sim;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import dev.winrpc.async.RpcRuntime;
@@ -81,7 +82,7 @@ final class PipeClient {
     private void cancel(String why) {
         trace.add("Can: " + why);
         cancelled = true;
-        rpcrt4.RpcAsyncCancelCall(call.state, true);
+        Rpcrt4Direct.RpcAsyncCancelCall(call.state.getPointer(), true);
     }
 
     /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.dispatch.AsyncHandle;
+import dev.winrpc.async.raw.Kernel32Direct;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.Kernel32;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * pseudo-handle meaning "the calling thread" to whoever uses it: used by its own thread it
  * queues to that thread (legal, Windows semantics); DuplicateHandle turns it into a real handle
  * another thread can queue through. As an APC notification target it would name the runtime's
- * thread, not the caller's: Rpcrt4Util.RpcAsyncRegisterHandle refuses it before native memory
+ * thread, not the caller's: AsyncHandle.RpcAsyncRegisterHandle refuses it before native memory
  * is touched, and when written raw (bypassing the library) the simulator records
  * SIM_MISUSE_APC_PSEUDO_HANDLE and the notification is lost; the call is then finished by
  * polling. QueueUserAPC through a handle without THREAD_SET_CONTEXT fails with
@@ -82,7 +84,7 @@ class PseudoHandleTest {
             assertEquals(PSEUDO_THREAD, Pointer.nativeValue(pseudo.getPointer()));
             assertNotEquals(0, k32x.QueueUserAPC(apc, pseudo, new ULONG_PTR(7)));
             assertEquals(List.of(), ran, "queued, not run");
-            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, k32x.SleepEx(1_000, true));
+            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.SleepEx(1_000, true));
             assertEquals(List.of(new Ran(7, Thread.currentThread())), ran);
             assertTrue(k32.CloseHandle(pseudo), "closing a pseudo-handle has no effect and succeeds");
         });
@@ -106,7 +108,7 @@ class PseudoHandleTest {
                 real[0] = h;
                 published.countDown();
                 assertTrue(queued.await(10, TimeUnit.SECONDS));
-                assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, k32x.SleepEx(10_000, true));
+                assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.SleepEx(10_000, true));
                 assertEquals(List.of(new Ran(9, Thread.currentThread())), ran);
             } finally {
                 assertTrue(k32.CloseHandle(h));
@@ -117,7 +119,7 @@ class PseudoHandleTest {
         assertNotEquals(0, k32x.QueueUserAPC(apc, real[0], new ULONG_PTR(9)));
         // ... while B's own pseudo-handle means B, not A.
         assertNotEquals(0, k32x.QueueUserAPC(apc, k32.GetCurrentThread(), new ULONG_PTR(8)));
-        assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, k32x.SleepEx(0, true));
+        assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.SleepEx(0, true));
         assertEquals(List.of(new Ran(8, Thread.currentThread())), ran);
         ran.clear();
         queued.countDown();
@@ -143,7 +145,7 @@ class PseudoHandleTest {
             RPC_ASYNC_STATE s = pseudoHandleState(c);
             s.UserInfo = new Pointer(0x1234);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Rpcrt4Util.RpcAsyncRegisterHandle(s));
+                    () -> AsyncHandle.RpcAsyncRegisterHandle(s));
             assertTrue(e.getMessage().contains("pseudo-handle"), e.getMessage());
             assertArrayEquals(before, c.p().getByteArray(0, RPC_ASYNC_STATE.SIZE),
                     "RpcAsyncRegisterHandle wrote native memory before refusing");
@@ -187,7 +189,7 @@ class PseudoHandleTest {
             assertEquals(0, k32x.QueueUserAPC(apc, h, new ULONG_PTR(1)));
             assertEquals(5, k32.GetLastError(), "ERROR_ACCESS_DENIED");
             Simulator.expectMisuses(SimControl.SIM_MISUSE_APC_NO_SET_CONTEXT);
-            assertEquals(0, k32x.SleepEx(0, true), "nothing was queued");
+            assertEquals(0, Kernel32Direct.SleepEx(0, true), "nothing was queued");
             assertEquals(List.of(), ran);
         } finally {
             k32.CloseHandle(h);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.dispatch.AsyncHandle;
 import com.sun.jna.platform.win32.Kernel32;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The manager routine runs on a simulator thread (native, not created by Java) and gets the
  * async handle first, in its call; the Java server hands the call to a Java thread of its own,
  * chooses APC notification to that thread (which waits alertably) or Event notification,
- * registers with Rpcrt4Util.RpcAsyncRegisterHandle (the simulator holds a server's
+ * registers with AsyncHandle.RpcAsyncRegisterHandle (the simulator holds a server's
  * notifications until then), pulls and pushes along seed 002's server tables (PipeSum: IN,
  * PipeRange: OUT, PipeEcho: IN then OUT, seed 000's MyAsyncPipeFunc), sets [out] b, and
  * completes with RpcAsyncCompleteCall(pAsync, &reply) or aborts with RpcAsyncAbortCall, whose

@@ -11,6 +11,7 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
@@ -136,11 +137,11 @@ class ServerSubscriptionTest {
                         Rpcrt4.RpcNotificationTypeIoc, info));
                 Kernel32Ex.OVERLAPPED_ENTRY[] entries =
                         (Kernel32Ex.OVERLAPPED_ENTRY[]) new Kernel32Ex.OVERLAPPED_ENTRY().toArray(4);
-                IntByReference removed = new IntByReference();
-                if (k32x.GetQueuedCompletionStatusEx(port, entries[0], entries.length, removed,
-                        WAIT_MS, false)) {
+                com.sun.jna.Memory removed = new com.sun.jna.Memory(4);
+                if (Kernel32Direct.GetQueuedCompletionStatusEx(port.getPointer(), entries[0].getPointer(),
+                        entries.length, removed, WAIT_MS, false)) {
                     entries[0].read();
-                    got.set(1, removed.getValue());
+                    got.set(1, removed.getInt(0));
                     got.set(2, entries[0].dwNumberOfBytesTransferred);
                     got.set(3, entries[0].lpCompletionKey.longValue());
                     got.set(4, Pointer.nativeValue(entries[0].lpOverlapped));

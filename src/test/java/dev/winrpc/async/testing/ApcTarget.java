@@ -1,5 +1,6 @@
 package dev.winrpc.async.testing;
 
+import dev.winrpc.async.raw.Kernel32Direct;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
@@ -78,7 +79,7 @@ public final class ApcTarget implements AutoCloseable {
             if (left <= 0) {
                 return condition.getAsBoolean();
             }
-            k32x.SleepEx((int) Math.min(left, SLICE_MS), true);
+            Kernel32Direct.SleepEx((int) Math.min(left, SLICE_MS), true);
         }
         return true;
     }
@@ -91,7 +92,7 @@ public final class ApcTarget implements AutoCloseable {
     public int drain() {
         requireOwner();
         int n = 0;
-        while (k32x.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
+        while (Kernel32Direct.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
             n++;
         }
         return n;

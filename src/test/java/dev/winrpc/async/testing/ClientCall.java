@@ -2,6 +2,8 @@ package dev.winrpc.async.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.winrpc.async.dispatch.AsyncHandle;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
@@ -140,8 +142,8 @@ public final class ClientCall implements AutoCloseable {
     }
 
     private void register() {
-        assertEquals(Rpcrt4Util.Registration.REGISTERED_WITH_RUNTIME,
-                Rpcrt4Util.RpcAsyncRegisterHandle(state),
+        assertEquals(AsyncHandle.Result.REGISTERED_WITH_RUNTIME,
+                AsyncHandle.RpcAsyncRegisterHandle(state),
                 "the simulator exports RpcAsyncRegisterInfo, and it is safe there");
     }
 
@@ -157,7 +159,7 @@ public final class ClientCall implements AutoCloseable {
 
     /** @return RpcAsyncGetCallStatus */
     public int status() {
-        return rpcrt4.RpcAsyncGetCallStatus(state);
+        return Rpcrt4Direct.RpcAsyncGetCallStatus(state.getPointer());
     }
 
     /**
@@ -189,7 +191,7 @@ public final class ClientCall implements AutoCloseable {
      * @return its status
      */
     public int complete() {
-        int st = rpcrt4.RpcAsyncCompleteCall(state, reply);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state.getPointer(), reply);
         if (st != RpcErrors.RPC_S_ASYNC_CALL_PENDING && finalStatus == Integer.MIN_VALUE) {
             finalStatus = st;
         }
@@ -232,7 +234,7 @@ public final class ClientCall implements AutoCloseable {
             int st = status();
             if (st != RpcErrors.RPC_S_INVALID_BINDING) { // a call was started on this state
                 if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
-                    rpcrt4.RpcAsyncCancelCall(state, true);
+                    Rpcrt4Direct.RpcAsyncCancelCall(state.getPointer(), true);
                     st = pollUntilDone(10_000);
                 }
                 int fin = complete();

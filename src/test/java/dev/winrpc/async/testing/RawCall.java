@@ -1,5 +1,6 @@
 package dev.winrpc.async.testing;
 
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.RpcRuntime;
@@ -66,7 +67,7 @@ public final class RawCall implements NotificationTarget {
 
     /** Calls RpcAsyncCompleteCall; if final, unregisters and completes the result. */
     public boolean completeIfDone() {
-        int st = rpcrt4.RpcAsyncCompleteCall(state, reply);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state.getPointer(), reply);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             return false;
         }

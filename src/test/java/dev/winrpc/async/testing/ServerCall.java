@@ -1,5 +1,7 @@
 package dev.winrpc.async.testing;
 
+import dev.winrpc.async.dispatch.AsyncHandle;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
@@ -120,7 +122,7 @@ public final class ServerCall {
     static void abortRaw(Pointer pAsync) {
         RPC_ASYNC_STATE s = new RPC_ASYNC_STATE(pAsync);
         s.setAutoRead(false);
-        RpcRuntime.rpcrt4().RpcAsyncAbortCall(s, RpcErrors.RPC_S_CALL_FAILED);
+        Rpcrt4Direct.RpcAsyncAbortCall(s.getPointer(), RpcErrors.RPC_S_CALL_FAILED);
     }
 
     void run(ApcTarget self, JavaServer.Handler handler) {
@@ -160,7 +162,7 @@ public final class ServerCall {
 
     /** @return RpcAsyncGetCallStatus of the server's state */
     public int status() {
-        return rpcrt4.RpcAsyncGetCallStatus(state);
+        return Rpcrt4Direct.RpcAsyncGetCallStatus(state.getPointer());
     }
 
     /**
@@ -196,9 +198,9 @@ public final class ServerCall {
     }
 
     private void register() {
-        Rpcrt4Util.Registration r = Rpcrt4Util.RpcAsyncRegisterHandle(state);
+        AsyncHandle.Result r = AsyncHandle.RpcAsyncRegisterHandle(state);
         trace.add("registered " + r);
-        if (r != Rpcrt4Util.Registration.REGISTERED_WITH_RUNTIME) {
+        if (r != AsyncHandle.Result.REGISTERED_WITH_RUNTIME) {
             throw new AssertionError("RpcAsyncRegisterHandle did not register with the simulator: " + r);
         }
     }
@@ -506,7 +508,7 @@ public final class ServerCall {
         }
         Memory r = new Memory(4);
         r.setInt(0, reply);
-        int st = rpcrt4.RpcAsyncCompleteCall(state, r);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state.getPointer(), r);
         trace.add("complete(" + reply + ") -> " + st);
         // The simulator refuses (not final) a completion before the pipes are finished, and a
         // NULL reply; anything else ends the server's side.
@@ -524,7 +526,7 @@ public final class ServerCall {
      */
     public int abort(int code) {
         unsubscribe(10_000);
-        int st = rpcrt4.RpcAsyncAbortCall(state, code);
+        int st = Rpcrt4Direct.RpcAsyncAbortCall(state.getPointer(), code);
         trace.add("abort(" + code + ") -> " + st);
         if (st != RpcErrors.RPC_S_INVALID_ARG) {
             ended = true;

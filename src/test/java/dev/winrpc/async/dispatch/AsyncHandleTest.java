@@ -1,4 +1,4 @@
-package dev.winrpc.async.raw;
+package dev.winrpc.async.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,58 +13,24 @@ import static org.mockito.Mockito.when;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcException;
+import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Util;
+import dev.winrpc.async.testing.Layout;
 import org.junit.jupiter.api.Test;
 
 /**
  * RpcAsyncRegisterHandle, with a fake rpcrt4: it refuses what it must before touching native
  * memory, writes only the caller's fields, and calls RpcAsyncRegisterInfo only when allowed.
  */
-class Rpcrt4UtilTest {
+class AsyncHandleTest {
 
     private static final Rpcrt4.RPCNOTIFICATION_ROUTINE ROUTINE = (p, c, e) -> { };
 
-    /** A state as RpcAsyncInitializeHandle leaves it, with runtime-owned fields set to a pattern. */
-    static RPC_ASYNC_STATE initialisedState() {
-        RPC_ASYNC_STATE s = new RPC_ASYNC_STATE();
-        Pointer p = s.getPointer();
-        p.setInt(0, RPC_ASYNC_STATE.SIZE);
-        p.setInt(4, Rpcrt4.RPC_ASYNC_SIGNATURE);
-        scribbleRuntimeFields(s, 1);
-        return s;
-    }
-
-    /** Writes distinct values into every runtime-owned field, as the runtime would. */
-    static void scribbleRuntimeFields(RPC_ASYNC_STATE s, int salt) {
-        Pointer p = s.getPointer();
-        p.setInt(LayoutTest.offset(s, "Lock"), 0x10 + salt);
-        p.setPointer(LayoutTest.offset(s, "StubInfo"), Pointer.createConstant(0x5100 + salt));
-        p.setPointer(LayoutTest.offset(s, "RuntimeInfo"), Pointer.createConstant(0x5200 + salt));
-        p.setInt(LayoutTest.offset(s, "Event"), 2);
-        int reserved = LayoutTest.offset(s, "Reserved");
-        for (int i = 0; i < 4; i++) {
-            p.setPointer(reserved + (long) i * com.sun.jna.Native.POINTER_SIZE,
-                    Pointer.createConstant(0x5300 + salt * 16 + i));
-        }
-    }
-
-    static byte[] runtimeOwnedBytes(RPC_ASYNC_STATE s) {
-        Pointer p = s.getPointer();
-        int[][] ranges = {
-            {0, LayoutTest.offset(s, "Flags")},                              // Size, Signature, Lock
-            {LayoutTest.offset(s, "StubInfo"), com.sun.jna.Native.POINTER_SIZE},
-            {LayoutTest.offset(s, "RuntimeInfo"), com.sun.jna.Native.POINTER_SIZE},
-            {LayoutTest.offset(s, "Event"), 4},
-            {LayoutTest.offset(s, "Reserved"), 4 * com.sun.jna.Native.POINTER_SIZE},
-        };
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (int[] r : ranges) {
-            out.writeBytes(p.getByteArray(r[0], r[1]));
-        }
-        return out.toByteArray();
-    }
-
     private static RPC_ASYNC_STATE apcState() {
-        RPC_ASYNC_STATE s = initialisedState();
+        RPC_ASYNC_STATE s = Layout.initialisedState();
         s.NotificationType = Rpcrt4.RpcNotificationTypeApc;
         s.u.APC = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
         s.u.APC.NotificationRoutine = ROUTINE;
@@ -82,16 +48,16 @@ class Rpcrt4UtilTest {
         s.Lock = 999;
         s.StubInfo = Pointer.createConstant(0xDEAD);
         s.Event = 4;
-        byte[] before = runtimeOwnedBytes(s);
+        byte[] before = Layout.runtimeOwnedBytes(s);
 
-        assertEquals(Rpcrt4Util.Registration.PUBLISHED, Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, false, s));
+        assertEquals(AsyncHandle.Result.PUBLISHED, AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, false, s));
 
-        assertArrayEquals(before, runtimeOwnedBytes(s), "runtime-owned bytes changed");
+        assertArrayEquals(before, Layout.runtimeOwnedBytes(s), "runtime-owned bytes changed");
         Pointer p = s.getPointer();
-        assertEquals(Rpcrt4.RpcNotificationTypeApc, p.getInt(LayoutTest.offset(s, "NotificationType")));
-        assertEquals(Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE, p.getInt(LayoutTest.offset(s, "Flags")));
-        assertEquals(0xABC, Pointer.nativeValue(p.getPointer(LayoutTest.offset(s, "UserInfo"))));
-        int u = LayoutTest.offset(s, "u");
+        assertEquals(Rpcrt4.RpcNotificationTypeApc, p.getInt(Layout.offset(s, "NotificationType")));
+        assertEquals(Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE, p.getInt(Layout.offset(s, "Flags")));
+        assertEquals(0xABC, Pointer.nativeValue(p.getPointer(Layout.offset(s, "UserInfo"))));
+        int u = Layout.offset(s, "u");
         assertEquals(0x1004, Pointer.nativeValue(p.getPointer(u + com.sun.jna.Native.POINTER_SIZE)));
         assertTrue(p.getPointer(u) != null, "the routine's address was written");
         verify(rpcrt4, never()).RpcAsyncRegisterInfo(any());
@@ -102,33 +68,29 @@ class Rpcrt4UtilTest {
         Rpcrt4 rpcrt4 = mock(Rpcrt4.class);
         RPC_ASYNC_STATE s = apcState();
         when(rpcrt4.RpcAsyncRegisterInfo(s)).thenReturn(RpcErrors.RPC_S_OK);
-        assertEquals(Rpcrt4Util.Registration.REGISTERED_WITH_RUNTIME,
-                Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, true, s));
+        assertEquals(AsyncHandle.Result.REGISTERED_WITH_RUNTIME,
+                AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, true, s));
         verify(rpcrt4).RpcAsyncRegisterInfo(s);
 
         when(rpcrt4.RpcAsyncRegisterInfo(s)).thenReturn(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE);
         RpcException e = assertThrows(RpcException.class,
-                () -> Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, true, s));
+                () -> AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, true, s));
         assertEquals("RpcAsyncRegisterInfo", e.function());
         assertEquals("RPC_S_INVALID_ASYNC_HANDLE", e.statusName());
     }
 
     @Test
     void aRuntimeWriteBetweenTwoLibraryCallsSurvives() {
-        // The fake runtime changes every runtime-owned field during GetCallStatus, as rpcrt4
+        // The runtime changes every runtime-owned field between two library calls, as rpcrt4
         // does from its own threads; the library's next call must not write them back.
         Rpcrt4 rpcrt4 = mock(Rpcrt4.class);
         RPC_ASYNC_STATE s = apcState();
-        when(rpcrt4.RpcAsyncGetCallStatus(s)).thenAnswer(inv -> {
-            scribbleRuntimeFields(s, 7);
-            return RpcErrors.RPC_S_ASYNC_CALL_PENDING;
-        });
-        Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, false, s);
-        assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, rpcrt4.RpcAsyncGetCallStatus(s));
-        byte[] afterRuntime = runtimeOwnedBytes(s);
-        Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, false, s);
+        AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, false, s);
+        Layout.scribbleRuntimeFields(s, 7);
+        byte[] afterRuntime = Layout.runtimeOwnedBytes(s);
+        AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, false, s);
         s.writeCallerFields();
-        assertArrayEquals(afterRuntime, runtimeOwnedBytes(s));
+        assertArrayEquals(afterRuntime, Layout.runtimeOwnedBytes(s));
     }
 
     @Test
@@ -169,7 +131,7 @@ class Rpcrt4UtilTest {
     private static void assertRefused(Rpcrt4 rpcrt4, RPC_ASYNC_STATE s, String messagePart) {
         byte[] before = s.getPointer().getByteArray(0, s.size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Rpcrt4Util.RpcAsyncRegisterHandle(rpcrt4, true, s));
+                () -> AsyncHandle.RpcAsyncRegisterHandle(rpcrt4, true, s));
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
         assertArrayEquals(before, s.getPointer().getByteArray(0, s.size()), "native memory was touched");
     }

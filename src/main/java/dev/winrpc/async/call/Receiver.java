@@ -1,0 +1,111 @@
+package dev.winrpc.async.call;
+
+import static dev.winrpc.async.pipe.PipeInput.APP_FAIL;
+import static dev.winrpc.async.pipe.PipeInput.FAILED;
+import static dev.winrpc.async.pipe.PipeInput.PULLED_DATA;
+import static dev.winrpc.async.pipe.PipeInput.PULLED_END;
+import static dev.winrpc.async.pipe.PipeInput.PULL_PENDING;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVED_DATA;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVED_END;
+import static dev.winrpc.async.pipe.PipeInput.RECEIVE_FAILED;
+
+import dev.winrpc.async.RpcException;
+import dev.winrpc.async.pipe.Action;
+import dev.winrpc.async.raw.ASYNC_PIPE;
+import dev.winrpc.async.raw.RpcErrors;
+
+/**
+ * The pipe engine of the pipe a side receives (a client's [out] pipe, a server's [in] pipe):
+ * the actions {@link Action#PULL} and {@link Action#WAIT_PULL}, and the RpcReceiveComplete
+ * notification. It pulls only while the application has asked for data. Dispatcher thread only.
+ */
+final class Receiver {
+
+    private final AsyncCall<?> call;
+    final PipeReader<?> reader;
+    /** The runtime's pipe structure; set when the call starts (client) or is accepted (server). */
+    ASYNC_PIPE pipe;
+    /** RpcReceiveComplete arrived in WAIT_PULL: the pull may be made again. */
+    private boolean ready;
+    /** A pull returned RPC_S_ASYNC_CALL_PENDING and its RpcReceiveComplete has not come yet. */
+    private boolean pending;
+
+    Receiver(AsyncCall<?> call, PipeReader<?> reader) {
+        this.call = call;
+        this.reader = reader;
+        reader.attach(call);
+    }
+
+    /**
+     * PULL, or the pull WAIT_PULL makes again once told the data is there.
+     *
+     * @param afterNotification true in WAIT_PULL
+     * @return true if the call moved
+     */
+    boolean pull(boolean afterNotification) {
+        PipeReader<?> r = reader;
+        if (!afterNotification && !r.wantsData()) {
+            return false;
+        }
+        ready = false;
+        int st = pipe.pull(r.buffer, r.chunkElements(), r.count);
+        if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+            pending = true;
+            if (afterNotification) {
+                return false; // not there yet after all: wait for the next RpcReceiveComplete
+            }
+            call.apply(PULL_PENDING);
+            return true;
+        }
+        if (st != RpcErrors.RPC_S_OK) {
+            call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.pull", st));
+            r.fail(call.outcome.failure());
+            call.apply(afterNotification ? RECEIVE_FAILED : FAILED);
+            return true;
+        }
+        int n = r.count.getValue();
+        if (n == 0) {
+            r.end();
+        } else {
+            deliver(r, n);
+        }
+        if (call.appFailPending && call.accepts(APP_FAIL)) {
+            // The application's subscriber threw on this chunk or on the end: the state's "To
+            // fail", before the table moves on (and past a Comp that could only complete).
+            call.appFailPending = false;
+            call.apply(APP_FAIL);
+            return true;
+        }
+        if (n == 0) {
+            call.apply(afterNotification ? RECEIVED_END : PULLED_END);
+        } else {
+            call.apply(afterNotification ? RECEIVED_DATA : PULLED_DATA);
+        }
+        return true;
+    }
+
+    private static <T> void deliver(PipeReader<T> r, int n) {
+        r.deliver(r.codec().decode(r.buffer, n));
+    }
+
+    /** WAIT_PULL. @return true if the call moved */
+    boolean afterReceive() {
+        return ready && pull(true);
+    }
+
+    /** RpcReceiveComplete. */
+    void onReceiveComplete() {
+        if (call.action() != Action.WAIT_PULL) {
+            if (pending) {
+                // The call left its wait (a cancel, a failure) with a pull outstanding: this is
+                // the runtime waking that pull, which nobody will make again.
+                pending = false;
+                return;
+            }
+            call.unexpected("RpcReceiveComplete while not waiting for a pull");
+            return;
+        }
+        pending = false;
+        ready = true;
+    }
+}

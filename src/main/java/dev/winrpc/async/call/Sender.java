@@ -1,0 +1,144 @@
+package dev.winrpc.async.call;
+
+import static dev.winrpc.async.pipe.PipeInput.CALL_FAILED;
+import static dev.winrpc.async.pipe.PipeInput.FAILED;
+import static dev.winrpc.async.pipe.PipeInput.FAILURE;
+import static dev.winrpc.async.pipe.PipeInput.OK;
+import static dev.winrpc.async.pipe.PipeInput.SENT_LAST;
+import static dev.winrpc.async.pipe.PipeInput.SENT_MORE;
+
+import dev.winrpc.async.RpcException;
+import dev.winrpc.async.raw.ASYNC_PIPE;
+import dev.winrpc.async.raw.RpcErrors;
+
+/**
+ * The pipe engine of the pipe a side sends (a client's [in] pipe, a server's [out] pipe): the
+ * actions {@link dev.winrpc.async.pipe.Action#PUSH}, {@link dev.winrpc.async.pipe.Action#WAIT_SEND},
+ * {@link dev.winrpc.async.pipe.Action#NULL_PUSH} and
+ * {@link dev.winrpc.async.pipe.Action#WAIT_NULL_PUSH}, and the RpcSendComplete notification.
+ * One push is in flight at a time; the next waits for its RpcSendComplete (which may cover
+ * several pushes: they collapse). Dispatcher thread only.
+ */
+final class Sender {
+
+    private final AsyncCall<?> call;
+    final PipeWriter<?> writer;
+    /** The runtime's pipe structure; set when the call starts (client) or is accepted (server). */
+    ASYNC_PIPE pipe;
+    /** Pushes (and the null push) not yet covered by an RpcSendComplete. */
+    private int outstandingSends;
+
+    Sender(AsyncCall<?> call, PipeWriter<?> writer) {
+        this.call = call;
+        this.writer = writer;
+        writer.attach(call);
+    }
+
+    /** PUSH: the next chunk, once the application has given one. @return true if the call moved */
+    boolean push() {
+        if (!writer.hasChunk()) {
+            if (writer.drained() && !writer.nullPushed) {
+                // A pipe with no element at all: its first push is the null push. (Only a
+                // server's [out] pipe gets here: a client enters its push state with a chunk.)
+                return nullPushNow();
+            }
+            return false; // waiting for the application's next chunk
+        }
+        PipeWriter.Chunk k = writer.queue.poll();
+        int st = pipe.push(k.memory, k.count);
+        if (st != RpcErrors.RPC_S_OK) {
+            call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.push", st));
+            k.sent.completeExceptionally(call.outcome.failure());
+            call.apply(FAILED);
+            return true;
+        }
+        writer.inFlight.add(k);
+        outstandingSends++;
+        call.apply(OK);
+        return true;
+    }
+
+    /** NULL_PUSH: the end of the data. @return true if the call moved */
+    boolean nullPush() {
+        if (writer.nullPushed) {
+            call.apply(OK); // done already, from the push state (an empty pipe)
+            return true;
+        }
+        return nullPushNow();
+    }
+
+    private boolean nullPushNow() {
+        int st = pipe.push(null, 0);
+        if (st != RpcErrors.RPC_S_OK) {
+            call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.push (null push)", st));
+            call.apply(FAILED);
+            return true;
+        }
+        writer.nullPushed = true;
+        outstandingSends++;
+        call.apply(OK);
+        return true;
+    }
+
+    /** WAIT_SEND: where to go once nothing is outstanding. @return true if the call moved */
+    boolean afterSend() {
+        if (call.callComplete && call.accepts(CALL_FAILED)) {
+            // "If a failure RpcCallComplete is received go Comp": the call ended before the
+            // client sent everything.
+            call.apply(CALL_FAILED);
+            return true;
+        }
+        if (call.outcome.failed() && call.accepts(FAILURE)) {
+            call.apply(FAILURE); // "If a failure is received go Comp"
+            return true;
+        }
+        if (outstandingSends > 0) {
+            return false;
+        }
+        if (writer.hasChunk()) {
+            call.apply(SENT_MORE);
+            return true;
+        }
+        if (writer.drained()) {
+            call.apply(SENT_LAST);
+            return true;
+        }
+        return false; // waiting for the application
+    }
+
+    /** WAIT_NULL_PUSH: "If a success is received go Comp". @return true if the call moved */
+    boolean afterNullPush() {
+        if (outstandingSends == 0) {
+            call.apply(SENT_LAST);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return pushes (and the null push) not yet covered by an RpcSendComplete */
+    int outstandingSends() {
+        return outstandingSends;
+    }
+
+    /** RpcSendComplete: every push so far has been sent. */
+    void onSendComplete() {
+        if (outstandingSends == 0) {
+            call.unexpected("RpcSendComplete with no push outstanding");
+            return;
+        }
+        outstandingSends = 0; // several pushes may collapse into one notification
+        writer.sendsCompleted();
+    }
+
+    /**
+     * A server about to complete with its [out] pipe still open (Comp reached by a failure:
+     * "If a failure is received go Comp") ends the pipe first. Best effort: when the call has
+     * already failed the push fails too, and the runtime accepts the completion anyway.
+     */
+    void endBeforeCompletion() {
+        if (!writer.nullPushed) {
+            writer.nullPushed = true;
+            pipe.push(null, 0);
+        }
+    }
+}
