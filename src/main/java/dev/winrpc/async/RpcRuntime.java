@@ -10,8 +10,6 @@ import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.raw.RpcEntry;
 import dev.winrpc.async.raw.Rpcrt4;
-import java.io.File;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +117,7 @@ public final class RpcRuntime {
                 NativeLibrary nl = NativeLibrary.getInstance(lib);
                 requireExports(nl, lib, REQUIRED_RPC_FUNCTIONS);
                 requireExports(nl, lib, REQUIRED_KERNEL32_FUNCTIONS);
-                aliasKernel32(lib);
+                requireKernel32Name(lib);
                 NativeLibrary both = NativeLibrary.getInstance(lib, RpcEntry.OPTIONS);
                 bindDirect(both, both);
                 return new Backing(Native.load(lib, Rpcrt4.class, Rpcrt4.OPTIONS),
@@ -175,42 +173,23 @@ public final class RpcRuntime {
     }
 
     /**
-     * jna-platform's {@link Kernel32} interface loads "kernel32" in its static initialiser, which
-     * runs as soon as JNA makes a proxy of it. Off Windows that needs a library JNA finds under
-     * the name "kernel32": the simulator's directory holds {@code libkernel32.so} (a link to
-     * the simulator). This adds the named library's directory to JNA's search path for that
-     * name, and checks that it resolves to the same file.
+     * jna-platform's {@link Kernel32} interface loads a library named "kernel32" in its static
+     * initialiser, which runs as soon as JNA makes a proxy of it. On Windows that is
+     * kernel32.dll; elsewhere a library of that name must be on JNA's search path
+     * ({@code jna.library.path}). Checked here so that its absence is a clear cause, not an
+     * error from a static initialiser.
      */
-    private static void aliasKernel32(String lib) {
+    private static void requireKernel32Name(String lib) {
         if (Platform.isWindows()) {
             return;
         }
-        File file = new File(lib);
-        File dir = file.getAbsoluteFile().getParentFile();
-        if (dir != null) {
-            NativeLibrary.addSearchPath("kernel32", dir.getPath());
-        }
-        NativeLibrary alias;
         try {
-            alias = NativeLibrary.getInstance("kernel32", Kernel32Ex.OPTIONS);
+            NativeLibrary.getInstance("kernel32");
         } catch (UnsatisfiedLinkError e) {
             throw new RpcRuntimeUnavailableException("jna-platform's Kernel32 loads a library "
-                    + "named \"kernel32\" when it is first used; off Windows, put a link named "
-                    + System.mapLibraryName("kernel32") + " to " + lib + " next to it", e);
-        }
-        if (!alias.getFile().getAbsoluteFile().toPath().normalize().equals(
-                file.getAbsoluteFile().toPath().normalize())
-                && !sameFile(alias.getFile(), file)) {
-            throw new RpcRuntimeUnavailableException("the library JNA finds as \"kernel32\" ("
-                    + alias.getFile() + ") is not " + lib, null);
-        }
-    }
-
-    private static boolean sameFile(File a, File b) {
-        try {
-            return a.getCanonicalFile().equals(b.getCanonicalFile());
-        } catch (IOException e) {
-            return false;
+                    + "named \"kernel32\" when it is first used; off Windows, put a library of that "
+                    + "name (" + System.mapLibraryName("kernel32") + ", a link to " + lib
+                    + " will do) in a directory named by -Djna.library.path", e);
         }
     }
 

@@ -33,6 +33,7 @@ public final class BenchMain {
         String bench = path(BenchLib.LIBRARY_PROPERTY, "target/bench-native/libwinrpcbench.so");
         List<String> wanted = new ArrayList<>();
         wanted.add("-D" + RpcRuntime.LIBRARY_PROPERTY + "=" + sim);
+        wanted.add("-Djna.library.path=" + new java.io.File(sim).getAbsoluteFile().getParent());
         wanted.add("-D" + BenchLib.LIBRARY_PROPERTY + "=" + bench);
         wanted.add("-Xss2m");
         if (Runtime.version().feature() >= 22) {

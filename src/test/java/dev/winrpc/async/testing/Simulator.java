@@ -35,7 +35,30 @@ public final class Simulator {
             throw new AssertionError("the tests need the runtime simulator: set -D"
                     + RpcRuntime.LIBRARY_PROPERTY + " (Maven does)");
         }
+        checkKernel32IsTheSimulator(lib);
         return lib;
+    }
+
+    private static boolean kernel32Checked;
+
+    /**
+     * jna-platform's Kernel32 loads a library named "kernel32" (found through jna.library.path,
+     * which the build points at the simulator's directory): it must be the simulator, or the
+     * kernel32 functions of jna-platform would reach another library.
+     */
+    private static synchronized void checkKernel32IsTheSimulator(String lib) {
+        if (kernel32Checked) {
+            return;
+        }
+        java.io.File k = com.sun.jna.NativeLibrary.getInstance("kernel32").getFile();
+        try {
+            if (!k.getCanonicalFile().equals(new java.io.File(lib).getCanonicalFile())) {
+                throw new AssertionError("the library JNA finds as \"kernel32\" (" + k + ") is not the simulator " + lib);
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        kernel32Checked = true;
     }
 
     /** @return the simulator's test controls */
