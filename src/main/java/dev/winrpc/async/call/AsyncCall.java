@@ -5,13 +5,11 @@ import static dev.winrpc.async.pipe.PipeInput.CALL_COMPLETE;
 import static dev.winrpc.async.pipe.PipeInput.CALL_FAILED;
 import static dev.winrpc.async.pipe.PipeInput.FAILED;
 import static dev.winrpc.async.pipe.PipeInput.FAILURE;
-import static dev.winrpc.async.pipe.PipeInput.NO_NOTIFICATION;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.dispatch.Capability;
 import dev.winrpc.async.dispatch.Dispatcher;
-import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.NotificationTarget;
 import dev.winrpc.async.dispatch.Registration;
 import dev.winrpc.async.pipe.Action;
@@ -21,7 +19,6 @@ import dev.winrpc.async.pipe.PipeProtocol;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
-import dev.winrpc.async.raw.Rpcrt4;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,7 +66,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     private final CompletableFuture<R> view = result.copy();
     final Outcome outcome = new Outcome();
     /** What the dispatcher notifies: kept apart so that the notification methods are not the call's API. */
-    final NotificationTarget target = new Target();
+    final NotificationTarget target = new CallNotifications(this);
     /**
      * Every state the call entered, appended on the dispatcher thread, read (copied) from any
      * thread. Not a CopyOnWriteArrayList: a pipe call makes two or three transitions per chunk,
@@ -477,7 +474,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
         });
     }
 
-    private void internalFailure(Throwable t) {
+    final void internalFailure(Throwable t) {
         dispatcher.report(t);
         outcome.fail(t);
         if (!ended) {
@@ -498,85 +495,5 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
         dispatcher.report(e);
         outcome.fail(e);
         failIfPossible();
-    }
-
-    // ---- notifications ---------------------------------------------------------------------------
-
-    /** The call as its dispatcher sees it. */
-    private final class Target implements NotificationTarget {
-
-        @Override
-        public void onNotification(int event) {
-            try {
-                switch (event) {
-                    case Rpcrt4.RpcCallComplete:
-                        onCallComplete();
-                        break;
-                    case Rpcrt4.RpcSendComplete:
-                        if (sender == null) {
-                            unexpected("RpcSendComplete with no push outstanding");
-                        } else {
-                            sender.onSendComplete();
-                        }
-                        break;
-                    case Rpcrt4.RpcReceiveComplete:
-                        if (receiver == null) {
-                            unexpected("RpcReceiveComplete while not waiting for a pull");
-                        } else {
-                            receiver.onReceiveComplete();
-                        }
-                        break;
-                    case Rpcrt4.RpcClientCancel:
-                    case Rpcrt4.RpcClientDisconnect:
-                        if (!onClientGone(event)) {
-                            return;
-                        }
-                        break;
-                    default:
-                        unexpected("notification " + event);
-                }
-                act();
-            } catch (Throwable t) {
-                internalFailure(t);
-            }
-        }
-
-        @Override
-        public boolean finishesOnClose() {
-            return true;
-        }
-
-        @Override
-        public void onFailure(Throwable cause) {
-            try {
-                outcome.fail(cause);
-                if (cause instanceof DispatcherClosedException) {
-                    // "On failure to get a notification": the dispatcher still delivers this
-                    // call's notifications while it closes, and the call must end now.
-                    closing = true;
-                    if (accepts(NO_NOTIFICATION)) {
-                        apply(NO_NOTIFICATION);
-                    } else {
-                        failIfPossible();
-                    }
-                    act();
-                    if (!ended) {
-                        onDispatcherClosing();
-                        act();
-                    }
-                    failEverything(cause);
-                } else {
-                    failIfPossible();
-                    act();
-                }
-            } catch (Throwable t) {
-                dispatcher.report(t);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return AsyncCall.this.toString();
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.Win32CallException;
 import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
@@ -74,8 +75,8 @@ public final class ApcDispatcher extends Dispatcher {
         int tid = kernel32.GetCurrentThreadId();
         HANDLE h = kernel32.OpenThread(WinNT.THREAD_SET_CONTEXT | WinNT.SYNCHRONIZE, false, tid);
         if (h == null || Pointer.nativeValue(h.getPointer()) == 0) {
-            throw new IllegalStateException("OpenThread(THREAD_SET_CONTEXT) for the APC "
-                    + "dispatcher's own thread failed: error " + kernel32.GetLastError());
+            throw new Win32CallException("OpenThread", kernel32.GetLastError(),
+                    "for the APC dispatcher's own thread (THREAD_SET_CONTEXT)");
         }
         threadHandle = h;
     }
@@ -103,8 +104,7 @@ public final class ApcDispatcher extends Dispatcher {
     @Override
     void wakeThread() {
         if (kernel32Ex.QueueUserAPC(wakeApc, threadHandle, NO_DATA) == 0) {
-            throw new IllegalStateException("QueueUserAPC to " + this + " failed: error "
-                    + kernel32.GetLastError());
+            throw new Win32CallException("QueueUserAPC", kernel32.GetLastError(), "to wake " + this);
         }
     }
 

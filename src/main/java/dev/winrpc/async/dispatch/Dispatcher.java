@@ -14,9 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -68,40 +66,16 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
-    /**
-     * Registrations detached from a dispatcher that closed while the runtime could still write
-     * their state: a root that keeps them (and their memory) reachable until they are closed.
-     */
-    private static final Set<Registration> DETACHED = ConcurrentHashMap.newKeySet();
 
-    /** The dispatcher's life. */
-    private enum Phase {
-        /** Serving. */
-        OPEN,
-        /** close() was called: nothing new is accepted; the thread ends the calls still live. */
-        CLOSING,
-        /** The thread has ended; detached calls may still reach the native resources. */
-        TERMINATED,
-        /** The native resources are released. */
-        RELEASED
-    }
-
-    /** Guards the phase against registering, waking the thread, and releasing its resources. */
-    private final Object lock = new Object();
-    private volatile Phase phase = Phase.OPEN;
-    /** This dispatcher's registrations in {@link #DETACHED}. */
-    private final AtomicInteger detached = new AtomicInteger();
-    final LongObjectMap<Registration> registry = new LongObjectMap<>();
+    private final Lifecycle lifecycle = new Lifecycle();
+    final CallRegistry registry = new CallRegistry();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final CountDownLatch started = new CountDownLatch(1);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private volatile Throwable startFailure;
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
     private final Set<Capability> capabilities;
     private final String name;
-    private final Thread thread;
+    private final LoopThread loop;
 
     /**
      * Creates the dispatcher's thread with the factory (or a daemon thread named after the
@@ -115,44 +89,21 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         this.name = "winrpc-" + kind + "-dispatcher-" + IDS.incrementAndGet();
         this.capabilities = Collections.unmodifiableSet(capabilities.isEmpty()
                 ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities));
-        Runnable body = this::run;
-        Thread t;
-        if (factory == null) {
-            t = new Thread(body, name);
-            t.setDaemon(true);
-        } else {
-            t = factory.newThread(body);
-            if (t == null) {
-                throw new IllegalArgumentException("the thread factory returned null");
-            }
-        }
-        Threads.requirePlatformThread(t, name + "'s thread");
-        this.thread = t;
+        this.loop = new LoopThread(name, factory, this::run);
     }
 
     /** Starts the thread; called by subclass constructors once their fields are set. */
     final void start() {
-        thread.start();
+        Throwable failure;
         try {
-            started.await();
+            failure = loop.start();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
             throw new DispatcherClosedException(name + ": interrupted while starting");
         }
-        if (startFailure != null) {
-            awaitTermination(); // the thread has ended or is ending
-            RuntimeException e = startFailure instanceof RuntimeException
-                    ? (RuntimeException) startFailure : new IllegalStateException(startFailure);
-            throw e;
-        }
-    }
-
-    private void awaitTermination() {
-        try {
-            terminated.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (failure != null) {
+            throw failure instanceof RuntimeException ? (RuntimeException) failure : new IllegalStateException(failure);
         }
     }
 
@@ -270,11 +221,8 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(target, "target");
         Registration r = new Registration(this, state, target);
-        synchronized (lock) {
-            if (phase != Phase.OPEN) {
-                throw new DispatcherClosedException(name + " is closed: cannot register a call");
-            }
-            if (registry.putIfAbsent(r.stateAddress, r) != null) {
+        boolean open = lifecycle.whileOpen(() -> {
+            if (!registry.add(r)) {
                 throw new IllegalStateException("the RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress)
                         + " is already registered with " + this);
             }
@@ -282,10 +230,13 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
                 configure(r);
                 AsyncHandle.RpcAsyncRegisterHandle(state);
             } catch (RuntimeException | Error e) {
-                registry.remove(r.stateAddress);
+                registry.remove(r);
                 unconfigure(r);
                 throw e;
             }
+        });
+        if (!open) {
+            throw new DispatcherClosedException(name + " is closed: cannot register a call");
         }
         registered(r);
         return r;
@@ -296,17 +247,12 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     }
 
     final void unregister(Registration r) {
-        boolean live;
-        synchronized (lock) {
-            live = registry.get(r.stateAddress) == r && registry.remove(r.stateAddress) != null;
+        CallRegistry.Removed where = registry.remove(r);
+        if (where != CallRegistry.Removed.NONE) {
+            unconfigure(r);
         }
-        if (live) {
-            unconfigure(r);
-        } else if (DETACHED.remove(r)) {
-            unconfigure(r);
-            if (detached.decrementAndGet() == 0) {
-                releaseIfDone();
-            }
+        if (where == CallRegistry.Removed.LAST_DETACHED) {
+            releaseIfDone();
         }
     }
 
@@ -321,8 +267,8 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     @Override
     public final void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        Phase p = phase;
-        if (p != Phase.OPEN && !(p == Phase.CLOSING && inDispatcherThread())) {
+        Lifecycle.Phase p = lifecycle.phase();
+        if (p != Lifecycle.Phase.OPEN && !(p == Lifecycle.Phase.CLOSING && inDispatcherThread())) {
             throw new RejectedExecutionException(name + " is closed: cannot run " + task);
         }
         tasks.add(task);
@@ -331,23 +277,21 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     final void wakeup() {
         if (!inDispatcherThread() && wakeupPending.compareAndSet(false, true)) {
-            synchronized (lock) {
-                if (phase.compareTo(Phase.TERMINATED) >= 0) {
-                    return; // the thread has ended: nothing to wake, and maybe no handle to wake it by
-                }
+            // Once the thread has ended there is nothing to wake, and maybe no handle to wake it by.
+            lifecycle.whileRunning(() -> {
                 try {
                     wakeThread();
                 } catch (RuntimeException e) {
                     wakeupPending.set(false);
                     throw e;
                 }
-            }
+            });
         }
     }
 
     /** @return true when called on the dispatcher's thread */
     public final boolean inDispatcherThread() {
-        return Thread.currentThread() == thread;
+        return loop.isCurrent();
     }
 
     /**
@@ -357,14 +301,14 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      */
     public final void checkInDispatcherThread() {
         if (!inDispatcherThread()) {
-            throw new IllegalStateException("must run on " + thread.getName() + ", not on "
+            throw new IllegalStateException("must run on " + loop.thread().getName() + ", not on "
                     + Thread.currentThread().getName());
         }
     }
 
     /** @return the dispatcher's thread */
     public final Thread thread() {
-        return thread;
+        return loop.thread();
     }
 
     /** @return the number of calls registered now */
@@ -374,7 +318,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     /** @return true once close has begun */
     public final boolean isClosed() {
-        return phase != Phase.OPEN;
+        return !lifecycle.isOpen();
     }
 
     /**
@@ -395,14 +339,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      */
     @Override
     public final void close() {
-        boolean first;
-        synchronized (lock) {
-            first = phase == Phase.OPEN;
-            if (first) {
-                phase = Phase.CLOSING;
-            }
-        }
-        if (first && !inDispatcherThread()) {
+        if (lifecycle.close() && !inDispatcherThread()) {
             wakeupPending.set(false);
             try {
                 wakeup();
@@ -410,10 +347,10 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
                 report(e);
             }
         }
-        if (!inDispatcherThread() && thread.isAlive()) {
+        if (!inDispatcherThread() && loop.thread().isAlive()) {
             try {
-                thread.join(CLOSE_DRAIN.toMillis() + 25_000);
-                if (thread.isAlive()) {
+                loop.thread().join(CLOSE_DRAIN.toMillis() + 25_000);
+                if (loop.thread().isAlive()) {
                     report(new IllegalStateException(name + " did not end within "
                             + (CLOSE_DRAIN.toSeconds() + 25) + " s of close()"));
                 }
@@ -447,7 +384,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     /** @return registrations (calls) pinned because a dispatcher closed under them, not yet closed */
     public static int stalePinned() {
-        return DETACHED.size();
+        return CallRegistry.detachedEverywhere();
     }
 
     @Override
@@ -461,41 +398,31 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         try {
             openOnThread();
         } catch (Throwable t) {
-            startFailure = t;
-            synchronized (lock) {
-                phase = Phase.TERMINATED;
-            }
-            started.countDown();
-            terminated.countDown();
+            lifecycle.terminated();
+            loop.failed(t);
             return;
         }
-        started.countDown();
+        loop.ready();
         try {
-            while (phase == Phase.OPEN) {
+            while (lifecycle.isOpen()) {
                 runTasks();
-                if (phase != Phase.OPEN) {
+                if (!lifecycle.isOpen()) {
                     break;
                 }
                 waitOnce(Kernel32Ex.INFINITE);
             }
         } catch (Throwable t) {
             report(t);
-            synchronized (lock) {
-                if (phase == Phase.OPEN) {
-                    phase = Phase.CLOSING; // nothing may register with a loop that has stopped
-                }
-            }
+            lifecycle.close(); // nothing may register with a loop that has stopped
         }
         try {
-            endLiveCalls();
+            ClosingCalls.end(this);
         } catch (Throwable t) {
             report(t);
         } finally {
-            synchronized (lock) {
-                phase = Phase.TERMINATED;
-            }
+            lifecycle.terminated();
             releaseIfDone();
-            terminated.countDown();
+            loop.ended();
         }
     }
 
@@ -511,77 +438,15 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         }
     }
 
-    /** CLOSING, on the dispatcher thread: tells the calls still registered, and lets them end. */
-    private void endLiveCalls() {
-        try {
-            drainQueued();
-        } catch (Throwable t) {
-            report(t);
-        }
-        runTasks();
-        List<Registration> live;
-        synchronized (lock) {
-            live = registry.values();
-        }
-        for (Registration r : live) {
-            if (r.target.finishesOnClose()) {
-                fail(r, new DispatcherClosedException(name + " closed while the call on the "
-                        + "RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress) + " was in flight"));
-            } else {
-                // Nothing will wait for this call's notifications: tell the runtime not to send
-                // them. The application finishes the call by polling RpcAsyncGetCallStatus.
-                detach(r);
-                fail(r, new DispatcherClosedException(name + " closed while the call on the "
-                        + "RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress) + " was in flight; "
-                        + "it is no longer notified: finish it by polling RpcAsyncGetCallStatus"));
-            }
-        }
-        runTasks();
-        long deadline = System.nanoTime() + CLOSE_DRAIN.toNanos();
-        long left;
-        while (registry.size() > 0 && (left = deadline - System.nanoTime()) > 0) {
-            waitOnce((int) Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-            runTasks();
-        }
-        for (Registration r : registry.values()) {
-            detach(r);
-            report(new DispatcherClosedException(name + ": the call on the RPC_ASYNC_STATE at 0x"
-                    + Long.toHexString(r.stateAddress) + " did not end within " + CLOSE_DRAIN.toSeconds()
-                    + " s of close; it is no longer notified, and its memory stays pinned"));
-        }
-    }
-
-    /** Takes a live registration out of the registry, pinned, with no notification any more. */
-    private void detach(Registration r) {
-        synchronized (lock) {
-            if (registry.get(r.stateAddress) != r) {
-                return;
-            }
-            registry.remove(r.stateAddress);
-            DETACHED.add(r);
-            detached.incrementAndGet();
-        }
-        try {
-            r.state.NotificationType = Rpcrt4.RpcNotificationTypeNone;
-            r.state.writeField("NotificationType");
-        } catch (Throwable t) {
-            report(t);
-        }
-    }
-
     /** TERMINATED with no detached call left: releases the native resources, once. */
     private void releaseIfDone() {
-        synchronized (lock) {
-            if (phase != Phase.TERMINATED || detached.get() != 0) {
-                return;
-            }
-            phase = Phase.RELEASED;
+        lifecycle.release(() -> !registry.hasDetached(), () -> {
             try {
                 releaseResources();
             } catch (Throwable t) {
                 report(t);
             }
-        }
+        });
     }
 
     /**
@@ -610,7 +475,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         }
     }
 
-    private void fail(Registration r, Throwable cause) {
+    void fail(Registration r, Throwable cause) {
         try {
             r.target.onFailure(cause);
         } catch (Throwable t) {

@@ -5,6 +5,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.Win32CallException;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.Rpcrt4;
@@ -65,7 +66,7 @@ public final class EventDispatcher extends Dispatcher {
     private HANDLE createEvent() {
         HANDLE h = kernel32.CreateEvent(null, false, false, null);
         if (h == null || Pointer.nativeValue(h.getPointer()) == 0) {
-            throw new IllegalStateException("CreateEvent failed: error " + kernel32.GetLastError());
+            throw new Win32CallException("CreateEvent", kernel32.GetLastError(), null);
         }
         return h;
     }
@@ -138,7 +139,7 @@ public final class EventDispatcher extends Dispatcher {
     @Override
     void wakeThread() {
         if (!kernel32.SetEvent(wakeEvent)) {
-            throw new IllegalStateException("SetEvent failed: error " + kernel32.GetLastError());
+            throw new Win32CallException("SetEvent", kernel32.GetLastError(), "to wake " + this);
         }
     }
 
@@ -170,8 +171,7 @@ public final class EventDispatcher extends Dispatcher {
         close(closable);
         int r = kernel32Ex.WaitForMultipleObjectsEx(waitHandles.length, waitHandles, false, timeout, false);
         if (r == WinBase.WAIT_FAILED) {
-            throw new IllegalStateException("WaitForMultipleObjectsEx failed: error "
-                    + kernel32.GetLastError());
+            throw new Win32CallException("WaitForMultipleObjectsEx", kernel32.GetLastError(), "in " + this);
         }
         int i = r - WinBase.WAIT_OBJECT_0;
         if (i <= 0 || i >= waitHandles.length) {

@@ -8,6 +8,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.Win32CallException;
 import dev.winrpc.async.raw.Kernel32Direct;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
@@ -65,8 +66,7 @@ public final class IocpDispatcher extends Dispatcher {
         this.entries = new Memory((long) batch * Kernel32Ex.OVERLAPPED_ENTRY.SIZE);
         HANDLE p = kernel32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
         if (p == null || Pointer.nativeValue(p.getPointer()) == 0) {
-            throw new IllegalStateException("CreateIoCompletionPort failed: error "
-                    + kernel32.GetLastError());
+            throw new Win32CallException("CreateIoCompletionPort", kernel32.GetLastError(), null);
         }
         this.port = p;
         this.portAddress = p.getPointer();
@@ -110,8 +110,7 @@ public final class IocpDispatcher extends Dispatcher {
     @Override
     void wakeThread() {
         if (!kernel32.PostQueuedCompletionStatus(port, 0, null, null)) {
-            throw new IllegalStateException("PostQueuedCompletionStatus to " + this
-                    + " failed: error " + kernel32.GetLastError());
+            throw new Win32CallException("PostQueuedCompletionStatus", kernel32.GetLastError(), "to wake " + this);
         }
     }
 

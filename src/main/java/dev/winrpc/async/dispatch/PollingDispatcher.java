@@ -79,7 +79,7 @@ public final class PollingDispatcher extends Dispatcher {
     }
 
     private void poll() {
-        for (Registration r : registry.values()) {
+        for (Registration r : registry.live()) {
             if (r.isClosed() || completed.contains(r)) {
                 continue;
             }
