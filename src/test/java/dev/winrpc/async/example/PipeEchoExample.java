@@ -15,6 +15,7 @@ import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.testing.ChunkCollector;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -115,10 +116,14 @@ public final class PipeEchoExample {
             }
             in.finish().thenRun(() -> out.println("  client: in pipe ended (null push sent)"));
 
-            Receiver receiver = new Receiver(out);
+            // The echo, a chunk at a time (back-pressure by chunk).
+            int[] seen = {0};
+            ChunkCollector<int[]> receiver = new ChunkCollector<>(chunk -> out.printf(
+                    "  client: echo chunk %d received (%d ints)%n", ++seen[0], chunk.length));
+            receiver.done().thenRun(() -> out.println("  client: out pipe ended (null pull)"));
             echo.publisher().subscribe(receiver);
             int reply = call.result().get(30, TimeUnit.SECONDS);
-            List<int[]> received = receiver.done.get(30, TimeUnit.SECONDS);
+            List<int[]> received = receiver.done().get(30, TimeUnit.SECONDS);
             long micros = (System.nanoTime() - t0) / 1000;
             int elements = 0;
             boolean verified = true;
@@ -181,42 +186,6 @@ public final class PipeEchoExample {
                 return (RpcException) e.getCause();
             }
             throw new IllegalStateException("the call failed unexpectedly", e.getCause());
-        }
-    }
-
-    /** Receives the echo a chunk at a time: back-pressure by chunk. */
-    private static final class Receiver implements Flow.Subscriber<int[]> {
-        final CompletableFuture<List<int[]>> done = new CompletableFuture<>();
-        private final List<int[]> chunks = new ArrayList<>();
-        private final PrintStream out;
-        private Flow.Subscription subscription;
-
-        Receiver(PrintStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1);
-        }
-
-        @Override
-        public void onNext(int[] item) {
-            chunks.add(item);
-            out.printf("  client: echo chunk %d received (%d ints)%n", chunks.size(), item.length);
-            subscription.request(1);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            out.println("  client: out pipe ended (null pull)");
-            done.complete(chunks);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
+import dev.winrpc.async.testing.ChunkCollector;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.ArrayList;
@@ -180,36 +181,18 @@ class PipeScenarioTest {
         try (World w = new World(role, notify)) {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS, 256);
             ClientCall<Integer> call = pipeRange(w, out, -100, 3000);
-            CompletableFuture<long[]> seen = new CompletableFuture<>();
-            out.publisher().subscribe(new Flow.Subscriber<>() {
-                private Flow.Subscription s;
-                private long count;
-                private long sum;
-
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    s = subscription;
-                    s.request(1);
-                }
-
-                @Override
-                public void onNext(int[] item) {
+            ChunkCollector<int[]> collector = new ChunkCollector<>();
+            out.publisher().subscribe(collector);
+            CompletableFuture<long[]> seen = collector.done().thenApply(chunks -> {
+                long count = 0;
+                long sum = 0;
+                for (int[] item : chunks) {
                     count += item.length;
                     for (int x : item) {
                         sum += x;
                     }
-                    s.request(1);
                 }
-
-                @Override
-                public void onError(Throwable t) {
-                    seen.completeExceptionally(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    seen.complete(new long[] {count, sum});
-                }
+                return new long[] {count, sum};
             });
             assertEquals(3000, await(call.result()));
             long expectedSum = 0;

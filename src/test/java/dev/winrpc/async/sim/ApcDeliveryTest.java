@@ -15,7 +15,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.AlertableThread;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards APC delivery, the mechanism every RpcNotificationTypeApc notification rides on: an APC
@@ -49,7 +49,8 @@ class ApcDeliveryTest {
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
     /** One APC that ran: its parameter and its thread. */
     private record Ran(long parameter, Thread thread) {
@@ -65,10 +66,6 @@ class ApcDeliveryTest {
         }
     };
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     private List<Long> parameters() {
         return ran.stream().map(Ran::parameter).toList();
@@ -171,14 +168,14 @@ class ApcDeliveryTest {
     @Test
     void apcNotificationsOfAFixtureCallRunOnTheTargetThreadOnly() throws Exception {
         sim.sim_set_reply_delay(30); // the test thread waits alertably while the reply comes
-        CompletableFuture<ClientCall> theCall = new CompletableFuture<>();
+        CompletableFuture<RawClientCall> theCall = new CompletableFuture<>();
         AlertableThread target = AlertableThread.start("notification-target", self -> {
-            ClientCall c = theCall.get(10, TimeUnit.SECONDS);
+            RawClientCall c = theCall.get(10, TimeUnit.SECONDS);
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000),
                     "RpcCallComplete never reached the target thread");
         });
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(target.handle(), 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(target.handle(), 0)) {
             theCall.complete(c);
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 2, 40));
             // Another thread waiting alertably meanwhile never runs the routine.

@@ -13,15 +13,15 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,12 +42,9 @@ class ClientPipeTest {
     private static final long WAIT_MS = 10_000;
 
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     /** Chunks of the in pipe, with values that wrap a 32-bit sum. */
     static int[][] inChunks() {
@@ -74,7 +71,7 @@ class ClientPipeTest {
         int[][] chunks = inChunks();
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
             in.read(); // the stub filled it in
@@ -111,7 +108,7 @@ class ClientPipeTest {
         int count = 2600; // 1024 + 1024 + 552 pushed; pulled 700 at most at a time
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
             assertEquals(RpcErrors.RPC_S_OK,
                     fx.fx_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
@@ -142,7 +139,7 @@ class ClientPipeTest {
         int[][] chunks = inChunks();
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
             ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
             Memory outB = c.keep(new Memory(4));
@@ -188,7 +185,7 @@ class ClientPipeTest {
         int elements = 1000;
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
             in.read();

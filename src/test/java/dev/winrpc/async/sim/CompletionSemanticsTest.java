@@ -13,7 +13,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
@@ -22,8 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,12 +45,9 @@ class CompletionSemanticsTest {
     private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     static IntStream wrongSizes() {
         int other = Native.POINTER_SIZE == 8 ? 68 : 112; // the other ABI's sizeof
@@ -73,7 +70,7 @@ class CompletionSemanticsTest {
     @Test
     void completeCallIsPendingBeforeTheReplyThenFinalExactlyOnce() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).none(0)) {
+                RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, c.status(), "before any call");
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 200));
 
@@ -99,7 +96,7 @@ class CompletionSemanticsTest {
     void getCallStatusInEachPhaseOfAFailingCall() {
         sim.sim_set_reply_delay(150);
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).none(0)) {
+                RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, c.status());
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Fail(c.p(), b.handle(), 0x77));
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status());
@@ -116,7 +113,7 @@ class CompletionSemanticsTest {
     void failDeliversItsCodeAsTheCompletionStatus(int code) throws Exception {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Fail(c.p(), b.handle(), code));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000));
             assertEquals(code, c.complete());
@@ -129,7 +126,7 @@ class CompletionSemanticsTest {
     void anAbortiveCancelCompletesTheCallAtOnceWithCallCancelled() throws Exception {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 0xFFFFFFFF));
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status());
             assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), true));
@@ -145,7 +142,7 @@ class CompletionSemanticsTest {
     void aNonAbortiveCancelMakesTheServerAbortWithCallCancelled() throws Exception {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             long t0 = System.nanoTime();
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30_000));
             assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
@@ -163,7 +160,7 @@ class CompletionSemanticsTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
             for (int i = 0; i < 12; i++) {
                 int ms = i % 4;
-                try (ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
                     assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), ms));
                     if (i % 3 == 1) {
                         Thread.sleep(ms); // sometimes after the server finished

@@ -13,12 +13,12 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.PeerClient;
-import dev.winrpc.async.testing.ServerCall;
+import dev.winrpc.async.testing.RawServerCall;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.SimControl.SIM_FAULT_PLAN;
 import dev.winrpc.async.testing.SimControl.SIM_PEER_CALL;
@@ -28,8 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards the client's and the server's handling of every fault the simulator's fault plan can
@@ -52,12 +52,9 @@ class FaultPlanTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     private void plan(long seed, java.util.function.Consumer<SIM_FAULT_PLAN> set) {
         SIM_FAULT_PLAN p = new SIM_FAULT_PLAN();
@@ -79,7 +76,7 @@ class FaultPlanTest {
     }
 
     /** PipeSum from this thread to the scripted server, along the IN client table. */
-    private PipeClient pipeSum(ApcTarget self, Binding b, ClientCall c, int[][] chunks) {
+    private PipeClient pipeSum(ApcTarget self, Binding b, RawClientCall c, int[][] chunks) {
         ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
         assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
         in.read();
@@ -89,7 +86,7 @@ class FaultPlanTest {
     }
 
     /** PipeRange from this thread, along the OUT client table. */
-    private PipeClient pipeRange(ApcTarget self, Binding b, ClientCall c, int start, int count) {
+    private PipeClient pipeRange(ApcTarget self, Binding b, RawClientCall c, int start, int count) {
         ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
         assertEquals(RpcErrors.RPC_S_OK,
                 fx.fx_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
@@ -99,8 +96,8 @@ class FaultPlanTest {
         return pc;
     }
 
-    private ClientCall apcCall(ApcTarget self) {
-        return new ClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE);
+    private RawClientCall apcCall(ApcTarget self) {
+        return new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE);
     }
 
     @Test
@@ -108,7 +105,7 @@ class FaultPlanTest {
         plan(1, p -> p.push_fail_ppm = CERTAIN);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = apcCall(self)) {
+                RawClientCall c = apcCall(self)) {
             PipeClient pc = pipeSum(self, b, c, chunks(3, 100));
             assertEquals(RpcErrors.RPC_S_CALL_FAILED, pc.pipeFailure, pc.trace::toString);
             assertEquals(0, pc.pushesOk);
@@ -123,7 +120,7 @@ class FaultPlanTest {
         plan(2, p -> p.push_fail_ppm = CERTAIN);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = apcCall(self)) {
+                RawClientCall c = apcCall(self)) {
             PipeClient pc = pipeRange(self, b, c, 0, 3000);
             assertEquals(RpcErrors.RPC_S_CALL_FAILED, pc.pipeFailure, pc.trace::toString);
             assertEquals(List.of(), pc.received);
@@ -136,7 +133,7 @@ class FaultPlanTest {
         plan(3, p -> p.pull_fail_ppm = CERTAIN);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = apcCall(self)) {
+                RawClientCall c = apcCall(self)) {
             PipeClient pc = pipeRange(self, b, c, 0, 3000);
             assertEquals(RpcErrors.RPC_S_CALL_FAILED, pc.pipeFailure, pc.trace::toString);
             assertEquals(List.of(), pc.received, "a pull that fails delivers nothing");
@@ -149,7 +146,7 @@ class FaultPlanTest {
         plan(4, p -> p.pull_fail_ppm = CERTAIN);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = apcCall(self)) {
+                RawClientCall c = apcCall(self)) {
             PipeClient pc = pipeSum(self, b, c, chunks(3, 100));
             // The client's pipe work either ran to the null push before the server's pull
             // failed, or a later push failed, or a failure RpcCallComplete ended it.
@@ -164,7 +161,7 @@ class FaultPlanTest {
         plan(5, p -> p.drop_notification_ppm = CERTAIN);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 5, 6));
             // Wait alertably a while: the RpcCallComplete APC never comes ...
             self.awaitAlertably(() -> c.log.total() > 0, 50);
@@ -180,7 +177,7 @@ class FaultPlanTest {
     void aDroppedEventNotificationIsRecoveredByPolling() {
         plan(6, p -> p.drop_notification_ppm = CERTAIN);
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).event(0)) {
+                RawClientCall c = new RawClientCall(failures).event(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 50, 6));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             assertEquals(WAIT_TIMEOUT, k32.WaitForSingleObject(c.eventHandle(), 20),
@@ -198,12 +195,12 @@ class FaultPlanTest {
         });
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
-            try (ClientCall c = new ClientCall(failures).apc(self, 0)) {
+            try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
                 assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 1, 2));
                 assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, WAIT_MS));
                 assertEquals(0x5150, c.complete());
             }
-            try (ClientCall c = apcCall(self)) {
+            try (RawClientCall c = apcCall(self)) {
                 PipeClient pc = pipeSum(self, b, c, chunks(2, 10));
                 assertEquals(RpcErrors.RPC_S_OK, pc.pipeFailure, "the pipe itself works");
                 assertEquals(0x5150, pc.finish(), "the server faults after pulling it all");
@@ -218,7 +215,7 @@ class FaultPlanTest {
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
-            ServerCall.Pulled p = c.pullAll(100, WAIT_MS);
+            RawServerCall.Pulled p = c.pullAll(100, WAIT_MS);
             boolean told = c.awaitInterruption(WAIT_MS);
             int next = c.pullOnce(100);
             seen.set("pulled " + (p.ok() ? "to the end" : "until " + p.status()) + ", told " + told
@@ -246,24 +243,24 @@ class FaultPlanTest {
         plan(9, p -> p.max_delay_ms = 15);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
-            try (ClientCall c = new ClientCall(failures).apc(self, 0)) {
+            try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
                 assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 40, 2));
                 assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, WAIT_MS));
                 assertEquals(RpcErrors.RPC_S_OK, c.complete());
                 assertEquals(42, c.reply());
             }
-            try (ClientCall c = apcCall(self)) {
+            try (RawClientCall c = apcCall(self)) {
                 PipeClient pc = pipeSum(self, b, c, chunks(4, 300));
                 assertEquals(RpcErrors.RPC_S_OK, pc.finish(), pc.trace::toString);
                 assertEquals(1199 * 1200 / 2, c.reply());
             }
-            try (ClientCall c = apcCall(self)) {
+            try (RawClientCall c = apcCall(self)) {
                 PipeClient pc = pipeRange(self, b, c, 7, 2500);
                 assertArrayEquals(IntStream.range(7, 2507).toArray(), pc.receivedArray());
                 assertEquals(RpcErrors.RPC_S_OK, pc.finish(), pc.trace::toString);
                 assertEquals(2500, c.reply());
             }
-            try (ClientCall c = apcCall(self)) {
+            try (RawClientCall c = apcCall(self)) {
                 ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
                 ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
                 Memory outB = c.keep(new Memory(4));
@@ -283,7 +280,7 @@ class FaultPlanTest {
         // And a Java server under the same delays.
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE);
-            ServerCall.Pulled p = c.pullAll(1024, WAIT_MS);
+            RawServerCall.Pulled p = c.pullAll(1024, WAIT_MS);
             int[] echoed = IntStream.of(p.values()).map(x -> x + c.arg1).toArray();
             if (!p.ok() || c.pushAll(echoed, 1024, WAIT_MS) != RpcErrors.RPC_S_OK) {
                 c.abort(RpcErrors.RPC_S_CALL_FAILED);
@@ -321,14 +318,14 @@ class FaultPlanTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
             for (int i = 0; i < 12; i++) {
                 if (i % 3 == 2) {
-                    try (ClientCall c = apcCall(self)) {
+                    try (RawClientCall c = apcCall(self)) {
                         PipeClient pc = pipeSum(self, b, c, chunks(3, 20));
                         int st = pc.finish();
                         outcomes.add("PipeSum: " + pc.pushesOk + " pushes, " + st
                                 + (st == RpcErrors.RPC_S_OK ? " -> " + c.reply() : ""));
                     }
                 } else {
-                    try (ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                    try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
                         assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), i, 1000));
                         assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1,
                                 WAIT_MS));

@@ -14,7 +14,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.JavaServer;
@@ -26,8 +26,8 @@ import dev.winrpc.async.testing.Simulator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards the misuse oracle on uses Windows documents as errors or leaves undefined, each
@@ -49,12 +49,9 @@ class MisuseOracleTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     private static SIM_PEER_CALL add(int a, int b) {
         SIM_PEER_CALL c = PeerClient.call(SimControl.SIM_OP_ADD);
@@ -66,7 +63,7 @@ class MisuseOracleTest {
     @Test
     void abortOnAClientState() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).none(0)) {
+                RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30));
             assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, Rpcrt4Direct.RpcAsyncAbortCall(c.state.getPointer(), 5));
             Simulator.expectMisuses(SimControl.SIM_MISUSE_ABORT_ON_CLIENT);
@@ -137,7 +134,7 @@ class MisuseOracleTest {
     @Test
     void useOfAClientStateAfterItsFinalCompletion() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).none(0)) {
+                RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 1, 1));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
@@ -183,7 +180,7 @@ class MisuseOracleTest {
         assertNotNull(noSetContext);
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(noSetContext, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(noSetContext, 0)) {
             // RpcAsyncRegisterHandle cannot see a handle's access rights: it accepted it.
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 8, 9));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

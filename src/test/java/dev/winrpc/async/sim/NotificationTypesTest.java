@@ -15,7 +15,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
@@ -23,8 +23,8 @@ import dev.winrpc.async.testing.Simulator;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards every notification type the library supports, on a real fixture call (fx_Add to the
@@ -43,18 +43,15 @@ class NotificationTypesTest {
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     @Test
     void apc() throws Exception {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).apc(self, 0)) {
+                RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 3, 4));
             assertTrue(self.awaitAlertably(() -> c.log.total() > 0, 10_000));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
@@ -69,7 +66,7 @@ class NotificationTypesTest {
     @Test
     void event() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).event(0)) {
+                RawClientCall c = new RawClientCall(failures).event(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 30, 4));
             assertEquals(WAIT_OBJECT_0, k32.WaitForSingleObject(c.eventHandle(), 10_000));
             assertEquals(Rpcrt4.RpcCallComplete, (Integer) c.state.readField("Event"),
@@ -86,7 +83,7 @@ class NotificationTypesTest {
         Memory overlapped = new Memory(32); // an OVERLAPPED the runtime only passes through
         overlapped.clear();
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).ioc(0x1234, 0xC0FFEEL, overlapped)) {
+                RawClientCall c = new RawClientCall(failures).ioc(0x1234, 0xC0FFEEL, overlapped)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 300, 4));
             Kernel32Ex.OVERLAPPED_ENTRY[] entries =
                     (Kernel32Ex.OVERLAPPED_ENTRY[]) new Kernel32Ex.OVERLAPPED_ENTRY().toArray(4);
@@ -113,7 +110,7 @@ class NotificationTypesTest {
     @Test
     void none() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures).none(0)) {
+                RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 3000, 4));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(10_000));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());

@@ -8,7 +8,7 @@ import dev.winrpc.async.raw.ASYNC_PIPE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +31,12 @@ import java.util.List;
  * Can").
  *
  * <p>Every buffer handed to push stays reachable and untouched until its RpcSendComplete (and is
- * checked to be unchanged then); the pipe structures are kept by the {@link ClientCall} until
+ * checked to be unchanged then); the pipe structures are kept by the {@link RawClientCall} until
  * after its final completion.
  */
 final class PipeClient {
 
-    private final ClientCall call;
+    private final RawClientCall call;
     private final ApcTarget target;
     private final long waitMs;
     private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
@@ -60,7 +60,7 @@ final class PipeClient {
      * @param target the calling thread
      * @param waitMs the bound on each wait for a notification
      */
-    PipeClient(ClientCall call, ApcTarget target, long waitMs) {
+    PipeClient(RawClientCall call, ApcTarget target, long waitMs) {
         this.call = call;
         this.target = target;
         this.waitMs = waitMs;

@@ -25,7 +25,7 @@ import dev.winrpc.async.raw.Rpcrt4Util;
 import dev.winrpc.async.testing.AlertableThread;
 import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.ClientCall;
+import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
@@ -34,8 +34,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards the pseudo-handle rules that decide where an APC goes. GetCurrentThread() returns a
@@ -58,7 +58,8 @@ class PseudoHandleTest {
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
     private final Fixture fx = Simulator.fixture();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
     private record Ran(long parameter, Thread thread) {
     }
@@ -72,10 +73,6 @@ class PseudoHandleTest {
         }
     };
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
     @Test
     void thePseudoHandleUsedByItsOwnThreadQueuesToThatThread() throws Exception {
@@ -127,7 +124,7 @@ class PseudoHandleTest {
     }
 
     /** A state set up for APC notification with GetCurrentThread()'s pseudo-handle as target. */
-    private RPC_ASYNC_STATE pseudoHandleState(ClientCall c) {
+    private RPC_ASYNC_STATE pseudoHandleState(RawClientCall c) {
         RPC_ASYNC_STATE s = c.state;
         s.Flags = 0;
         s.NotificationType = Rpcrt4.RpcNotificationTypeApc;
@@ -140,7 +137,7 @@ class PseudoHandleTest {
 
     @Test
     void registerHandleRefusesThePseudoHandleBeforeNativeMemoryIsTouched() {
-        try (ClientCall c = new ClientCall(failures)) {
+        try (RawClientCall c = new RawClientCall(failures)) {
             byte[] before = c.p().getByteArray(0, RPC_ASYNC_STATE.SIZE);
             RPC_ASYNC_STATE s = pseudoHandleState(c);
             s.UserInfo = new Pointer(0x1234);
@@ -157,7 +154,7 @@ class PseudoHandleTest {
     void aPseudoHandleWrittenRawLosesTheNotificationAndIsRecorded() throws Exception {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                ClientCall c = new ClientCall(failures)) {
+                RawClientCall c = new RawClientCall(failures)) {
             RPC_ASYNC_STATE s = pseudoHandleState(c);
             s.u.setType("APC");
             s.writeCallerFields(); // bypassing RpcAsyncRegisterHandle's checks

@@ -17,7 +17,7 @@ import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.PeerClient;
-import dev.winrpc.async.testing.ServerCall;
+import dev.winrpc.async.testing.RawServerCall;
 import dev.winrpc.async.testing.SimControl.SIM_PEER_CALL;
 import dev.winrpc.async.testing.SimControl.SIM_PEER_RESULT;
 import dev.winrpc.async.testing.SimControl;
@@ -61,7 +61,7 @@ class ServerPipeTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
 
     /** What every call a Java server got must show about its dispatch. */
-    private void assertDispatched(ServerCall call, int op) {
+    private void assertDispatched(RawServerCall call, int op) {
         assertDispatched(call, op, Set.of(RpcErrors.RPC_S_ASYNC_CALL_PENDING));
     }
 
@@ -70,7 +70,7 @@ class ServerPipeTest {
      *        call is in progress, or (when the client was quick to cancel or disconnect) it has
      *        already failed
      */
-    private void assertDispatched(ServerCall call, int op, Set<Integer> statusAtDispatch) {
+    private void assertDispatched(RawServerCall call, int op, Set<Integer> statusAtDispatch) {
         assertEquals(op, call.op);
         assertNotNull(call.managerThread);
         assertFalse(call.managerThreadWasJava, "the manager routine ran on a Java-created thread: "
@@ -87,7 +87,7 @@ class ServerPipeTest {
         assertTrue(call.ended());
     }
 
-    private static void notify(ServerCall call, String mode, int flags) {
+    private static void notify(RawServerCall call, String mode, int flags) {
         if (mode.equals("apc")) {
             call.notifyByApc(flags);
         } else {
@@ -113,12 +113,12 @@ class ServerPipeTest {
     @ParameterizedTest
     @ValueSource(strings = {"apc", "event"})
     void pipeSum(String mode) throws Exception {
-        AtomicReference<ServerCall.Pulled> pulled = new AtomicReference<>();
-        ServerCall call;
+        AtomicReference<RawServerCall.Pulled> pulled = new AtomicReference<>();
+        RawServerCall call;
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             notify(c, mode, 0);
-            ServerCall.Pulled p = c.pullAll(300, WAIT_MS);
+            RawServerCall.Pulled p = c.pullAll(300, WAIT_MS);
             pulled.set(p);
             if (p.ok()) {
                 c.complete(sum(p.values()));
@@ -151,7 +151,7 @@ class ServerPipeTest {
         int start = 5_000_000;
         int count = 2500;
         AtomicInteger pushStatus = new AtomicInteger(Integer.MIN_VALUE);
-        ServerCall call;
+        RawServerCall call;
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             notify(c, mode, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE);
@@ -190,11 +190,11 @@ class ServerPipeTest {
     @ValueSource(strings = {"apc", "event"})
     void pipeEchoAsSeed000sMyAsyncPipeFunc(String mode) throws Exception {
         int a = 11;
-        ServerCall call;
+        RawServerCall call;
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             notify(c, mode, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE);
-            ServerCall.Pulled p = c.pullAll(FX_CHUNK, WAIT_MS);
+            RawServerCall.Pulled p = c.pullAll(FX_CHUNK, WAIT_MS);
             if (!p.ok()) {
                 c.abort(RpcErrors.RPC_S_CALL_FAILED);
                 return;
@@ -230,8 +230,8 @@ class ServerPipeTest {
 
     @Test
     void addServedWithEventAndFailServedWithAnAbortWhoseCodeThePeerSees() throws Exception {
-        ServerCall first;
-        ServerCall second;
+        RawServerCall first;
+        RawServerCall second;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByEvent(0);
             if (c.op == SimControl.SIM_OP_ADD) {
@@ -253,7 +253,7 @@ class ServerPipeTest {
             SIM_PEER_RESULT f = PeerClient.run(server.endpoint(), fail, WAIT_MS);
             assertEquals(0x0BADF00D, f.status, PeerClient.describe(f));
             assertEquals(CALL_COMPLETE, f.events_seen);
-            List<ServerCall> calls = server.awaitCalls(2, WAIT_MS);
+            List<RawServerCall> calls = server.awaitCalls(2, WAIT_MS);
             first = calls.get(0);
             second = calls.get(1);
         }
@@ -263,7 +263,7 @@ class ServerPipeTest {
 
     @Test
     void anAbortMidPipeReachesThePeerAsAFault() throws Exception {
-        AtomicReference<ServerCall.Pulled> pulled = new AtomicReference<>();
+        AtomicReference<RawServerCall.Pulled> pulled = new AtomicReference<>();
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
@@ -291,7 +291,7 @@ class ServerPipeTest {
             int abortCode, AtomicReference<Seen> seen) throws Exception {
         peer.interrupt_when_subscribed = 1;
         SIM_PEER_RESULT r;
-        ServerCall call;
+        RawServerCall call;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
             c.pull(100, 1, WAIT_MS);
@@ -357,7 +357,7 @@ class ServerPipeTest {
     @Test
     void callsToTheSameJavaServerAreEachDispatchedOnTheirOwnSimulatorThread() throws Exception {
         List<SIM_PEER_RESULT> results = new ArrayList<>();
-        List<ServerCall> calls = new ArrayList<>();
+        List<RawServerCall> calls = new ArrayList<>();
         int n = 4;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
@@ -376,7 +376,7 @@ class ServerPipeTest {
             calls.addAll(server.awaitCalls(n, WAIT_MS));
         }
         Set<Integer> managerThreads = new HashSet<>();
-        for (ServerCall c : calls) {
+        for (RawServerCall c : calls) {
             assertDispatched(c, SimControl.SIM_OP_ADD);
             managerThreads.add(c.managerThreadId);
         }

@@ -21,7 +21,7 @@ import dev.winrpc.async.testing.Failures;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.NotificationLog;
 import dev.winrpc.async.testing.PeerClient;
-import dev.winrpc.async.testing.ServerCall;
+import dev.winrpc.async.testing.RawServerCall;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.SimControl.SIM_PEER_CALL;
 import dev.winrpc.async.testing.SimControl.SIM_PEER_RESULT;
@@ -32,8 +32,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guards RpcServerSubscribeForNotification and RpcServerUnsubscribeForNotification through the
@@ -56,14 +56,11 @@ class ServerSubscriptionTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
-    private final Failures failures = new Failures();
+    @RegisterExtension
+    final Failures failures = new Failures();
 
-    @AfterEach
-    void rethrowCallbackFailures() {
-        failures.rethrow();
-    }
 
-    private static int eventField(ServerCall c) {
+    private static int eventField(RawServerCall c) {
         return c.pAsync.getInt(RPC_ASYNC_STATE.EVENT_OFFSET);
     }
 
@@ -71,7 +68,7 @@ class ServerSubscriptionTest {
     void aCancelIsHeardThroughTheSubscriptionsApcOnly() throws Exception {
         NotificationLog subLog = new NotificationLog(failures);
         AtomicIntegerArray got = new AtomicIntegerArray(6);
-        ServerCall call;
+        RawServerCall call;
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0); // the state's own notifications: to c.log
@@ -122,7 +119,7 @@ class ServerSubscriptionTest {
         overlapped.clear();
         AtomicLongArray got = new AtomicLongArray(7);
         SIM_PEER_RESULT r;
-        ServerCall call;
+        RawServerCall call;
         try (JavaServer server = new JavaServer(c -> {
             HANDLE port = k32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
             try {
@@ -179,7 +176,7 @@ class ServerSubscriptionTest {
 
     @Test
     void anUnsubscribedServerIsNotToldOfACancel() throws Exception {
-        ServerCall call;
+        RawServerCall call;
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);

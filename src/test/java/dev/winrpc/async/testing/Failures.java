@@ -3,13 +3,17 @@ package dev.winrpc.async.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Failures seen where a test cannot throw: inside JNA callbacks (notification routines, APC
  * routines, manager routines), which must never let an exception escape into native code, and on
- * worker threads. Each is recorded here and rethrown on the test thread by {@link #rethrow()}.
+ * worker threads. Each is recorded here and rethrown on the test thread by {@link #rethrow()};
+ * a test class that registers one as an extension ({@code @RegisterExtension final Failures
+ * failures = new Failures();}) has it rethrown after each test.
  */
-public final class Failures {
+public final class Failures implements AfterEachCallback {
 
     private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
@@ -50,5 +54,11 @@ public final class Failures {
             e.addSuppressed(all.get(i));
         }
         throw e;
+    }
+
+    /** After each test of a class that registered this as an extension: {@link #rethrow()}. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        rethrow();
     }
 }

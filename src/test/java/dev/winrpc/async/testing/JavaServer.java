@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * routine first subscribes the call to its client's cancel and disconnect (a server hears of
  * neither otherwise), by APC to the call's thread; the handler starts after that. The handler
  * chooses the notification
- * ({@link ServerCall#notifyByApc}, {@link ServerCall#notifyByEvent}), pulls and pushes, and
- * ends the call with {@link ServerCall#complete} or {@link ServerCall#abort}; a handler that
+ * ({@link RawServerCall#notifyByApc}, {@link RawServerCall#notifyByEvent}), pulls and pushes, and
+ * ends the call with {@link RawServerCall#complete} or {@link RawServerCall#abort}; a handler that
  * does neither fails the test, and its call is aborted so that nothing leaks.
  *
  * <p>No exception ever leaves a callback: every failure is recorded and rethrown by
@@ -41,7 +41,7 @@ public final class JavaServer implements AutoCloseable {
          * @param call the call
          * @throws Exception anything: recorded, and the call is aborted if it is still open
          */
-        void serve(ServerCall call) throws Exception;
+        void serve(RawServerCall call) throws Exception;
     }
 
     private static final AtomicInteger NEXT = new AtomicInteger();
@@ -56,7 +56,7 @@ public final class JavaServer implements AutoCloseable {
     private final Set<Thread> threadsBefore;
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private final List<AlertableThread> workers = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<ServerCall> dispatched = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<RawServerCall> dispatched = new LinkedBlockingQueue<>();
     private boolean stopped;
 
     /**
@@ -82,22 +82,22 @@ public final class JavaServer implements AutoCloseable {
         this.endpoint = "java-server-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
         this.threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
         epv.Add = (pAsync, hBinding, a, b) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_ADD, pAsync, hBinding,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_ADD, pAsync, hBinding,
                         a, b, null, null, null));
         epv.Sleep = (pAsync, hBinding, ms) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_SLEEP, pAsync, hBinding,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_SLEEP, pAsync, hBinding,
                         ms, 0, null, null, null));
         epv.Fail = (pAsync, hBinding, code) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_FAIL, pAsync, hBinding,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_FAIL, pAsync, hBinding,
                         code, 0, null, null, null));
         epv.PipeSum = (pAsync, hBinding, inpipe) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_SUM, pAsync,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_PIPE_SUM, pAsync,
                         hBinding, 0, 0, inpipe, null, null));
         epv.PipeRange = (pAsync, hBinding, start, count, outpipe) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_RANGE, pAsync,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_PIPE_RANGE, pAsync,
                         hBinding, start, count, null, outpipe, null));
         epv.PipeEcho = (pAsync, hBinding, a, inpipe, outpipe, b) ->
-                dispatch(pAsync, () -> new ServerCall(this, SimControl.SIM_OP_PIPE_ECHO, pAsync,
+                dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_PIPE_ECHO, pAsync,
                         hBinding, a, 0, inpipe, outpipe, b));
         int st = fx.fx_ServerStart(endpoint, epv);
         if (st != RpcErrors.RPC_S_OK) {
@@ -121,9 +121,9 @@ public final class JavaServer implements AutoCloseable {
      * @param timeoutMs the bound
      * @return the call
      */
-    public ServerCall nextCall(long timeoutMs) {
+    public RawServerCall nextCall(long timeoutMs) {
         try {
-            ServerCall c = dispatched.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            RawServerCall c = dispatched.poll(timeoutMs, TimeUnit.MILLISECONDS);
             if (c == null) {
                 throw new AssertionError("no call was dispatched to " + endpoint + " within "
                         + timeoutMs + " ms");
@@ -143,10 +143,10 @@ public final class JavaServer implements AutoCloseable {
      * @param timeoutMs the bound for each
      * @return the calls, in dispatch order
      */
-    public List<ServerCall> awaitCalls(int n, long timeoutMs) {
-        List<ServerCall> out = new ArrayList<>();
+    public List<RawServerCall> awaitCalls(int n, long timeoutMs) {
+        List<RawServerCall> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ServerCall c = nextCall(timeoutMs);
+            RawServerCall c = nextCall(timeoutMs);
             try {
                 c.done.get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
@@ -164,17 +164,17 @@ public final class JavaServer implements AutoCloseable {
      * @param timeoutMs the bound
      * @return the call
      */
-    public ServerCall awaitCall(long timeoutMs) {
+    public RawServerCall awaitCall(long timeoutMs) {
         return awaitCalls(1, timeoutMs).get(0);
     }
 
     private interface CallMaker {
-        ServerCall make();
+        RawServerCall make();
     }
 
     /** On the manager routine's thread: record what was given, start the call's Java thread. */
     private void dispatch(Pointer pAsync, CallMaker maker) {
-        ServerCall call = null;
+        RawServerCall call = null;
         try {
             Thread me = Thread.currentThread();
             call = maker.make();
@@ -184,7 +184,7 @@ public final class JavaServer implements AutoCloseable {
             call.sizeAtDispatch = pAsync.getInt(0);
             call.signatureAtDispatch = pAsync.getInt(4);
             call.statusAtDispatch = call.status();
-            ServerCall c = call;
+            RawServerCall c = call;
             dispatched.add(call);
             AlertableThread w = AlertableThread.start("java-server-op" + call.op,
                     self -> c.run(self, handler));
@@ -203,7 +203,7 @@ public final class JavaServer implements AutoCloseable {
                 if (call != null) {
                     call.abortIfOpen();
                 } else {
-                    ServerCall.abortRaw(pAsync);
+                    RawServerCall.abortRaw(pAsync);
                 }
             } catch (Throwable t2) {
                 failures.record(t2);

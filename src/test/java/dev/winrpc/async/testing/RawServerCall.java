@@ -38,7 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Everything here except the fields runs on the call's own Java thread (the handler's).
  */
-public final class ServerCall {
+public final class RawServerCall {
 
     /** A pull or push sequence ended because a notification did not come in time. */
     public static final int NO_NOTIFICATION = -1;
@@ -74,7 +74,7 @@ public final class ServerCall {
     /** What the call did, for failure messages. */
     public final List<String> trace = new CopyOnWriteArrayList<>();
     /** Completed with this call when its handler has returned. */
-    public final CompletableFuture<ServerCall> done = new CompletableFuture<>();
+    public final CompletableFuture<RawServerCall> done = new CompletableFuture<>();
 
     /** The Java thread the manager routine ran on. */
     public volatile Thread managerThread;
@@ -102,7 +102,7 @@ public final class ServerCall {
     /** A pull returned RPC_S_ASYNC_CALL_PENDING and its RpcReceiveComplete has not run yet. */
     private boolean pullPending;
 
-    ServerCall(JavaServer server, int op, Pointer pAsync, Pointer hBinding, int arg1, int arg2,
+    RawServerCall(JavaServer server, int op, Pointer pAsync, Pointer hBinding, int arg1, int arg2,
             Pointer inpipe, Pointer outpipe, Pointer outB) {
         this.server = server;
         this.op = op;
@@ -118,7 +118,7 @@ public final class ServerCall {
         this.log = new NotificationLog(server.failures);
     }
 
-    /** Aborts the call of a state that no ServerCall could be made for. */
+    /** Aborts the call of a state that no RawServerCall could be made for. */
     static void abortRaw(Pointer pAsync) {
         RPC_ASYNC_STATE s = new RPC_ASYNC_STATE(pAsync);
         s.setAutoRead(false);
@@ -536,6 +536,6 @@ public final class ServerCall {
 
     @Override
     public String toString() {
-        return "ServerCall(op " + op + ", " + trace + ")";
+        return "RawServerCall(op " + op + ", " + trace + ")";
     }
 }

@@ -30,7 +30,7 @@ import java.util.List;
  * it is closed, which must happen only after the final RpcAsyncCompleteCall; close releases the
  * event or port it created.
  */
-public final class ClientCall implements AutoCloseable {
+public final class RawClientCall implements AutoCloseable {
 
     private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
     private final Kernel32 k32 = RpcRuntime.kernel32();
@@ -45,7 +45,7 @@ public final class ClientCall implements AutoCloseable {
     private final List<Object> kept = new ArrayList<>();
 
     /** @param failures where failures in the notification routine go */
-    public ClientCall(Failures failures) {
+    public RawClientCall(Failures failures) {
         log = new NotificationLog(failures);
         reply.setInt(0, 0xDEADBEEF);
         assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncInitializeHandle(state, RPC_ASYNC_STATE.SIZE));
@@ -63,7 +63,7 @@ public final class ClientCall implements AutoCloseable {
      * @param flags 0 or RPC_C_NOTIFY_ON_SEND_COMPLETE
      * @return this
      */
-    public ClientCall apc(ApcTarget target, int flags) {
+    public RawClientCall apc(ApcTarget target, int flags) {
         return apc(target.handle(), flags);
     }
 
@@ -74,7 +74,7 @@ public final class ClientCall implements AutoCloseable {
      * @param flags 0 or RPC_C_NOTIFY_ON_SEND_COMPLETE
      * @return this
      */
-    public ClientCall apc(HANDLE hThread, int flags) {
+    public RawClientCall apc(HANDLE hThread, int flags) {
         state.Flags = flags;
         state.NotificationType = Rpcrt4.RpcNotificationTypeApc;
         RPC_ASYNC_NOTIFICATION_INFO.APC_INFO apc = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
@@ -91,7 +91,7 @@ public final class ClientCall implements AutoCloseable {
      * @param flags 0 or RPC_C_NOTIFY_ON_SEND_COMPLETE
      * @return this
      */
-    public ClientCall event(int flags) {
+    public RawClientCall event(int flags) {
         event = k32.CreateEvent(null, false, false, null);
         if (event == null) {
             throw new AssertionError("CreateEvent failed: error " + k32.GetLastError());
@@ -111,7 +111,7 @@ public final class ClientCall implements AutoCloseable {
      * @param overlapped passed through as the overlapped pointer
      * @return this
      */
-    public ClientCall ioc(int bytes, long key, Pointer overlapped) {
+    public RawClientCall ioc(int bytes, long key, Pointer overlapped) {
         port = k32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
         if (port == null) {
             throw new AssertionError("CreateIoCompletionPort failed: error " + k32.GetLastError());
@@ -134,7 +134,7 @@ public final class ClientCall implements AutoCloseable {
      * @param flags 0 or RPC_C_NOTIFY_ON_SEND_COMPLETE
      * @return this
      */
-    public ClientCall none(int flags) {
+    public RawClientCall none(int flags) {
         state.Flags = flags;
         state.NotificationType = Rpcrt4.RpcNotificationTypeNone;
         register();
