@@ -60,7 +60,7 @@ final class PlainCall implements NotificationTarget {
             done.error();
             return;
         }
-        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state, reply);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state.getPointer(), reply);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             return;
         }
