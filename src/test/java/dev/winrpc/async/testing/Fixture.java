@@ -48,43 +48,58 @@ public interface Fixture extends Library {
             Pointer b);
 
     /**
-     * The manager routines of the fixture interface, as an entry point vector. Manager
-     * routines use the C default calling convention (MIDL declares them without RPC_ENTRY), so
-     * the callback types below are plain JNA callbacks. Keep the structure, and every callback
-     * in it, strongly reachable until fx_ServerStop returns.
+     * The manager routines of the fixture interface, as an entry point vector. Keep the
+     * structure, and every callback in it, strongly reachable until fx_ServerStop returns.
      */
     @FieldOrder({"Add", "Sleep", "Fail", "PipeSum", "PipeRange", "PipeEcho"})
     class FX_SERVER_EPV extends Structure {
-        public AddRoutine Add;
-        public SleepRoutine Sleep;
-        public FailRoutine Fail;
-        public PipeSumRoutine PipeSum;
-        public PipeRangeRoutine PipeRange;
-        public PipeEchoRoutine PipeEcho;
+        public ManagerRoutines.AddRoutine Add;
+        public ManagerRoutines.SleepRoutine Sleep;
+        public ManagerRoutines.FailRoutine Fail;
+        public ManagerRoutines.PipeSumRoutine PipeSum;
+        public ManagerRoutines.PipeRangeRoutine PipeRange;
+        public ManagerRoutines.PipeEchoRoutine PipeEcho;
     }
 
-    interface AddRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, int a, int b);
-    }
+    /**
+     * The manager routines' callback types. MIDL's server stub calls manager routines with the
+     * C convention (it declares them without RPC_ENTRY), on 32-bit x86 too: JNA gives a callback
+     * the convention of the library interface it is declared in, so they live here, under
+     * {@link RpcEntry#CDECL_OPTIONS}, and not in {@link Fixture}, whose functions are RPC_ENTRY.
+     */
+    interface ManagerRoutines extends Library {
+        /** The C convention, on every platform. */
+        Map<String, Object> OPTIONS = RpcEntry.CDECL_OPTIONS;
 
-    interface SleepRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, int ms);
-    }
+        /** {@code void Add(PRPC_ASYNC_STATE, handle_t, int a, int b)}. */
+        interface AddRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, int a, int b);
+        }
 
-    interface FailRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, int code);
-    }
+        /** {@code void Sleep(PRPC_ASYNC_STATE, handle_t, unsigned long ms)}. */
+        interface SleepRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, int ms);
+        }
 
-    interface PipeSumRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, Pointer inpipe);
-    }
+        /** {@code void Fail(PRPC_ASYNC_STATE, handle_t, unsigned long code)}. */
+        interface FailRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, int code);
+        }
 
-    interface PipeRangeRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, int start, int count, Pointer outpipe);
-    }
+        /** {@code void PipeSum(PRPC_ASYNC_STATE, handle_t, ASYNC_INTPIPE *inpipe)}. */
+        interface PipeSumRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, Pointer inpipe);
+        }
 
-    interface PipeEchoRoutine extends Callback {
-        void callback(Pointer pAsync, Pointer hBinding, int a, Pointer inpipe, Pointer outpipe,
-                Pointer b);
+        /** {@code void PipeRange(PRPC_ASYNC_STATE, handle_t, int start, int count, ASYNC_INTPIPE *outpipe)}. */
+        interface PipeRangeRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, int start, int count, Pointer outpipe);
+        }
+
+        /** {@code void PipeEcho(PRPC_ASYNC_STATE, handle_t, int a, ASYNC_INTPIPE *in, ASYNC_INTPIPE *out, int *b)}. */
+        interface PipeEchoRoutine extends Callback {
+            void callback(Pointer pAsync, Pointer hBinding, int a, Pointer inpipe, Pointer outpipe,
+                    Pointer b);
+        }
     }
 }
