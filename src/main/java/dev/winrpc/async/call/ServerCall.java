@@ -200,7 +200,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             if (sender != null) {
                 sender.pipe = new ASYNC_PIPE(b.outPipe);
             }
-            registered(dispatcher.register(async, target));
+            registered(dispatcher.registerServerCall(async, target));
         } catch (Throwable t) {
             // Not registered: abort here, on the runtime's thread (D, To fail gracefully: A).
             outcome.fail(t);

@@ -12,8 +12,10 @@ import dev.winrpc.async.raw.Rpcrt4Util;
 /**
  * The "register the asynchronous handle with the run-time library" step of Microsoft's
  * server-side pipe example ({@code docs/reference/server-side-asynchronous-pipe-handling.md}),
- * done safely: the checks first, then the fields the caller owns, then RpcAsyncRegisterInfo only
- * where it is safe. {@link Dispatcher#register} does it for every call it registers.
+ * done safely: the checks first, then the fields the caller owns, then, for a server's state,
+ * RpcAsyncRegisterInfo only where it is safe. {@link Dispatcher#register} publishes every state
+ * it registers; {@link Dispatcher#registerServerCall} also registers a server call's state with
+ * the runtime.
  */
 public final class AsyncHandle {
 
@@ -33,27 +35,36 @@ public final class AsyncHandle {
     }
 
     /**
-     * {@code RpcAsyncRegisterHandle}, the step seed 000 calls "register the asynchronous handle
-     * with the run-time library", given an honest meaning: no Windows version exports a
-     * function of that name (its released form is the now obsolete RpcAsyncRegisterInfo).
-     *
-     * <p>It does three things, in this order, and touches native memory only after every check
-     * has passed:
-     * <ol>
-     *   <li>checks the state: initialised by RpcAsyncInitializeHandle (Size and Signature as the
-     *       runtime wrote them); NotificationType one of None, Event, Apc, Ioc (Hwnd is
-     *       deprecated and Callback is for OLE: both refused); for Apc a routine and a real
-     *       thread handle (GetCurrentThread()'s pseudo-handle is refused: the runtime would
-     *       queue the APC to its own thread); for Event an event handle; for Ioc a port; Flags 0
-     *       or RPC_C_NOTIFY_ON_SEND_COMPLETE;</li>
-     *   <li>writes the fields the caller owns, and no other ({@link RPC_ASYNC_STATE#writeCallerFields()}):
-     *       {@code u}, UserInfo, Flags, then NotificationType;</li>
-     *   <li>calls RpcAsyncRegisterInfo only where {@link RpcRuntime#isRegisterInfoSafe()} says
-     *       it is exported and safe (never under Wine, whose stub aborts the process).</li>
-     * </ol>
+     * Publishes a state's notification fields: the checks of {@link #checkRegistrable}, then
+     * the fields the caller owns and no other ({@link RPC_ASYNC_STATE#writeCallerFields()}):
+     * {@code u}, UserInfo, Flags, then NotificationType. What a client state needs before its
+     * stub starts the call; RpcAsyncRegisterInfo is never called for a client state (the
+     * runtime refuses a state with no call behind it).
      *
      * @param pAsync an initialised state whose Java fields UserInfo, Flags, NotificationType
      *        and {@code u} hold the wanted notification
+     * @throws IllegalArgumentException if the state or its notification fields are not usable;
+     *         nothing was written then
+     */
+    public static void publish(RPC_ASYNC_STATE pAsync) {
+        checkRegistrable(pAsync);
+        pAsync.writeCallerFields();
+    }
+
+    /**
+     * {@code RpcAsyncRegisterHandle}, the step Microsoft's server-side pipe example calls
+     * "register the asynchronous handle with the run-time library", given an honest meaning: no
+     * Windows version exports a function of that name (its released form is the now obsolete
+     * RpcAsyncRegisterInfo). For a server's state only: the example makes it in the manager
+     * routine's worker, once the notification fields are set, for the call the runtime
+     * dispatched.
+     *
+     * <p>It {@linkplain #publish publishes} the fields (the checks first: native memory is
+     * touched only after every one has passed), then calls RpcAsyncRegisterInfo only where
+     * {@link RpcRuntime#isRegisterInfoSafe()} says it is exported and safe (never under Wine,
+     * whose stub aborts the process).
+     *
+     * @param pAsync a server call's state, its Java notification fields set
      * @return what was done
      * @throws IllegalArgumentException if the state or its notification fields are not usable
      * @throws RpcException if RpcAsyncRegisterInfo fails
@@ -67,13 +78,12 @@ public final class AsyncHandle {
      *
      * @param rpcrt4 the bindings
      * @param callRegisterInfo whether RpcAsyncRegisterInfo may be called
-     * @param pAsync the state
+     * @param pAsync a server call's state
      * @return what was done
      */
     public static Result RpcAsyncRegisterHandle(Rpcrt4 rpcrt4, boolean callRegisterInfo,
             RPC_ASYNC_STATE pAsync) {
-        checkRegistrable(pAsync);
-        pAsync.writeCallerFields();
+        publish(pAsync);
         if (!callRegisterInfo) {
             return Result.PUBLISHED;
         }
@@ -82,7 +92,7 @@ public final class AsyncHandle {
     }
 
     /**
-     * The checks of {@link #RpcAsyncRegisterHandle}, which also select the union member that
+     * The checks of {@link #publish}, which also select the union member that
      * NotificationType names. Reads native memory (Size, Signature), writes none.
      *
      * @param pAsync the state

@@ -1,24 +1,22 @@
 package dev.winrpc.async.dispatch;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.RpcException;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
-import dev.winrpc.async.raw.Rpcrt4;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -38,25 +36,13 @@ import java.util.function.Consumer;
  * the call's {@link NotificationTarget#onFailure} and to the handler set with
  * {@link #setExceptionHandler}.
  *
- * <h2>Closing</h2>
- *
- * One state machine, {@code OPEN -> CLOSING -> TERMINATED -> RELEASED}:
- * <ol>
- *   <li>{@link #close()} moves OPEN to CLOSING: from then on nothing new is registered and other
- *       threads' work is refused.</li>
- *   <li>The thread runs what is already queued, then tells every call still registered, with a
- *       {@link DispatcherClosedException}. A call that ends by itself
- *       ({@link NotificationTarget#finishesOnClose()}: the safe layer's calls, which cancel
- *       abortively or abort) keeps its notifications while it ends, for at most
- *       {@link #CLOSE_DRAIN}; any other, and any still live after that, is detached: switched
- *       to RpcNotificationTypeNone and kept pinned ({@link #stalePinned()}) until its
- *       registration is closed.</li>
- *   <li>The thread ends: TERMINATED.</li>
- *   <li>The dispatcher's own handles (its thread handle, port or events) are released once no
- *       detached call can reach them any more: at once, or when the last detached registration
- *       closes. A handle the runtime may still use is never closed.</li>
- * </ol>
- * {@link #close()} is idempotent and never frees memory the runtime may still write.
+ * <p>{@link #close()} is idempotent and never frees memory the runtime may still write. It is
+ * one state machine ({@code OPEN -> CLOSING -> TERMINATED -> RELEASED}): nothing new is
+ * registered once it begins; the thread tells every call still registered, lets the calls that
+ * end by themselves end while it still delivers their notifications (for at most
+ * {@link #CLOSE_DRAIN}), detaches the rest (no more notifications, kept pinned:
+ * {@link #stalePinned()}), and ends; its handles are released once no detached call can reach
+ * them.
  */
 public abstract sealed class Dispatcher implements Executor, AutoCloseable
         permits ApcDispatcher, IocpDispatcher, EventDispatcher, PollingDispatcher {
@@ -180,35 +166,17 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      *         notification is not one of the two
      */
     public final int subscribe(Registration r, Pointer callHandle, int notification) {
-        Objects.requireNonNull(r, "registration");
-        if (r.dispatcher != this) {
-            throw new IllegalArgumentException(r + " is not registered with " + this);
-        }
-        int event;
-        if (notification == Rpcrt4.RpcNotificationCallCancel) {
-            event = Rpcrt4.RpcClientCancel;
-        } else if (notification == Rpcrt4.RpcNotificationClientDisconnect) {
-            event = Rpcrt4.RpcClientDisconnect;
-        } else {
-            throw new IllegalArgumentException("notification " + notification + " is neither "
-                    + "RpcNotificationCallCancel nor RpcNotificationClientDisconnect");
-        }
-        if (!capabilities.contains(Capability.SERVER_SUBSCRIPTIONS)) {
-            return RpcErrors.RPC_S_CANNOT_SUPPORT;
-        }
-        RPC_ASYNC_NOTIFICATION_INFO info = new RPC_ASYNC_NOTIFICATION_INFO();
-        int type = subscriptionTarget(r, event, info);
-        info.write();
-        return RpcRuntime.rpcrt4().RpcServerSubscribeForNotification(callHandle,
-                notification, type, info);
+        return ServerSubscription.subscribe(this, r, callHandle, notification);
     }
 
     /**
-     * Registers a call's state: sets its NotificationType and {@code u} for this dispatcher,
-     * publishes them with {@link AsyncHandle#RpcAsyncRegisterHandle} (the checks, then the
-     * caller's fields, then RpcAsyncRegisterInfo where safe), and makes the call known to the
-     * dispatcher, all at once with respect to {@link #close()}. The caller sets
-     * {@code state.UserInfo} and {@code state.Flags} beforehand.
+     * Registers a client call's state (or any state that is not a server call's): sets its
+     * NotificationType and {@code u} for this dispatcher, publishes them with
+     * {@link AsyncHandle#publish} (the checks, then the caller's fields only), and makes the
+     * call known to the dispatcher, all at once with respect to {@link #close()}. The caller
+     * sets {@code state.UserInfo} and {@code state.Flags} beforehand. RpcAsyncRegisterInfo is
+     * not called: the runtime refuses a state that has no call behind it yet, and reads the
+     * fields when it notifies.
      *
      * @param state an initialised state, not registered anywhere
      * @param target what to notify
@@ -218,9 +186,34 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      * @throws IllegalArgumentException if the state cannot be registered (not initialised, ...)
      */
     public final Registration register(RPC_ASYNC_STATE state, NotificationTarget target) {
+        return register(state, target, false);
+    }
+
+    /**
+     * Registers the state of a call the runtime dispatched to a server's manager routine: as
+     * {@link #register}, then RpcAsyncRegisterInfo where it is exported and safe
+     * ({@link AsyncHandle#RpcAsyncRegisterHandle}), where Microsoft's server-side example
+     * registers the handle. RpcAsyncRegisterInfo is obsolete and the fields are published
+     * before it: its failure is reported to the exception handler as an
+     * {@link dev.winrpc.async.RpcException}, and the registration stands (a call never notified
+     * then ends as any unnotified call does: its deadline, its cancel, the dispatcher's close).
+     *
+     * @param state the state the manager routine received, not registered anywhere
+     * @param target what to notify
+     * @return the registration, as {@link #register}'s
+     * @throws DispatcherClosedException if the dispatcher is closed or closing
+     * @throws IllegalStateException if the state is already registered here
+     * @throws IllegalArgumentException if the state cannot be registered
+     */
+    public final Registration registerServerCall(RPC_ASYNC_STATE state, NotificationTarget target) {
+        return register(state, target, true);
+    }
+
+    private Registration register(RPC_ASYNC_STATE state, NotificationTarget target, boolean server) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(target, "target");
         Registration r = new Registration(this, state, target);
+        int[] registerInfo = {RpcErrors.RPC_S_OK};
         boolean open = lifecycle.whileOpen(() -> {
             if (!registry.add(r)) {
                 throw new IllegalStateException("the RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress)
@@ -228,15 +221,21 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
             }
             try {
                 configure(r);
-                AsyncHandle.RpcAsyncRegisterHandle(state);
+                AsyncHandle.publish(state);
             } catch (RuntimeException | Error e) {
                 registry.remove(r);
                 unconfigure(r);
                 throw e;
             }
+            if (server && RpcRuntime.isRegisterInfoSafe()) {
+                registerInfo[0] = RpcRuntime.rpcrt4().RpcAsyncRegisterInfo(state);
+            }
         });
         if (!open) {
             throw new DispatcherClosedException(name + " is closed: cannot register a call");
+        }
+        if (registerInfo[0] != RpcErrors.RPC_S_OK) {
+            report(RpcException.runtimeFailure("RpcAsyncRegisterInfo", registerInfo[0]));
         }
         registered(r);
         return r;

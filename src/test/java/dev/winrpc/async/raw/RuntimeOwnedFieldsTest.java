@@ -53,7 +53,7 @@ class RuntimeOwnedFieldsTest {
             s.u.APC = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
             s.u.APC.NotificationRoutine = (p, c, e) -> { };
             s.u.APC.hThread = thread;
-            AsyncHandle.RpcAsyncRegisterHandle(s);
+            AsyncHandle.publish(s);
             s.writeCallerFields();
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, Rpcrt4Direct.RpcAsyncGetCallStatus(s.getPointer()));
             assertArrayEquals(again, Layout.runtimeOwnedBytes(s));

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pseudo-handle meaning "the calling thread" to whoever uses it: used by its own thread it
  * queues to that thread (legal, Windows semantics); DuplicateHandle turns it into a real handle
  * another thread can queue through. As an APC notification target it would name the runtime's
- * thread, not the caller's: AsyncHandle.RpcAsyncRegisterHandle refuses it before native memory
+ * thread, not the caller's: AsyncHandle.publish refuses it before native memory
  * is touched, and when written raw (bypassing the library) the simulator records
  * SIM_MISUSE_APC_PSEUDO_HANDLE and the notification is lost; the call is then finished by
  * polling. QueueUserAPC through a handle without THREAD_SET_CONTEXT fails with
@@ -142,10 +142,10 @@ class PseudoHandleTest {
             RPC_ASYNC_STATE s = pseudoHandleState(c);
             s.UserInfo = new Pointer(0x1234);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> AsyncHandle.RpcAsyncRegisterHandle(s));
+                    () -> AsyncHandle.publish(s));
             assertTrue(e.getMessage().contains("pseudo-handle"), e.getMessage());
             assertArrayEquals(before, c.p().getByteArray(0, RPC_ASYNC_STATE.SIZE),
-                    "RpcAsyncRegisterHandle wrote native memory before refusing");
+                    "publishing the fields wrote native memory before refusing");
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, c.status(), "the state is still unused");
         }
     }

@@ -15,7 +15,6 @@ import dev.winrpc.async.raw.RPC_ASYNC_NOTIFICATION_INFO;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
-import dev.winrpc.async.raw.Rpcrt4Util;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.List;
  * One client call's native memory and notification, driven with the raw bindings: an
  * {@link RPC_ASYNC_STATE} initialised with RpcAsyncInitializeHandle, a notification chosen with
  * one of {@link #apc}, {@link #event}, {@link #ioc}, {@link #none} and published with
- * {@link Rpcrt4Util#RpcAsyncRegisterHandle}, and the reply buffer of RpcAsyncCompleteCall.
+ * {@link AsyncHandle#publish}, and the reply buffer of RpcAsyncCompleteCall.
  *
  * <p>This object holds everything the runtime may use (the state, the routine, the reply) until
  * it is closed, which must happen only after the final RpcAsyncCompleteCall; close releases the
@@ -142,9 +141,9 @@ public final class RawClientCall implements AutoCloseable {
     }
 
     private void register() {
-        assertEquals(AsyncHandle.Result.REGISTERED_WITH_RUNTIME,
-                AsyncHandle.RpcAsyncRegisterHandle(state),
-                "the simulator exports RpcAsyncRegisterInfo, and it is safe there");
+        // A client state: its fields are published, and RpcAsyncRegisterInfo (a server's step)
+        // is not called for it.
+        AsyncHandle.publish(state);
     }
 
     /** @return the event of {@link #event}, or null */

@@ -167,7 +167,7 @@ public final class RawServerCall {
 
     /**
      * Seed 000: APC notification to this call's own Java thread (a real handle it opened to
-     * itself), registered with the runtime through {@link Rpcrt4Util#RpcAsyncRegisterHandle}.
+     * itself), registered with the runtime through {@link AsyncHandle#RpcAsyncRegisterHandle}.
      *
      * @param flags 0 or RPC_C_NOTIFY_ON_SEND_COMPLETE
      */
