@@ -12,6 +12,7 @@ import dev.winrpc.async.dispatch.Capability;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.dispatch.NotificationTarget;
 import dev.winrpc.async.dispatch.Registration;
+import java.time.Duration;
 import dev.winrpc.async.pipe.Action;
 import dev.winrpc.async.pipe.PipeInput;
 import dev.winrpc.async.pipe.PipeKind;
@@ -19,8 +20,6 @@ import dev.winrpc.async.pipe.PipeProtocol;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,24 +29,20 @@ import java.util.concurrent.CompletableFuture;
  * async pipes, the table of Microsoft's "Asynchronous Pipe State" page for its pipe kind and
  * side, for a plain call the library's own ({@link PipeProtocol#forCall}).
  *
- * <p>This class is the state machine. Each state of the table carries an {@link Action}, and
- * the call's step is a switch on it: the pipe engine ({@link Sender}, {@link Receiver}) pushes
- * and pulls, the side's behaviour ({@link ClientCall}, {@link ServerCall}) makes the calls
- * where the two sides differ (complete, cancel, abort, and what END still owes the runtime),
- * and {@link Outcome} records how the call failed.
- *
  * <p>Everything that moves the call happens on its dispatcher's thread: notifications arrive
- * there, and what the application asks for from other threads is handed over. Every move goes
- * through the table; a notification the current state does not expect takes the state's "To
- * fail" transition and is reported to the dispatcher's exception handler. The call is completed
- * or aborted exactly once, and the call's native memory (its state, pipe structures, buffers,
- * [out] parameters) and callbacks stay pinned, through the dispatcher's registration, until the
- * table reaches END and the runtime is done; after END every use throws.
+ * there, and what the application asks for from other threads is handed over. Each step is a
+ * switch on the current state's {@link Action}; every move goes through the table, and a
+ * notification the state does not expect takes the state's "To fail" transition and is
+ * reported to the dispatcher's exception handler. The call is completed or aborted exactly
+ * once, and its native memory (its state, pipe structures, buffers, [out] parameters) and
+ * callbacks stay pinned, through the dispatcher's registration, until the table reaches END and
+ * the runtime is done; after END every use throws. END reached by a failed pipe operation still
+ * makes the one final completion the runtime needs (a client's RpcAsyncCompleteCall after
+ * RpcCallComplete, a server's RpcAsyncAbortCall) before anything is let go.
  *
- * <p>END reached by a failed pipe operation ("On failure go to End") ends the protocol, but not
- * the runtime's call: the library then makes the one final completion every started call needs
- * (a client waits for RpcCallComplete and calls RpcAsyncCompleteCall; a server calls
- * RpcAsyncAbortCall) before it lets go of the memory.
+ * <p>This class is the state machine; the pipe engine ({@code Sender}, {@code Receiver}), the
+ * sides' behaviours ({@link ClientCall}, {@link ServerCall}) and the record of how the call
+ * failed ({@code Outcome}) are its parts (see the repository's ARCHITECTURE.md).
  *
  * @param <R> the reply's Java type
  */
@@ -67,14 +62,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     final Outcome outcome = new Outcome();
     /** What the dispatcher notifies: kept apart so that the notification methods are not the call's API. */
     final NotificationTarget target = new CallNotifications(this);
-    /**
-     * Every state the call entered, appended on the dispatcher thread, read (copied) from any
-     * thread. Not a CopyOnWriteArrayList: a pipe call makes two or three transitions per chunk,
-     * and copying the whole path on each of them made a streaming call quadratic in its number
-     * of chunks.
-     */
-    private final List<PipeState> path = Collections.synchronizedList(new ArrayList<>());
-    private volatile PipeState state;
+    private final CallPath path = new CallPath();
     private volatile boolean ended;
     /** The application gave its decision (a reply, or an abort): [out] values are frozen. */
     volatile boolean replyGiven;
@@ -89,8 +77,6 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     boolean started;
     /** RpcCallComplete arrived and no RpcAsyncCompleteCall has consumed it yet (client). */
     boolean callComplete;
-    /** The dispatcher is closing: the call must end now (a client cancels, a server aborts). */
-    boolean closing;
     /** The application (or a failure outside a state's action) asked for the state's "To fail". */
     boolean appFailPending;
     /** COMP was reached by a failure ("If a failure is received go Comp"), not by the pipe's end. */
@@ -98,6 +84,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     private boolean acting;
     private boolean actAgain;
     boolean endHandled;
+    private final WaitBound waitBound = new WaitBound(this);
 
     AsyncCall(Dispatcher dispatcher, Side side, PipeKind kind, Reply<R> reply, PipeWriter<?> writer,
             PipeReader<?> reader, List<OutParam> outs) {
@@ -130,12 +117,12 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
 
     /** @return the state the call is in now */
     public final PipeState state() {
-        return state;
+        return path.current();
     }
 
     /** @return the states the call went through, from its first; for logging and tests */
     public final List<PipeState> path() {
-        return Collections.unmodifiableList(new ArrayList<>(path));
+        return path.snapshot();
     }
 
     /** @return the table the call follows */
@@ -182,33 +169,31 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + title() + ", " + state + ", path " + path + "]";
+        return getClass().getSimpleName() + "[" + title() + ", " + path.current() + ", path " + path + "]";
     }
 
     // ---- the table -------------------------------------------------------------------------------
 
     final boolean accepts(PipeInput input) {
-        PipeState s = state;
+        PipeState s = path.current();
         return s != null && table.next(s, input).isPresent();
     }
 
     final Action action() {
-        return table.action(state);
+        return table.action(path.current());
     }
 
     final void begin(PipeState initial) {
-        state = initial;
-        path.add(initial);
+        path.enter(initial);
     }
 
     /** Moves the call through its table. Dispatcher thread only. */
     final void apply(PipeInput input) {
-        PipeState to = table.require(state, input);
+        PipeState to = table.require(path.current(), input);
         if (to == PipeState.COMP && (input == FAILURE || input == FAILED || input == CALL_FAILED)) {
             compAfterFailure = true;
         }
-        state = to;
-        path.add(to);
+        path.enter(to);
     }
 
     /** The state's "To fail", where it has one. */
@@ -299,22 +284,13 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     /** The runtime's RpcCallComplete. */
     abstract void onCallComplete();
 
-    /**
-     * RpcClientCancel or RpcClientDisconnect (a server subscription's).
-     *
-     * @param event the event
-     * @return true if the call should act on it
-     */
+    /** RpcClientCancel or RpcClientDisconnect (a server subscription's). @return true to act on it */
     abstract boolean onClientGone(int event);
 
     /** The dispatcher closes under the call: no new work, and the call must end now. */
     abstract void onDispatcherClosing();
 
-    /**
-     * END with the runtime's call not yet finished: the one final completion it still needs.
-     *
-     * @return true once the runtime's call is finished; false to wait for a notification
-     */
+    /** END with the runtime's call unfinished: its one final completion. @return false to wait */
     abstract boolean finishRuntimeCall();
 
     /** @return what the application is told at END: the failure, or null for a success */
@@ -322,6 +298,11 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
 
     /** @return the reply, at END after a success */
     abstract R successValue();
+
+    /** @return how long a server may wait for its null push's send completion (WNP) */
+    Duration nullPushBound() {
+        throw new IllegalStateException(title() + ": only a server waits for its null push");
+    }
 
     /** @return true if the registration may be closed at END (no notification still owed to it) */
     boolean registrationReleasable() {
@@ -339,6 +320,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
             return; // waits for a notification
         }
         endHandled = true;
+        unbound();
         Throwable failure = failureAtEnd();
         R value = null;
         if (failure == null) {
@@ -378,6 +360,21 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
         if (receiver != null) {
             receiver.reader.fail(cause);
         }
+    }
+
+    /**
+     * Bounds a wait the table leaves unbounded (see {@code WaitBound}).
+     *
+     * @param limit how long the wait may last
+     * @param onExpiry what to do then (escalate), on the dispatcher thread, before the call acts
+     */
+    final void bound(Duration limit, Runnable onExpiry) {
+        waitBound.start(limit, onExpiry);
+    }
+
+    /** Ends the bound of {@link #bound}, if one runs. */
+    final void unbound() {
+        waitBound.stop();
     }
 
     final void failEverything(Throwable cause) {
@@ -423,8 +420,6 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
      * Records the registration register() returned. A notification may reach the call between
      * register() publishing it and this (a server call that a client cancels at once): if the
      * call has already ended by then, the registration is closed here.
-     *
-     * @param r the registration
      */
     final synchronized void registered(Registration r) {
         registration = r;
@@ -491,7 +486,7 @@ public abstract sealed class AsyncCall<R> permits ClientCall, ServerCall {
     /** A notification the state does not expect: reported, and the state's "To fail" taken. */
     final void unexpected(String what) {
         IllegalStateException e = new IllegalStateException(title() + ": unexpected " + what
-                + " in state " + state + " (path " + path + ")");
+                + " in state " + path.current() + " (path " + path + ")");
         dispatcher.report(e);
         outcome.fail(e);
         failIfPossible();

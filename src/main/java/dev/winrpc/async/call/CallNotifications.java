@@ -68,7 +68,6 @@ final class CallNotifications implements NotificationTarget {
             if (cause instanceof DispatcherClosedException) {
                 // "On failure to get a notification": the dispatcher still delivers this
                 // call's notifications while it closes, and the call must end now.
-                call.closing = true;
                 if (call.accepts(NO_NOTIFICATION)) {
                     call.apply(NO_NOTIFICATION);
                 } else {

@@ -17,6 +17,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.RpcRuntime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +64,13 @@ public final class ClientCall<R> extends AsyncCall<R> {
         Pointer outPipe();
     }
 
+    /**
+     * The default bound on a non-abortive cancel: then the call is cancelled abortively, as
+     * Microsoft's RpcAsyncCancelCall page advises (a non-abortive cancel has no timeout of its
+     * own).
+     */
+    public static final Duration DEFAULT_CANCEL_TIMEOUT = Duration.ofSeconds(10);
+
     /** Starts the call: a MIDL client stub, or glue around one. */
     @FunctionalInterface
     public interface Stub {
@@ -84,6 +92,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         private PipeWriter<?> in;
         private PipeReader<?> out;
         private final List<OutParam> outs = new ArrayList<>();
+        private Duration cancelTimeout = DEFAULT_CANCEL_TIMEOUT;
 
         private Builder(Dispatcher dispatcher, Reply<R> reply) {
             this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -124,6 +133,22 @@ public final class ClientCall<R> extends AsyncCall<R> {
         }
 
         /**
+         * How long a non-abortive {@link ClientCall#cancel(boolean) cancel} may wait for the
+         * server to finish the call: then the call is cancelled abortively (RpcAsyncCancelCall
+         * has no timeout of its own, and its page advises this).
+         *
+         * @param timeout positive; {@link ClientCall#DEFAULT_CANCEL_TIMEOUT} by default
+         * @return this
+         */
+        public Builder<R> cancelTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the timeout must be positive: " + timeout);
+            }
+            this.cancelTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Initialises the call's state, registers it with the dispatcher and starts the call on
          * the dispatcher's thread.
          *
@@ -139,7 +164,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
             if (dispatcher.isClosed()) {
                 throw new DispatcherClosedException(dispatcher + " is closed: cannot start a call");
             }
-            ClientCall<R> call = new ClientCall<>(dispatcher, reply, in, out, outs);
+            ClientCall<R> call = new ClientCall<>(dispatcher, reply, in, out, outs, cancelTimeout);
             call.begin(stub);
             return call;
         }
@@ -147,6 +172,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
 
     private final ASYNC_PIPE inPipe;
     private final ASYNC_PIPE outPipe;
+    private final Duration cancelTimeout;
 
     // ---- dispatcher thread only ----
     /** RpcAsyncCompleteCall returned RPC_S_ASYNC_CALL_PENDING: Comp waits for RpcCallComplete. */
@@ -157,8 +183,9 @@ public final class ClientCall<R> extends AsyncCall<R> {
     private boolean abortiveCancelIssued;
 
     private ClientCall(Dispatcher dispatcher, Reply<R> reply, PipeWriter<?> in, PipeReader<?> out,
-            List<OutParam> outs) {
+            List<OutParam> outs, Duration cancelTimeout) {
         super(dispatcher, Side.CLIENT, PipeKind.of(in != null, out != null), reply, in, out, outs);
+        this.cancelTimeout = cancelTimeout;
         this.inPipe = in != null ? new ASYNC_PIPE() : null;
         this.outPipe = out != null ? new ASYNC_PIPE() : null;
     }
@@ -277,11 +304,25 @@ public final class ClientCall<R> extends AsyncCall<R> {
             cancelIssued = true;
             abortiveCancelIssued = cancelAbortive;
             int st = Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, cancelAbortive);
+            if (!cancelAbortive) {
+                // "There is no built-in timeout mechanism. ... If the call times out, then the
+                // client can issue an abortive cancel."
+                bound(cancelTimeout, this::cancelAbortively);
+            }
             apply(st == RpcErrors.RPC_S_OK ? PipeInput.OK : PipeInput.FAILED);
         } else {
             apply(PipeInput.OK);
         }
         return true;
+    }
+
+    /** An abortive RpcAsyncCancelCall outside the table, once: the runtime then ends the call. */
+    private void cancelAbortively() {
+        if (started && !outcome.isFinalized() && !abortiveCancelIssued) {
+            abortiveCancelIssued = true;
+            cancelIssued = true;
+            Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, true); // its result changes nothing here
+        }
     }
 
     @Override
@@ -346,11 +387,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         // or after the null push, Comp waiting for the reply, or END waiting for the
         // RpcCallComplete a failed pipe operation brings) is cancelled abortively now, so that
         // the runtime ends it while the dispatcher still delivers its notification.
-        if (started && !outcome.isFinalized() && !abortiveCancelIssued) {
-            abortiveCancelIssued = true;
-            cancelIssued = true;
-            Rpcrt4Direct.RpcAsyncCancelCall(asyncAddress, true); // its result changes nothing here
-        }
+        cancelAbortively();
     }
 
     @Override

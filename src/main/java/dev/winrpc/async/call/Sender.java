@@ -3,13 +3,17 @@ package dev.winrpc.async.call;
 import static dev.winrpc.async.pipe.PipeInput.CALL_FAILED;
 import static dev.winrpc.async.pipe.PipeInput.FAILED;
 import static dev.winrpc.async.pipe.PipeInput.FAILURE;
+import static dev.winrpc.async.pipe.PipeInput.NO_NOTIFICATION;
 import static dev.winrpc.async.pipe.PipeInput.OK;
 import static dev.winrpc.async.pipe.PipeInput.SENT_LAST;
 import static dev.winrpc.async.pipe.PipeInput.SENT_MORE;
 
 import dev.winrpc.async.RpcException;
+import dev.winrpc.async.pipe.Action;
 import dev.winrpc.async.raw.ASYNC_PIPE;
 import dev.winrpc.async.raw.RpcErrors;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The pipe engine of the pipe a side sends (a client's [in] pipe, a server's [out] pipe): the
@@ -106,12 +110,27 @@ final class Sender {
         return false; // waiting for the application
     }
 
-    /** WAIT_NULL_PUSH: "If a success is received go Comp". @return true if the call moved */
+    /**
+     * WAIT_NULL_PUSH: "If a success is received go Comp". The page leaves the wait unbounded;
+     * the side's bound ({@link AsyncCall#nullPushBound()}) ends it as "On failure to get a
+     * completion".
+     *
+     * @return true if the call moved
+     */
     boolean afterNullPush() {
         if (outstandingSends == 0) {
+            call.unbound();
             call.apply(SENT_LAST);
             return true;
         }
+        Duration limit = call.nullPushBound();
+        call.bound(limit, () -> {
+            if (call.action() == Action.WAIT_NULL_PUSH && outstandingSends > 0) {
+                call.outcome.fail(new TimeoutException("the null push's RpcSendComplete did not come within "
+                        + limit + ": the call is aborted"));
+                call.apply(NO_NOTIFICATION);
+            }
+        });
         return false;
     }
 

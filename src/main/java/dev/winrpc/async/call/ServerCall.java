@@ -13,11 +13,11 @@ import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Direct;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server's side of an asynchronous call, made inside a manager routine the way Microsoft's
@@ -67,6 +67,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         private PipeWriter<?> out;
         private Pointer outPipe;
         private final List<OutParam> outs = new ArrayList<>();
+        private Duration nullPushTimeout = DEFAULT_NULL_PUSH_TIMEOUT;
 
         private Builder(Dispatcher dispatcher, Reply<R> reply, Pointer pAsync) {
             this.dispatcher = dispatcher;
@@ -112,6 +113,22 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
 
         /**
+         * How long the call waits for its null push's send completion (WNP), which the page
+         * leaves unbounded: then it takes WNP's "On failure to get a completion go to A" and
+         * aborts, its {@link #result()} failing with a {@link java.util.concurrent.TimeoutException}.
+         *
+         * @param timeout positive; {@link ServerCall#DEFAULT_NULL_PUSH_TIMEOUT} by default
+         * @return this
+         */
+        public Builder<R> nullPushTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the timeout must be positive: " + timeout);
+            }
+            this.nullPushTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Registers the call and takes it out of D. If the call cannot be registered it is
          * aborted with RPC_S_CALL_FAILED and the returned call has ended, its {@link #result()}
          * failed with the reason.
@@ -125,14 +142,15 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
     }
 
-    private static final int UNDECIDED = 0;
-    private static final int COMPLETING = 1;
-    private static final int ABORTING = 2;
-    /** The application's one decision: complete or abort, taken atomically. */
-    private final AtomicInteger decision = new AtomicInteger();
+    /** The default bound on the wait for the null push's send completion (WNP). */
+    public static final Duration DEFAULT_NULL_PUSH_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The application's one decision: complete or abort. */
+    private final ServerDecision<R> decision;
     /** A server's: completed when the runtime says the client cancelled or went away. */
     private final CompletableFuture<RpcException> clientGone = new CompletableFuture<>();
     private final ServerSubscriptions subscriptions;
+    private final Duration nullPushTimeout;
 
     // ---- dispatcher thread only ----
     /** The server was told RpcClientCancel. */
@@ -143,14 +161,14 @@ public final class ServerCall<R> extends AsyncCall<R> {
     private int abortCode = RpcErrors.RPC_S_CALL_FAILED;
     /** The application's abort, accepted: carried out where the table is when it gets here. */
     private boolean abortRequested;
-    /** The reply buffer went to RpcAsyncCompleteCall; guarded by the buffer's lock. */
-    private boolean replySealed;
     /** END was handled while subscription notifications were still on their way. */
     private boolean releaseWhenSettled;
 
     private ServerCall(Builder<R> b) {
         super(b.dispatcher, Side.SERVER, PipeKind.of(b.in != null, b.out != null), b.reply, b.out, b.in, b.outs);
         this.subscriptions = new ServerSubscriptions(b.dispatcher);
+        this.decision = new ServerDecision<>(reply, replyBuffer);
+        this.nullPushTimeout = b.nullPushTimeout;
     }
 
     /**
@@ -260,27 +278,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
      */
     public void complete(R value) {
         checkNotEnded();
-        if (!decision.compareAndSet(UNDECIDED, COMPLETING)) {
-            throw new IllegalStateException(decision.get() == COMPLETING
-                    ? "complete was already called: a call completes once"
-                    : "the call was aborted: it cannot be completed too");
-        }
-        // Written here, on the caller's thread, so that a reply that cannot be written is
-        // refused to its caller and never turns into a success. The buffer is the call's own;
-        // its lock keeps the write apart from a completion the table makes without the
-        // application's reply (Comp reached by a failure).
-        synchronized (replyBuffer) {
-            if (replySealed) {
-                throw endedException("complete");
-            }
-            try {
-                reply.write(replyBuffer, value);
-            } catch (RuntimeException e) {
-                decision.set(UNDECIDED);
-                throw new IllegalArgumentException("the reply " + value + " cannot be written as "
-                        + reply + ": " + e, e);
-            }
-        }
+        decision.complete(value, () -> endedException("complete"));
         replyGiven = true;
         onDispatcher(() -> {
             serverReply = value;
@@ -293,7 +291,6 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * Aborts the call: the table's "To fail" path (A), RpcAsyncAbortCall with the code, which
      * reaches the client as a fault.
      *
-     * @param exceptionCode the fault for the client; not 0
      * <p>The abort is refused when the call is seen to be in a state without "To fail" (Comp
      * or WNP, where the table can only complete). An abort accepted before the call got there
      * is carried out when it gets to Comp, with RpcAsyncAbortCall in place of
@@ -301,6 +298,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * that decides to fail after reading its [in] pipe to the end can abort from the reader's
      * own callback: the end is delivered before the table leaves the pull state.)
      *
+     * @param exceptionCode the fault for the client; not 0
      * @throws IllegalArgumentException if the code is 0
      * @throws IllegalStateException if the call was already completed or aborted
      * @throws IllegalPipeTransitionException if the call's state has no "To fail" (once the
@@ -311,18 +309,12 @@ public final class ServerCall<R> extends AsyncCall<R> {
             throw new IllegalArgumentException("an ExceptionCode of 0 does not reach the client as a fault");
         }
         checkNotEnded();
-        if (decision.get() == COMPLETING) {
-            throw new IllegalStateException("complete was already called: the call cannot be aborted too");
-        }
+        decision.checkNotCompleting();
         PipeState s = state();
         if (!accepts(PipeInput.APP_FAIL)) {
             throw new IllegalPipeTransitionException(table, s, PipeInput.APP_FAIL);
         }
-        if (!decision.compareAndSet(UNDECIDED, ABORTING)) {
-            throw new IllegalStateException(decision.get() == ABORTING
-                    ? "abort was already called: a call is aborted once"
-                    : "complete was already called: the call cannot be aborted too");
-        }
+        decision.abort();
         replyGiven = true;
         onDispatcher(() -> {
             outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", exceptionCode));
@@ -392,14 +384,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         boolean appReply = serverReplySet && replyStands && !compAfterFailure;
         subscriptions.end();
-        int st;
-        synchronized (replyBuffer) {
-            replySealed = true;
-            if (!serverReplySet) {
-                replyBuffer.clear();
-            }
-            st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
-        }
+        int st = decision.completeCall(asyncAddress, serverReplySet);
         outcome.finalized(st);
         if (st == RpcErrors.RPC_S_OK && appReply) {
             outcome.forgive(); // the application's reply went: the cancel was answered by it
@@ -409,6 +394,11 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         apply(st == RpcErrors.RPC_S_OK ? PipeInput.OK : PipeInput.FAILED);
         return true;
+    }
+
+    @Override
+    Duration nullPushBound() {
+        return nullPushTimeout;
     }
 
     @Override

@@ -41,12 +41,12 @@ final class ClosingCalls {
                         + "it is no longer notified: finish it by polling RpcAsyncGetCallStatus"));
             }
         }
-        d.runTasks();
+        boolean more = d.runTasks();
         long deadline = System.nanoTime() + Dispatcher.CLOSE_DRAIN.toNanos();
         long left;
         while (d.registry.size() > 0 && (left = deadline - System.nanoTime()) > 0) {
-            d.waitOnce((int) Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-            d.runTasks();
+            d.waitOnce(d.waitMillis(more, (int) Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left)))));
+            more = d.runTasks();
         }
         for (Registration r : d.registry.live()) {
             detach(d, r);

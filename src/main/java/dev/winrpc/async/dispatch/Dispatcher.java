@@ -13,11 +13,9 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -53,14 +51,13 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final Lifecycle lifecycle = new Lifecycle();
+    final Lifecycle lifecycle = new Lifecycle();
     final CallRegistry registry = new CallRegistry();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final LoopTasks tasks = new LoopTasks();
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
     private final Set<Capability> capabilities;
-    private final String name;
+    final String name;
     private final LoopThread loop;
 
     /**
@@ -186,7 +183,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      * @throws IllegalArgumentException if the state cannot be registered (not initialised, ...)
      */
     public final Registration register(RPC_ASYNC_STATE state, NotificationTarget target) {
-        return register(state, target, false);
+        return Registrar.register(this, state, target, false);
     }
 
     /**
@@ -206,39 +203,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      * @throws IllegalArgumentException if the state cannot be registered
      */
     public final Registration registerServerCall(RPC_ASYNC_STATE state, NotificationTarget target) {
-        return register(state, target, true);
-    }
-
-    private Registration register(RPC_ASYNC_STATE state, NotificationTarget target, boolean server) {
-        Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(target, "target");
-        Registration r = new Registration(this, state, target);
-        int[] registerInfo = {RpcErrors.RPC_S_OK};
-        boolean open = lifecycle.whileOpen(() -> {
-            if (!registry.add(r)) {
-                throw new IllegalStateException("the RPC_ASYNC_STATE at 0x" + Long.toHexString(r.stateAddress)
-                        + " is already registered with " + this);
-            }
-            try {
-                configure(r);
-                AsyncHandle.publish(state);
-            } catch (RuntimeException | Error e) {
-                registry.remove(r);
-                unconfigure(r);
-                throw e;
-            }
-            if (server && RpcRuntime.isRegisterInfoSafe()) {
-                registerInfo[0] = RpcRuntime.rpcrt4().RpcAsyncRegisterInfo(state);
-            }
-        });
-        if (!open) {
-            throw new DispatcherClosedException(name + " is closed: cannot register a call");
-        }
-        if (registerInfo[0] != RpcErrors.RPC_S_OK) {
-            report(RpcException.runtimeFailure("RpcAsyncRegisterInfo", registerInfo[0]));
-        }
-        registered(r);
-        return r;
+        return Registrar.register(this, state, target, true);
     }
 
     /** Hook: a registration was added (e.g. the event dispatcher wakes its thread). */
@@ -275,17 +240,40 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     }
 
     final void wakeup() {
-        if (!inDispatcherThread() && wakeupPending.compareAndSet(false, true)) {
+        if (!inDispatcherThread() && tasks.wakeupPending.compareAndSet(false, true)) {
             // Once the thread has ended there is nothing to wake, and maybe no handle to wake it by.
             lifecycle.whileRunning(() -> {
                 try {
                     wakeThread();
                 } catch (RuntimeException e) {
-                    wakeupPending.set(false);
+                    tasks.wakeupPending.set(false);
                     throw e;
                 }
             });
         }
+    }
+
+    /**
+     * Runs a task on the dispatcher thread once the delay has passed (or a little later: the
+     * thread's waits end when a timer is due). No thread of its own: the dispatcher's waits are
+     * bounded by its earliest timer. A closed dispatcher runs no timer.
+     *
+     * @param delay how long to wait, not negative
+     * @param task what to run; what it throws goes to the exception handler
+     * @return the timer, to cancel it
+     * @throws java.util.concurrent.RejectedExecutionException if the dispatcher is closed
+     */
+    public final Scheduled schedule(Duration delay, Runnable task) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a negative delay: " + delay);
+        }
+        Scheduled t = new Scheduled(System.nanoTime() + delay.toNanos(), Objects.requireNonNull(task, "task"));
+        if (inDispatcherThread()) {
+            tasks.addTimer(t);
+        } else {
+            execute(() -> tasks.addTimer(t));
+        }
+        return t;
     }
 
     /** @return true when called on the dispatcher's thread */
@@ -339,7 +327,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     @Override
     public final void close() {
         if (lifecycle.close() && !inDispatcherThread()) {
-            wakeupPending.set(false);
+            tasks.wakeupPending.set(false);
             try {
                 wakeup();
             } catch (RuntimeException e) {
@@ -404,11 +392,11 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         loop.ready();
         try {
             while (lifecycle.isOpen()) {
-                runTasks();
+                boolean more = tasks.runBatch(this::report);
                 if (!lifecycle.isOpen()) {
                     break;
                 }
-                waitOnce(Kernel32Ex.INFINITE);
+                waitOnce(tasks.waitMillis(more, Kernel32Ex.INFINITE));
             }
         } catch (Throwable t) {
             report(t);
@@ -425,17 +413,26 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         }
     }
 
-    final void runTasks() {
-        wakeupPending.set(false);
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                report(t);
-            }
-        }
+    /**
+     * Runs a batch of queued tasks and the due timers (see {@link LoopTasks}).
+     *
+     * @return true if tasks are still queued
+     */
+    final boolean runTasks() {
+        return tasks.runBatch(this::report);
     }
+
+    /**
+     * How long the thread's next wait may block: until the next timer, at most {@code cap}.
+     *
+     * @param tasksLeft what {@link #runTasks} returned
+     * @param cap milliseconds, or {@link Kernel32Ex#INFINITE}
+     * @return milliseconds, or {@link Kernel32Ex#INFINITE}
+     */
+    final int waitMillis(boolean tasksLeft, int cap) {
+        return tasks.waitMillis(tasksLeft, cap);
+    }
+
 
     /** TERMINATED with no detached call left: releases the native resources, once. */
     private void releaseIfDone() {

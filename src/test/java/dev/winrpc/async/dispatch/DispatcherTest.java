@@ -257,6 +257,50 @@ class DispatcherTest {
         d.close();
     }
 
+    /**
+     * A task that hands itself to its dispatcher again, forever, must not starve the
+     * notifications (the reliability issue: it did, and close() then gave up after 30 s with the
+     * thread alive): tasks run in bounded batches, and close ends the loop.
+     */
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void aTaskThatResubmitsItselfStarvesNothingAndCloseEndsTheLoop(Kind kind) throws Exception {
+        java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+        Dispatcher d = kind.get();
+        try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {
+                runs.incrementAndGet();
+                d.execute(again[0]);
+            };
+            d.execute(again[0]);
+            assertTrue(waitFor(() -> runs.get() > 100, 10_000), "the task does run");
+            RawCall c = add(d, b, 40, 2);
+            assertEquals(42, c.result.get(10, TimeUnit.SECONDS), "a notification got through");
+        } finally {
+            d.close();
+        }
+        assertFalse(d.thread().isAlive(), "close ended the loop");
+    }
+
+    /** A timer runs on the dispatcher's thread once its delay has passed; a cancelled one never. */
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void timersRunOnTheDispatcherThreadAndCanBeCancelled(Kind kind) throws Exception {
+        try (Dispatcher d = kind.get()) {
+            CompletableFuture<Thread> ran = new CompletableFuture<>();
+            long t0 = System.nanoTime();
+            d.schedule(java.time.Duration.ofMillis(50), () -> ran.complete(Thread.currentThread()));
+            Scheduled never = d.schedule(java.time.Duration.ofMillis(20), () -> ran.completeExceptionally(
+                    new AssertionError("a cancelled timer ran")));
+            never.cancel();
+            assertSame(d.thread(), ran.get(10, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - t0 >= 50_000_000L, "it ran before its delay");
+            assertTrue(never.isCancelled());
+            assertThrows(IllegalArgumentException.class, () -> d.schedule(java.time.Duration.ofMillis(-1), () -> { }));
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
