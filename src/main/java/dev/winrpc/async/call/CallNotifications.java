@@ -1,9 +1,11 @@
 package dev.winrpc.async.call;
 
+import static dev.winrpc.async.pipe.PipeInput.FAILED;
 import static dev.winrpc.async.pipe.PipeInput.NO_NOTIFICATION;
 
 import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.NotificationTarget;
+import dev.winrpc.async.pipe.Action;
 import dev.winrpc.async.raw.Rpcrt4;
 
 /**
@@ -14,9 +16,9 @@ import dev.winrpc.async.raw.Rpcrt4;
  */
 final class CallNotifications implements NotificationTarget {
 
-    private final AsyncCall<?> call;
+    private final CallMachine<?> call;
 
-    CallNotifications(AsyncCall<?> call) {
+    CallNotifications(CallMachine<?> call) {
         this.call = call;
     }
 
@@ -68,19 +70,26 @@ final class CallNotifications implements NotificationTarget {
             if (cause instanceof DispatcherClosedException) {
                 // "On failure to get a notification": the dispatcher still delivers this
                 // call's notifications while it closes, and the call must end now.
-                if (call.accepts(NO_NOTIFICATION)) {
+                if (call.action() == Action.MAKE_CALL) {
+                    // Not started: the runtime has no call to cancel, and nothing to finish.
+                    call.apply(FAILED);
+                } else if (call.accepts(NO_NOTIFICATION)) {
                     call.apply(NO_NOTIFICATION);
                 } else {
                     call.failIfPossible();
                 }
                 call.act();
-                if (!call.ended()) {
+                if (!call.isEnded()) {
                     call.onDispatcherClosing();
                     call.act();
                 }
                 call.failEverything(cause);
             } else {
-                call.failIfPossible();
+                if (call.action() == Action.MAKE_CALL) {
+                    call.apply(FAILED);
+                } else {
+                    call.failIfPossible();
+                }
                 call.act();
             }
         } catch (Throwable t) {

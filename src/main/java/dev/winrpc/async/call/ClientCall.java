@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.ToIntFunction;
 
 /**
@@ -215,15 +216,21 @@ public final class ClientCall<R> extends AsyncCall<R> {
     }
 
     private void begin(Stub stub) {
-        async = new RPC_ASYNC_STATE();
-        asyncAddress = async.getPointer();
-        RpcException.check("RpcAsyncInitializeHandle",
-                RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(async, RPC_ASYNC_STATE.SIZE));
-        // After InitializeHandle, which resets Flags.
-        async.Flags = sender != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
-        async.UserInfo = null;
-        begin(PipeState.C);
-        Registration registration = dispatcher.register(async, target);
+        Registration registration;
+        try {
+            async = new RPC_ASYNC_STATE();
+            asyncAddress = async.getPointer();
+            RpcException.check("RpcAsyncInitializeHandle",
+                    RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(async, RPC_ASYNC_STATE.SIZE));
+            // After InitializeHandle, which resets Flags.
+            async.Flags = sender != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
+            async.UserInfo = null;
+            begin(PipeState.C);
+            registration = dispatcher.register(async, target);
+        } catch (RuntimeException | Error e) {
+            refused();
+            throw e;
+        }
         registered(registration);
         Context ctx = new Context() {
             @Override
@@ -243,23 +250,39 @@ public final class ClientCall<R> extends AsyncCall<R> {
         };
         try {
             onDispatcher(() -> makeCall(stub, ctx));
-        } catch (RuntimeException e) {
-            // The dispatcher refused the work: the call was never started.
+        } catch (RejectedExecutionException e) {
+            // The dispatcher closed between the registration and this: the call was never
+            // started (a closing dispatcher ends a call still in C without touching the runtime).
             registration.close();
-            throw e;
+            refused();
+            throw new DispatcherClosedException(dispatcher + " is closed: cannot start a call");
         }
     }
 
-    /** C, "Make the RPC": on the dispatcher thread. */
+    /** The call was refused before it started: its pipe ends and [out] parameters are free again. */
+    private void refused() {
+        markEnded();
+        detachAll();
+    }
+
+    /**
+     * C, "Make the RPC": on the dispatcher thread. A stub's failure does not prove that the
+     * runtime has no call: one that threw may have thrown after the call started. What the
+     * runtime says decides: a stub that returned a failure failed synchronously (the call must
+     * not be cancelled then); otherwise RpcAsyncGetCallStatus tells whether the state has a call
+     * behind it (a state never used in a call is RPC_S_INVALID_BINDING).
+     */
     private void makeCall(Stub stub, Context ctx) {
         int st;
+        Throwable thrown = null;
         try {
             st = stub.start(ctx);
         } catch (Throwable t) {
-            outcome.fail(t);
+            thrown = t;
             st = RpcErrors.RPC_S_CALL_FAILED;
         }
-        if (st == RpcErrors.RPC_S_OK) {
+        boolean live = (thrown != null || st == RpcErrors.RPC_S_OK) && runtimeHasCall();
+        if (live) {
             started = true;
             if (inPipe != null) {
                 inPipe.read();
@@ -269,14 +292,29 @@ public final class ClientCall<R> extends AsyncCall<R> {
                 outPipe.read();
                 receiver.pipe = outPipe;
             }
+            if (thrown != null) {
+                // The stub threw after the runtime took the call: C's "To fail: go to Can",
+                // abortively, and the call fails with what the stub threw.
+                outcome.fail(thrown);
+                appFailPending = true;
+                cancelAbortive = true;
+            }
             // C's "To fail: go to Can": a cancel asked for inside the stub is made now that the
             // runtime has the call.
             apply(appFailPending && accepts(PipeInput.APP_FAIL) ? PipeInput.APP_FAIL : PipeInput.OK);
         } else {
-            outcome.fail(RpcException.runtimeFailure("the client stub", st));
+            outcome.fail(thrown != null ? thrown : st == RpcErrors.RPC_S_OK
+                    ? new IllegalStateException("the client stub returned RPC_S_OK, but the runtime has no "
+                            + "call on the state: the stub must start the call with the pAsync it is given")
+                    : RpcException.runtimeFailure("the client stub", st));
             apply(PipeInput.FAILED);
         }
         act();
+    }
+
+    private boolean runtimeHasCall() {
+        int status = Rpcrt4Direct.RpcAsyncGetCallStatus(asyncAddress);
+        return status != RpcErrors.RPC_S_INVALID_BINDING && status != RpcErrors.RPC_S_INVALID_ASYNC_HANDLE;
     }
 
     /**
@@ -393,7 +431,11 @@ public final class ClientCall<R> extends AsyncCall<R> {
     @Override
     boolean finishRuntimeCall() {
         if (!callComplete) {
-            return false; // wait for RpcCallComplete, then complete
+            // END reached by a pipe operation the runtime refused: the runtime may still hold
+            // the call, and nothing else would end it. An abortive cancel makes it end (and is
+            // harmless if it is ending already); then wait for RpcCallComplete and complete.
+            cancelAbortively();
+            return false;
         }
         int st = Rpcrt4Direct.RpcAsyncCompleteCall(asyncAddress, replyBuffer);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {

@@ -19,7 +19,7 @@ public final class OutParam {
     private final Pointer memory;
     private final int size;
     private final boolean client;
-    private AsyncCall<?> call;
+    private CallMachine<?> call;
 
     private OutParam(Pointer memory, int size, boolean client) {
         this.memory = memory;
@@ -61,11 +61,18 @@ public final class OutParam {
         return new OutParam(p, size, false);
     }
 
-    synchronized void attach(AsyncCall<?> owner) {
+    synchronized void attach(CallMachine<?> owner) {
         if (call != null) {
             throw new IllegalStateException("this [out] parameter already belongs to a call");
         }
         call = owner;
+    }
+
+    /** Gives the parameter back, if it still belongs to a call refused before it started. */
+    synchronized void detach(CallMachine<?> owner) {
+        if (call == owner) {
+            call = null;
+        }
     }
 
     /** @return the address to pass to the stub (client) */
@@ -86,7 +93,7 @@ public final class OutParam {
         if (!client) {
             throw new IllegalStateException("a server's [out] parameter is not read back");
         }
-        AsyncCall<?> c = call;
+        CallMachine<?> c = call;
         if (c == null || !c.succeeded()) {
             throw new IllegalStateException("[out] values are valid only after the call completed "
                     + "with RPC_S_OK" + (c == null ? " (not attached to a call)" : ": " + c));
@@ -107,7 +114,7 @@ public final class OutParam {
         if (size < 4) {
             throw new IllegalStateException("the parameter has " + size + " bytes, not 4");
         }
-        AsyncCall<?> c = call;
+        CallMachine<?> c = call;
         if (c == null) {
             throw new IllegalStateException("attach the parameter to the server call first");
         }

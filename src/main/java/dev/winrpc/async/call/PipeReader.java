@@ -25,7 +25,7 @@ public final class PipeReader<T> {
 
     private final PipeCodec<T> codec;
     private final int chunkElements;
-    private AsyncCall<?> call;
+    private CallMachine<?> call;
     Memory buffer;
     final IntByReference count = new IntByReference();
 
@@ -74,7 +74,7 @@ public final class PipeReader<T> {
         return chunkElements;
     }
 
-    synchronized void attach(AsyncCall<?> owner) {
+    synchronized void attach(CallMachine<?> owner) {
         if (call != null) {
             throw new IllegalStateException("this pipe end already belongs to " + call);
         }
@@ -82,8 +82,15 @@ public final class PipeReader<T> {
         buffer = new Memory((long) chunkElements * codec.elementSize());
     }
 
-    private AsyncCall<?> call() {
-        AsyncCall<?> c;
+    /** Gives the end back, if it still belongs to a call refused before it started. */
+    synchronized void detach(CallMachine<?> owner) {
+        if (call == owner) {
+            call = null;
+        }
+    }
+
+    private CallMachine<?> call() {
+        CallMachine<?> c;
         synchronized (this) {
             c = call;
         }
@@ -100,14 +107,14 @@ public final class PipeReader<T> {
      *         the call's failure
      */
     public CompletableFuture<T> receive() {
-        AsyncCall<?> c = call();
+        CallMachine<?> c = call();
         synchronized (this) {
             if (publisherUsed) {
                 throw new IllegalStateException("this pipe is read through its publisher");
             }
         }
         CompletableFuture<T> f = new CompletableFuture<>();
-        if (c.ended()) {
+        if (c.isEnded()) {
             // Nothing will be pulled any more, and the dispatcher may be gone: answer here.
             if (failure != null) {
                 f.completeExceptionally(failure);
@@ -140,7 +147,7 @@ public final class PipeReader<T> {
     public Flow.Publisher<T> publisher() {
         return s -> {
             Objects.requireNonNull(s, "subscriber");
-            AsyncCall<?> c = call();
+            CallMachine<?> c = call();
             synchronized (this) {
                 if (publisherUsed || !receivers.isEmpty()) {
                     s.onSubscribe(new Flow.Subscription() {
@@ -157,7 +164,7 @@ public final class PipeReader<T> {
                 }
                 publisherUsed = true;
             }
-            if (c.ended()) {
+            if (c.isEnded()) {
                 // The call is over (and its dispatcher may be closed): tell the subscriber here.
                 s.onSubscribe(new Flow.Subscription() {
                     @Override

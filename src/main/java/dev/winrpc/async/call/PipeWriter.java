@@ -33,7 +33,7 @@ public final class PipeWriter<T> {
     }
 
     private final PipeCodec<T> codec;
-    private AsyncCall<?> call;
+    private CallMachine<?> call;
 
     // Dispatcher thread only, after attach.
     final ArrayDeque<Chunk> queue = new ArrayDeque<>();
@@ -64,15 +64,22 @@ public final class PipeWriter<T> {
         return codec;
     }
 
-    synchronized void attach(AsyncCall<?> owner) {
+    synchronized void attach(CallMachine<?> owner) {
         if (call != null) {
             throw new IllegalStateException("this pipe end already belongs to " + call);
         }
         call = owner;
     }
 
-    private AsyncCall<?> call() {
-        AsyncCall<?> c;
+    /** Gives the end back, if it still belongs to a call refused before it started. */
+    synchronized void detach(CallMachine<?> owner) {
+        if (call == owner) {
+            call = null;
+        }
+    }
+
+    private CallMachine<?> call() {
+        CallMachine<?> c;
         synchronized (this) {
             c = call;
         }
@@ -99,13 +106,13 @@ public final class PipeWriter<T> {
         if (finishCalled) {
             throw new IllegalStateException("the pipe was finished: no chunk may follow");
         }
-        AsyncCall<?> c = call();
+        CallMachine<?> c = call();
         c.checkNotEnded();
         Memory m = new Memory((long) n * codec.elementSize());
         codec.encode(chunk, m);
         Chunk k = new Chunk(m, n);
         c.onDispatcher(() -> {
-            if (finishRequested || c.ended()) {
+            if (finishRequested || c.isEnded()) {
                 k.sent.completeExceptionally(c.endedException("send"));
                 return;
             }
@@ -122,7 +129,7 @@ public final class PipeWriter<T> {
      * @throws IllegalStateException if the call has ended
      */
     public CompletableFuture<Void> finish() {
-        AsyncCall<?> c = call();
+        CallMachine<?> c = call();
         c.checkNotEnded();
         finishCalled = true;
         c.onDispatcher(() -> {

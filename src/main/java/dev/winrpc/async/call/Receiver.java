@@ -21,7 +21,7 @@ import dev.winrpc.async.raw.RpcErrors;
  */
 final class Receiver {
 
-    private final AsyncCall<?> call;
+    private final CallMachine<?> call;
     final PipeReader<?> reader;
     /** The runtime's pipe structure; set when the call starts (client) or is accepted (server). */
     ASYNC_PIPE pipe;
@@ -30,7 +30,7 @@ final class Receiver {
     /** A pull returned RPC_S_ASYNC_CALL_PENDING and its RpcReceiveComplete has not come yet. */
     private boolean pending;
 
-    Receiver(AsyncCall<?> call, PipeReader<?> reader) {
+    Receiver(CallMachine<?> call, PipeReader<?> reader) {
         this.call = call;
         this.reader = reader;
         reader.attach(call);

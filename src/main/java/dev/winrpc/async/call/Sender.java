@@ -25,14 +25,14 @@ import java.util.concurrent.TimeoutException;
  */
 final class Sender {
 
-    private final AsyncCall<?> call;
+    private final CallMachine<?> call;
     final PipeWriter<?> writer;
     /** The runtime's pipe structure; set when the call starts (client) or is accepted (server). */
     ASYNC_PIPE pipe;
     /** Pushes (and the null push) not yet covered by an RpcSendComplete. */
     private int outstandingSends;
 
-    Sender(AsyncCall<?> call, PipeWriter<?> writer) {
+    Sender(CallMachine<?> call, PipeWriter<?> writer) {
         this.call = call;
         this.writer = writer;
         writer.attach(call);

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -145,6 +147,13 @@ public final class ServerCall<R> extends AsyncCall<R> {
     /** The default bound on the wait for the null push's send completion (WNP). */
     public static final Duration DEFAULT_NULL_PUSH_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The asynchronous handles (pAsync) of the server calls accepted and not yet completed or
+     * aborted: a second accept of one is refused. An address leaves just before the final
+     * RpcAsyncCompleteCall or RpcAsyncAbortCall, after which the runtime may reuse it.
+     */
+    private static final Set<Long> ACCEPTED = ConcurrentHashMap.newKeySet();
+
     /** The application's one decision: complete or abort. */
     private final ServerDecision<R> decision;
     /** A server's: completed when the runtime says the client cancelled or went away. */
@@ -186,10 +195,18 @@ public final class ServerCall<R> extends AsyncCall<R> {
     }
 
     private static <R> ServerCall<R> accept(Builder<R> b) {
+        long address = Pointer.nativeValue(b.pAsync);
+        if (!ACCEPTED.add(address)) {
+            // Refused before anything is touched: the call belongs to the first ServerCall,
+            // which is left alone (aborting here would abort it).
+            throw new IllegalStateException("the call at pAsync " + b.pAsync + " was accepted already: "
+                    + "a manager routine accepts its call once");
+        }
         ServerCall<R> call;
         try {
             call = new ServerCall<>(b);
         } catch (RuntimeException | Error e) {
+            ACCEPTED.remove(address);
             // A programming error (a pipe end already in use, no reply type, ...): the runtime's
             // call must still end (D, "To fail gracefully": A), then the error is thrown.
             try {
@@ -224,6 +241,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             outcome.fail(t);
             try {
                 apply(PipeInput.APP_FAIL);
+                ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
                 Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
                 outcome.finalized(RpcErrors.RPC_S_CALL_FAILED);
                 apply(PipeInput.OK);
@@ -344,6 +362,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             throw new IllegalStateException(title() + ": the call was already completed or aborted");
         }
         subscriptions.end();
+        ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
         int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
         outcome.finalized(code);
         outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", code));
@@ -384,6 +403,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         boolean appReply = serverReplySet && replyStands && !compAfterFailure;
         subscriptions.end();
+        ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
         int st = decision.completeCall(asyncAddress, serverReplySet);
         outcome.finalized(st);
         if (st == RpcErrors.RPC_S_OK && appReply) {

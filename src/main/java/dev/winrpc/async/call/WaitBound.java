@@ -12,10 +12,10 @@ import java.time.Duration;
  */
 final class WaitBound {
 
-    private final AsyncCall<?> call;
+    private final CallMachine<?> call;
     private Scheduled timer;
 
-    WaitBound(AsyncCall<?> call) {
+    WaitBound(CallMachine<?> call) {
         this.call = call;
     }
 
@@ -29,7 +29,7 @@ final class WaitBound {
         }
         timer = call.dispatcher.schedule(limit, () -> {
             timer = null;
-            if (!call.ended()) {
+            if (!call.isEnded()) {
                 try {
                     onExpiry.run();
                     call.act();

@@ -125,7 +125,9 @@ public final class ApcDispatcher extends Dispatcher {
     void releaseResources() {
         // The routine and wake APC stay referenced by this object, which every stale
         // registration references, so they outlive every call that could still use them.
-        kernel32.CloseHandle(threadHandle);
+        if (threadHandle != null) { // null if the thread never got ready
+            kernel32.CloseHandle(threadHandle);
+        }
     }
 
     /** The notification routine: runs as an APC on the dispatcher thread. Never throws. */

@@ -75,17 +75,21 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         this.loop = new LoopThread(name, factory, this::run);
     }
 
-    /** Starts the thread; called by subclass constructors once their fields are set. */
+    /**
+     * Starts the thread; called by subclass constructors once their fields are set. If the
+     * thread cannot be started or does not get ready, the dispatcher's native resources made so
+     * far are released and the reason thrown: a failed constructor leaks nothing.
+     */
     final void start() {
         Throwable failure;
         try {
             failure = loop.start();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new DispatcherClosedException(name + ": interrupted while starting");
+        } catch (RuntimeException e) {
+            failure = e;
         }
         if (failure != null) {
+            lifecycle.terminated();
+            releaseIfDone();
             throw failure instanceof RuntimeException ? (RuntimeException) failure : new IllegalStateException(failure);
         }
     }

@@ -80,4 +80,66 @@ class DispatcherRulesTest {
             assertEquals(0, other.registeredCalls());
         }
     }
+
+    /** Every kind of dispatcher, made with a factory. */
+    private static List<java.util.function.Function<ThreadFactory, Dispatcher>> kinds() {
+        return List.of(ApcDispatcher::new, f -> new IocpDispatcher(f, IocpDispatcher.DEFAULT_BATCH),
+                EventDispatcher::new, f -> new PollingDispatcher(f, java.time.Duration.ofMillis(1)));
+    }
+
+    /**
+     * Construction failures leak nothing and never hang (the reliability issue: a factory that
+     * returned a running thread leaked the port or event; one whose thread never ran the body
+     * made the constructor wait for ever). The simulator's counters, checked after the test,
+     * see every handle that leaked.
+     */
+    @Test
+    void aFactoryThatReturnsAStartedThreadIsRefusedAndNothingLeaks() throws Exception {
+        for (var kind : kinds()) {
+            Thread started = new Thread(() -> { });
+            started.start();
+            started.join();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> kind.apply(r -> started));
+            assertTrue(e.getMessage().contains("started already"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFactoryWhoseThreadNeverRunsTheDispatcherIsAbandonedInBoundedTime() {
+        long before = LoopThread.startTimeoutMillis;
+        LoopThread.startTimeoutMillis = 200;
+        try {
+            for (var kind : kinds()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> kind.apply(r -> new Thread(() -> { })));
+                assertTrue(e.getMessage().contains("did not run"), e.getMessage());
+            }
+        } finally {
+            LoopThread.startTimeoutMillis = before;
+        }
+    }
+
+    /**
+     * A constructor called on an interrupted thread (the reliability issue: the APC dispatcher
+     * then queued an APC to a null handle and leaked two handles) makes a working dispatcher and
+     * keeps the caller's interrupt.
+     */
+    @Test
+    void aDispatcherMadeOnAnInterruptedThreadWorksAndKeepsTheInterrupt() throws Exception {
+        for (var kind : kinds()) {
+            Thread.currentThread().interrupt();
+            Dispatcher d;
+            try {
+                d = kind.apply(null);
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt was kept (and is cleared here)");
+            }
+            try (d) {
+                java.util.concurrent.CompletableFuture<Thread> ran = new java.util.concurrent.CompletableFuture<>();
+                d.execute(() -> ran.complete(Thread.currentThread()));
+                assertEquals(d.thread(), ran.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }
+    }
 }
