@@ -6,7 +6,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 
 /**
- * The runtime simulator's test-only controls (src/test/native/winrpcsim.h): the scripted
+ * The runtime simulator's test-only controls (simulator/src/winrpcsim.h): the scripted
  * peer, fault injection, the misuse oracle and the live-resource counters.
  */
 public interface SimControl extends Library {

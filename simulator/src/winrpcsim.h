@@ -5,18 +5,18 @@
  * and kernel32.dll that winrpc-async uses, exporting the same names and signatures, so the
  * library's whole native path (JNA marshalling, native threads calling back into Java, APCs
  * that run only in alertable waits) runs on Linux and macOS. It also exports the fixture
- * glue of ../../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
+ * glue of ../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
  * SIM_PEER_ENDPOINT) or by a server registered with fx_ServerStart, and test-only control
  * functions (sim_*) declared here.
  *
- * Where Windows' documentation and ../../../../shared/reference/abi.md are silent, the simulator
+ * Where Windows' documentation and ../../../shared/reference/abi.md are silent, the simulator
  * picks the strictest reading and says so in a comment marked "STRICT:".
  */
 #ifndef WINRPCSIM_H
 #define WINRPCSIM_H
 
-#include "../../../native-headers/winrpc_async.h"
-#include "../../../windows-tests/fx_glue.h"
+#include "../../native-headers/winrpc_async.h"
+#include "../../windows-tests/fx_glue.h"
 
 #ifdef __cplusplus
 extern "C" {
