@@ -109,7 +109,8 @@ static int cancel_requested(PRPC_ASYNC_STATE p)
 }
 
 /* The simulator holds a server's notifications until the server has registered its handle or
- * called into the runtime after choosing how to be notified (sim_rpc.c, server_ready_locked). */
+ * called into the runtime after choosing how to be notified (sim_rpc_notify.c,
+ * server_ready_locked). */
 static void notification_chosen(PRPC_ASYNC_STATE p)
 {
     RpcAsyncRegisterInfo(p);
