@@ -45,6 +45,52 @@ SIM_HIDDEN uint64_t stream_seed(uint64_t seed, uint32_t seq, uint32_t stream)
     return mix64(seed ^ mix64(((uint64_t)seq << 16) ^ stream));
 }
 
+/* ---- the plan's decisions for one call ------------------------------------------------------- */
+
+/* Each decision draws from the side's stream exactly as the random fault alone would (the
+ * deterministic count never makes a draw happen or not), then the count decides too. */
+
+SIM_HIDDEN int fault_push_fails_locked(sim_call *c, int role)
+{
+    int client = role == ROLE_CLIENT;
+    int fail = sim_rng_chance(&c->rng[client ? RS_CLIENT_FAULT : RS_SERVER_FAULT],
+                              c->plan.push_fail_ppm);
+    uint32_t at = client ? c->plan.client_push_fail_at : c->plan.server_push_fail_at;
+    return ++c->pushes[role - 1] == at || fail;
+}
+
+SIM_HIDDEN int fault_pull_fails_locked(sim_call *c, int role)
+{
+    int client = role == ROLE_CLIENT;
+    int fail = sim_rng_chance(&c->rng[client ? RS_CLIENT_FAULT : RS_SERVER_FAULT],
+                              c->plan.pull_fail_ppm);
+    uint32_t at = client ? c->plan.client_pull_fail_at : c->plan.server_pull_fail_at;
+    return ++c->pulls[role - 1] == at || fail;
+}
+
+SIM_HIDDEN int fault_drop_notification_locked(sim_call *c, int role)
+{
+    int client = role == ROLE_CLIENT;
+    int drop = sim_rng_chance(&c->rng[client ? RS_CLIENT_DROP : RS_SERVER_DROP],
+                              c->plan.drop_notification_ppm);
+    uint32_t at = client ? c->plan.client_drop_notification_at
+                         : c->plan.server_drop_notification_at;
+    return ++c->notifications[role - 1] == at || drop;
+}
+
+SIM_HIDDEN uint32_t fault_send_delay_locked(sim_call *c, int role)
+{
+    int client = role == ROLE_CLIENT;
+    uint32_t d = rng_delay(&c->rng[client ? RS_CLIENT_DELAY : RS_SERVER_DELAY],
+                           c->plan.max_delay_ms);
+    uint32_t at = client ? c->plan.client_send_delay_at : c->plan.server_send_delay_at;
+    if (at != 0 && c->pushes[role - 1] == at)
+        d += c->plan.send_delay_ms;
+    return d;
+}
+
+/* ---- the plan -------------------------------------------------------------------------------- */
+
 SIM_EXPORT void sim_set_fault_plan(const SIM_FAULT_PLAN *plan)
 {
     lock();

@@ -64,6 +64,10 @@
  * re-running the same scenario gives the same fault decisions. Which push, pull, reply or
  * scripted-peer action fails is deterministic; which notification a drop hits may depend on
  * timing (how many RpcReceiveComplete a receiver gets depends on how often it pulled too early).
+ * The plan's deterministic faults (its *_at fields) count instead of drawing: the k-th push,
+ * completing pull, notification or send of one side of each call (fault_*_locked in
+ * sim_rpc_fault.c, which count where the random faults draw), so a test can name the failure it
+ * wants without searching for a seed.
  */
 
 #ifndef SIM_RPC_INTERNAL_H
@@ -197,6 +201,10 @@ struct sim_call {
     int failed;                    /* the call failed: pipes fail with pipe_fail_status */
     RPC_STATUS pipe_fail_status;
     int cancel_told;               /* the server has been sent RpcClientCancel */
+    /* What each side (index role - 1) did so far, as the plan's deterministic faults count */
+    uint32_t pushes[2];            /* pushes that reached the plan's decision */
+    uint32_t pulls[2];             /* pulls that would complete (and reached it) */
+    uint32_t notifications[2];     /* notifications issued to its state (and reached it) */
 };
 
 typedef struct notif {
@@ -352,6 +360,14 @@ SIM_HIDDEN staterec *api_rec_locked(PRPC_ASYNC_STATE p, const char *fn, RPC_STAT
 
 SIM_HIDDEN uint32_t rng_delay(sim_rng *r, uint32_t max_ms);
 SIM_HIDDEN uint64_t stream_seed(uint64_t seed, uint32_t seq, uint32_t stream);
+/* The plan's decisions for side `role` of call c, each counting one more push, pull or
+ * notification of that side: whether it fails (or is lost), by the random fault or the
+ * deterministic one. */
+SIM_HIDDEN int fault_push_fails_locked(sim_call *c, int role);
+SIM_HIDDEN int fault_pull_fails_locked(sim_call *c, int role);
+SIM_HIDDEN int fault_drop_notification_locked(sim_call *c, int role);
+/* The delay of the push of side `role` that fault_push_fails_locked counted last. */
+SIM_HIDDEN uint32_t fault_send_delay_locked(sim_call *c, int role);
 
 /* ---- sim_rpc_notify.c ----------------------------------------------------------------------- */
 

@@ -89,8 +89,7 @@ SIM_HIDDEN void issue_locked(outbox *ob, staterec *r, RPC_ASYNC_EVENT ev, int ch
         c->ch[chan].pull_notified = 1;
     else if (ev == RpcSendComplete)
         c->ch[chan].send_notif_out = 1;
-    sim_rng *drop = &c->rng[r->role == ROLE_CLIENT ? RS_CLIENT_DROP : RS_SERVER_DROP];
-    if (sim_rng_chance(drop, c->plan.drop_notification_ppm)) {
+    if (fault_drop_notification_locked(c, r->role)) {
         /* Fault plan: the notification is lost on its way; the runtime's side is settled. */
         notif_settle_locked(c, ev, chan);
         return;

@@ -102,8 +102,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
         goto out;
     }
     /* A pull that would complete: the fault plan may fail it (and the call). */
-    if (sim_rng_chance(&c->rng[e->role == ROLE_CLIENT ? RS_CLIENT_FAULT : RS_SERVER_FAULT],
-                       c->plan.pull_fail_ppm)) {
+    if (fault_pull_fails_locked(c, e->role)) {
         fail_call_locked(&ob, c, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED,
                          e->role == ROLE_CLIENT ? (int)RpcClientDisconnect : -1);
         st = RPC_S_CALL_FAILED;
@@ -174,8 +173,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_push(char *state, int32_t *buf, uint32_t
         st = c->pipe_fail_status;
         goto out;
     }
-    if (sim_rng_chance(&c->rng[e->role == ROLE_CLIENT ? RS_CLIENT_FAULT : RS_SERVER_FAULT],
-                       c->plan.push_fail_ppm)) {
+    if (fault_push_fails_locked(c, e->role)) {
         fail_call_locked(&ob, c, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED,
                          e->role == ROLE_CLIENT ? (int)RpcClientDisconnect : -1);
         st = RPC_S_CALL_FAILED;
@@ -203,9 +201,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_push(char *state, int32_t *buf, uint32_t
     sim_count(SIM_COUNT_PIPE_BUFFERS, 1);
     if (ecount == 0)
         ch->sender_ended = 1;
-    sched_locked(&ob, T_ARRIVE, NULL, 0, c, e->chan,
-                 rng_delay(&c->rng[e->role == ROLE_CLIENT ? RS_CLIENT_DELAY : RS_SERVER_DELAY],
-                           c->plan.max_delay_ms));
+    sched_locked(&ob, T_ARRIVE, NULL, 0, c, e->chan, fault_send_delay_locked(c, e->role));
 out:
     unlock();
     ob_flush(&ob);

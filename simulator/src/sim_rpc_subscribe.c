@@ -82,7 +82,7 @@ SIM_HIDDEN void sub_issue_locked(outbox *ob, sim_call *c, RPC_ASYNC_EVENT ev)
     int k = ev == RpcClientCancel ? SUB_CANCEL : SUB_DISCONNECT;
     if (!(r->sub_active & sub_bit(k)))
         return; /* not subscribed: the server is not told */
-    if (sim_rng_chance(&c->rng[RS_SERVER_DROP], c->plan.drop_notification_ppm))
+    if (fault_drop_notification_locked(c, ROLE_SERVER))
         return; /* fault plan: lost before the runtime queued it (not counted as queued) */
     sub_notif *n = malloc(sizeof *n);
     if (n == NULL)
