@@ -11,7 +11,7 @@
 #     interface handles), into a DLL through glue/winrpc_fixture.def, against mingw-w64's
 #     import libraries: every rpcrt4/kernel32 function the glue uses must exist there, and the
 #     DLL must export exactly the ten fx_* functions of fx_glue.h. The DLL is never run.
-#  3. With the host C compiler: builds the runtime simulator (src/test/native/build.sh) and
+#  3. With the host C compiler: builds the runtime simulator (simulator/build.sh) and
 #     runs the fixture's C server (glue/fx_peer.c, the same source, without _WIN32) against it
 #     under the simulator's scripted client and misuse oracle (check/peer_on_simulator.c).
 #
@@ -59,7 +59,7 @@ done
 
 # 3. The C server against the simulator, with the host compiler.
 cc_host=${CC:-cc}
-sh "$root/src/test/native/build.sh" "$out/sim" >/dev/null
+sh "$root/simulator/build.sh" "$out/sim" >/dev/null
 "$cc_host" -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-unused-function -pthread \
   "$here/check/peer_on_simulator.c" "$here/glue/fx_peer.c" \
   -L"$out/sim" -lwinrpcsim -Wl,-rpath,"$out/sim" -o "$out/peer_on_simulator"

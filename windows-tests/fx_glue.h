@@ -4,7 +4,7 @@
  * The fixture interface is declared once, in fixture.idl (compiled by Microsoft's MIDL on
  * Windows only). Java does not call MIDL stubs directly: on Windows a small glue library
  * (windows-tests, built with MIDL's output) and off Windows the runtime simulator
- * (src/test/native) both export exactly the functions below, so one Java scenario suite runs
+ * (simulator/) both export exactly the functions below, so one Java scenario suite runs
  * against either.
  *
  * Differences from the raw MIDL stubs, all of them deliberate:

@@ -1,7 +1,7 @@
 /*
  * peer_on_simulator.c - runs the fixture DLL's C server (../glue/fx_peer.c, compiled without
  * _WIN32) against the runtime simulator, off Windows: check-mingw.sh builds the simulator
- * (src/test/native/build.sh), links this program and fx_peer.c against libwinrpcsim.so, and
+ * (simulator/build.sh), links this program and fx_peer.c against libwinrpcsim.so, and
  * runs it.
  *
  * The simulator's scripted client (sim_peer_call_start) calls every operation of fx_peer_epv,
@@ -12,8 +12,8 @@
  * (rpcrt4's notification timing, RpcServerTestCancel, the delivery of a subscription's
  * notifications), which the simulator only models.
  */
-#include "../../src/test/native/winrpcsim.h"
-#include "../../src/test/native/test_assert.h"
+#include "../../simulator/src/winrpcsim.h"
+#include "../../simulator/test/test_assert.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * fx_peer.c - the fixture's own C server: the six operations of ../fixture.idl with the
  * semantics ../fx_glue.h specifies, as an FX_SERVER_EPV (fx_peer_epv). On Windows it is part
  * of winrpc_fixture.dll and serves FX_PEER_ENDPOINT ("winrpc-fixture-peer"), the Windows
- * counterpart of the simulator's scripted server ("sim-peer", src/test/native/sim_peer.c): the
+ * counterpart of the simulator's scripted server ("sim-peer", simulator/src/sim_peer.c): the
  * Java scenario suite's client tests call it, so that what they check does not depend on the
  * library's own server side.
  *
@@ -79,7 +79,7 @@ static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
 
 #else /* the runtime simulator */
 
-#include "../../src/test/native/winrpcsim.h"
+#include "../../simulator/src/winrpcsim.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -109,7 +109,8 @@ static int cancel_requested(PRPC_ASYNC_STATE p)
 }
 
 /* The simulator holds a server's notifications until the server has registered its handle or
- * called into the runtime after choosing how to be notified (sim_rpc.c, server_ready_locked). */
+ * called into the runtime after choosing how to be notified (sim_rpc_notify.c,
+ * server_ready_locked). */
 static void notification_chosen(PRPC_ASYNC_STATE p)
 {
     RpcAsyncRegisterInfo(p);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # build.sh SIMDIR OUTDIR - builds the benchmarks' native side against the runtime simulator.
 #
-#   SIMDIR              where src/test/native/build.sh put libwinrpcsim.so (target/native)
+#   SIMDIR              where simulator/build.sh put libwinrpcsim.so (target/native)
 #   OUTDIR/libwinrpcbench.so  producers, the C loop and call drivers (winrpcbench.c), linked
 #                             against SIMDIR/libwinrpcsim.so (rpath SIMDIR): the Java
 #                             benchmarks load it with JNA next to the simulator
@@ -20,7 +20,7 @@ mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
 if [ ! -f "$SIM/libwinrpcsim.so" ]; then
     echo "build.sh: $SIM/libwinrpcsim.so does not exist: build the simulator first" \
-        "(sh src/test/native/build.sh $1)" >&2
+        "(sh simulator/build.sh $1)" >&2
     exit 1
 fi
 

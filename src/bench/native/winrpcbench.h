@@ -30,7 +30,7 @@
 #ifndef WINRPCBENCH_H
 #define WINRPCBENCH_H
 
-#include "../../test/native/winrpcsim.h"
+#include "../../../simulator/src/winrpcsim.h"
 
 #ifdef __cplusplus
 extern "C" {

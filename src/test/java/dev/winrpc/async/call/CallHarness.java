@@ -200,7 +200,7 @@ public final class CallHarness implements AutoCloseable {
                 }
                 if (refusedServerCompletion(c)) {
                     // The simulator refuses a server's completion only when it is not final
-                    // (sim_rpc.c, RpcAsyncCompleteCall): the runtime's call is still open.
+                    // (sim_rpc_call.c, RpcAsyncCompleteCall): the runtime's call is still open.
                     unended.add(c + " (its RpcAsyncCompleteCall was refused with " + c.outcome.finalStatus()
                             + " and nothing finished the runtime's call)");
                     Rpcrt4Direct.RpcAsyncAbortCall(c.asyncAddress, RpcErrors.RPC_S_CALL_FAILED);

@@ -214,7 +214,8 @@ class CallLifecycleTest {
     @Test
     void outValuesOnlyAfterOk() {
         // A fault reply from the scripted server: [out] b is never readable.
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(3);
+        SimControl.SIM_FAULT_PLAN p = new SimControl.SIM_FAULT_PLAN();
+        p.seed = 3;
         p.fault_reply_ppm = 1_000_000;
         p.fault_code = FAULT;
         sim.sim_set_fault_plan(p);

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the outcome. The server is the simulator's scripted C server where the client's path does
  * not depend on the server's timing, else a Java server the test drives step by step
  * ({@link ControlledServer}), so every path is deterministic. Failures in the middle of a pipe
- * come from fault-plan seeds chosen with {@link FaultSeeds} ("the k-th push fails").
+ * come from the fault plan's deterministic fields ("the client's k-th push fails").
  *
  * <p>Transitions that no client can reach are not tested: P/PS/NP's "To fail" (a push is made
  * as soon as the state is entered, so the application never sees the call there).
@@ -67,20 +68,11 @@ class ClientTablePathsTest {
         h.closeChecked(reportsChecked);
     }
 
-    private void plan(SimControl.SIM_FAULT_PLAN p) {
+    /** Sets the fault plan that {@code set} fills in (from no faults at all). */
+    private void plan(Consumer<SimControl.SIM_FAULT_PLAN> set) {
+        SimControl.SIM_FAULT_PLAN p = new SimControl.SIM_FAULT_PLAN();
+        set.accept(p);
         sim.sim_set_fault_plan(p);
-    }
-
-    private static SimControl.SIM_FAULT_PLAN pushFail(long seed, int ppm) {
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(seed);
-        p.push_fail_ppm = ppm;
-        return p;
-    }
-
-    private static SimControl.SIM_FAULT_PLAN pullFail(long seed, int ppm) {
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(seed);
-        p.pull_fail_ppm = ppm;
-        return p;
     }
 
     /** A stopped endpoint: the binding stays, calls on it fail to start. */
@@ -165,7 +157,7 @@ class ClientTablePathsTest {
         /** P: "On failure go to End" (the first push fails). */
         @Test
         void firstPushFails() {
-            plan(pushFail(1, 1_000_000));
+            plan(p -> p.push_fail_ppm = 1_000_000);
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.sum(h.toPeer(), in);
             // One chunk: the call ends as soon as it is pushed, and a send after END throws.
@@ -180,8 +172,7 @@ class ClientTablePathsTest {
         /** P: "On failure go to End", in the middle of the pipe (the third push fails). */
         @Test
         void thirdPushFails() {
-            plan(pushFail(FaultSeeds.find(FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, 500_000,
-                    FaultSeeds.failAt(2))), 500_000));
+            plan(p -> p.client_push_fail_at = 3);
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.sum(h.toPeer(), in);
             // Three chunks: the third is sent before it can be pushed (and fail).
@@ -198,7 +189,7 @@ class ClientTablePathsTest {
         /** NP: "On failure go to End" (the null push of an empty pipe fails). */
         @Test
         void nullPushFails() {
-            plan(pushFail(1, 1_000_000));
+            plan(p -> p.push_fail_ppm = 1_000_000);
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.sum(h.toPeer(), in);
             CompletableFuture<Void> finished = in.finish();
@@ -210,8 +201,7 @@ class ClientTablePathsTest {
         /** NP: "On failure go to End", after two chunks went through. */
         @Test
         void nullPushFailsAfterData() {
-            plan(pushFail(FaultSeeds.find(FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, 500_000,
-                    FaultSeeds.failAt(2))), 500_000));
+            plan(p -> p.client_push_fail_at = 3); // the null push, after two chunks
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.sum(h.toPeer(), in);
             List<CompletableFuture<Void>> sent = sendAll(in, chunks(2, 10));
@@ -272,10 +262,10 @@ class ClientTablePathsTest {
         /** WS: "To fail: go to Can" while a push is on its way; its future fails. */
         @Test
         void cancelWithAPushOutstanding() {
-            SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(FaultSeeds.find(
-                    seed -> new FaultSeeds.Stream(seed, 1, FaultSeeds.CLIENT_DELAY).delay(1000) >= 700));
-            p.max_delay_ms = 1000;
-            plan(p);
+            plan(p -> {
+                p.client_send_delay_at = 1;
+                p.send_delay_ms = 1000;
+            });
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.sum(h.toPeer(), in);
             CompletableFuture<Void> sent = in.send(Calls.chunk(1, 10));
@@ -422,7 +412,7 @@ class ClientTablePathsTest {
         /** P: "On failure go to End" (a pull that would complete fails). */
         @Test
         void synchronousPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             ControlledServer srv = h.javaServer();
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.range(h.toJava(), 0, 0, out);
@@ -440,8 +430,7 @@ class ClientTablePathsTest {
         /** P: "On failure go to End", after two chunks (the third pull fails). */
         @Test
         void thirdPullFails() {
-            plan(pullFail(FaultSeeds.find(FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, 500_000,
-                    FaultSeeds.failAt(2))), 500_000));
+            plan(p -> p.client_pull_fail_at = 3);
             ControlledServer srv = h.javaServer();
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.range(h.toJava(), 0, 0, out);
@@ -459,7 +448,7 @@ class ClientTablePathsTest {
         /** WP: "If a failure RpcReceiveComplete is received go to Can". */
         @Test
         void pendingPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             ControlledServer srv = h.javaServer();
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.range(h.toJava(), 0, 0, out);
@@ -503,11 +492,7 @@ class ClientTablePathsTest {
          */
         @Test
         void callCompleteWhilePulling() {
-            int ppm = 500_000;
-            SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(FaultSeeds.find(
-                    FaultSeeds.draws(1, FaultSeeds.CLIENT_DROP, ppm, true, false)));
-            p.drop_notification_ppm = ppm;
-            plan(p);
+            plan(p -> p.client_drop_notification_at = 1); // the RpcReceiveComplete
             ControlledServer srv = h.javaServer();
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.range(h.toJava(), 0, 0, out);
@@ -672,8 +657,7 @@ class ClientTablePathsTest {
         /** PS: "On failure go to End" (the second push fails). */
         @Test
         void secondPushFails() {
-            plan(pushFail(FaultSeeds.find(FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, 500_000,
-                    FaultSeeds.failAt(1))), 500_000));
+            plan(p -> p.client_push_fail_at = 2);
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
@@ -688,7 +672,7 @@ class ClientTablePathsTest {
         /** NP: "On failure go to End". */
         @Test
         void nullPushFails() {
-            plan(pushFail(1, 1_000_000));
+            plan(p -> p.push_fail_ppm = 1_000_000);
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.echo(h.toPeer(), 0, in, out, OutParam.clientInt());
@@ -701,12 +685,8 @@ class ClientTablePathsTest {
         /** PL: "On failure go to End" (the client's first completing pull fails). */
         @Test
         void synchronousPullFails() {
-            int ppm = 500_000;
             // The server's pulls (one chunk and the end) pass, the client's first pull fails.
-            long seed = FaultSeeds.find(s -> FaultSeeds.draws(1, FaultSeeds.SERVER_FAULT, ppm,
-                    FaultSeeds.none(2)).test(s) && FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, ppm,
-                    true).test(s));
-            plan(pullFail(seed, ppm));
+            plan(p -> p.client_pull_fail_at = 1);
             ControlledServer srv = h.javaServer();
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
@@ -729,11 +709,8 @@ class ClientTablePathsTest {
         /** WPL: "If a failure RpcReceiveComplete is received go to Can". */
         @Test
         void pendingPullFails() {
-            int ppm = 500_000;
-            long seed = FaultSeeds.find(s -> FaultSeeds.draws(1, FaultSeeds.SERVER_FAULT, ppm,
-                    FaultSeeds.none(1)).test(s) && FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, ppm,
-                    true).test(s));
-            plan(pullFail(seed, ppm));
+            // The server's pull (the end) passes, the client's first completing pull fails.
+            plan(p -> p.client_pull_fail_at = 1);
             ControlledServer srv = h.javaServer();
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);

@@ -31,6 +31,7 @@ import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -67,35 +68,17 @@ class ServerTablePathsTest {
         h.closeChecked(reportsChecked);
     }
 
-    private void plan(SimControl.SIM_FAULT_PLAN p) {
+    /** Sets the fault plan that {@code set} fills in (from no faults at all). */
+    private void plan(Consumer<SimControl.SIM_FAULT_PLAN> set) {
+        SimControl.SIM_FAULT_PLAN p = new SimControl.SIM_FAULT_PLAN();
+        set.accept(p);
         sim.sim_set_fault_plan(p);
     }
 
-    private static SimControl.SIM_FAULT_PLAN pushFail(long seed, int ppm) {
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(seed);
-        p.push_fail_ppm = ppm;
-        return p;
-    }
-
-    private static SimControl.SIM_FAULT_PLAN pullFail(long seed, int ppm) {
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(seed);
-        p.pull_fail_ppm = ppm;
-        return p;
-    }
-
-    /** A plan whose server push number {@code slowPush} (1-based) arrives after 700 ms or more. */
-    private static SimControl.SIM_FAULT_PLAN slowServerPush(int slowPush) {
-        SimControl.SIM_FAULT_PLAN p = FaultSeeds.plan(FaultSeeds.find(seed -> {
-            FaultSeeds.Stream r = new FaultSeeds.Stream(seed, 1, FaultSeeds.SERVER_DELAY);
-            for (int i = 1; i < slowPush; i++) {
-                if (r.delay(1000) > 20) {
-                    return false;
-                }
-            }
-            return r.delay(1000) >= 700;
-        }));
-        p.max_delay_ms = 1000;
-        return p;
+    /** The server's push number {@code slowPush} (1-based) arrives 1,000 ms late, no other. */
+    private static void slowServerPush(SimControl.SIM_FAULT_PLAN p, int slowPush) {
+        p.server_send_delay_at = slowPush;
+        p.send_delay_ms = 1000;
     }
 
     private static void assertRefusedAbort(ServerCall<?> call, PipeKind kind, PipeState state) {
@@ -213,7 +196,7 @@ class ServerTablePathsTest {
         /** P: "On failure go to End" (a pull that would complete fails). */
         @Test
         void synchronousPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             start();
             in.send(chunk(1, 10));
             Await.value(in.finish());
@@ -227,7 +210,7 @@ class ServerTablePathsTest {
         /** WP: "If a failure RpcReceiveComplete is received go to A". */
         @Test
         void pendingPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             start();
             CompletableFuture<int[]> f = s.in.receive();
             Await.state(s.call, PipeState.WP);
@@ -465,7 +448,7 @@ class ServerTablePathsTest {
         @ParameterizedTest(name = "chunks {0}")
         @ValueSource(ints = {1, 0})
         void firstPushFails(int chunks) {
-            plan(pushFail(1, 1_000_000));
+            plan(p -> p.push_fail_ppm = 1_000_000);
             start();
             if (chunks > 0) {
                 s.out.send(chunk(1, 5));
@@ -484,8 +467,7 @@ class ServerTablePathsTest {
         /** NP: "on failure go to Comp" (the null push fails after a chunk went through). */
         @Test
         void nullPushFails() {
-            plan(pushFail(FaultSeeds.find(FaultSeeds.draws(1, FaultSeeds.SERVER_FAULT, 500_000,
-                    FaultSeeds.failAt(1))), 500_000));
+            plan(p -> p.server_push_fail_at = 2); // the null push, after a chunk
             start();
             s.out.send(chunk(1, 5));
             CompletableFuture<Void> finished = s.out.finish();
@@ -570,7 +552,7 @@ class ServerTablePathsTest {
         /** WNP and Comp have no "To fail": the abort is refused, naming table, state and input. */
         @Test
         void abortRefusedInWnpAndComp() {
-            plan(slowServerPush(2));
+            plan(p -> slowServerPush(p, 2));
             start();
             s.out.send(chunk(1, 5));
             CompletableFuture<Void> finished = s.out.finish();
@@ -589,7 +571,7 @@ class ServerTablePathsTest {
         /** WNP: "If a failure is received go Comp" (an abortive cancel while the null push travels). */
         @Test
         void clientCancelsDuringTheNullPush() {
-            plan(slowServerPush(2));
+            plan(p -> slowServerPush(p, 2));
             start();
             s.out.send(chunk(1, 5));
             s.out.finish();
@@ -604,7 +586,7 @@ class ServerTablePathsTest {
         @Test
         void dispatcherClosedDuringTheNullPush() {
             reportsChecked = true;
-            plan(slowServerPush(2));
+            plan(p -> slowServerPush(p, 2));
             start();
             s.out.send(chunk(1, 5));
             s.out.finish();
@@ -690,7 +672,7 @@ class ServerTablePathsTest {
         /** PL: "On failure go to End". */
         @Test
         void synchronousPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             start();
             in.send(chunk(1, 4));
             Await.value(in.finish());
@@ -704,7 +686,7 @@ class ServerTablePathsTest {
         /** WPL: "If a failure RpcReceiveComplete is received go to A". */
         @Test
         void pendingPullFails() {
-            plan(pullFail(1, 1_000_000));
+            plan(p -> p.pull_fail_ppm = 1_000_000);
             start();
             CompletableFuture<int[]> f = s.in.receive();
             Await.state(s.call, PipeState.WPL);
@@ -732,10 +714,7 @@ class ServerTablePathsTest {
         /** PS: "On failure go to End" (the server's first push fails, the client's went through). */
         @Test
         void firstPushFails() {
-            int ppm = 500_000;
-            plan(pushFail(FaultSeeds.find(s -> FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, ppm,
-                    FaultSeeds.none(2)).test(s) && FaultSeeds.draws(1, FaultSeeds.SERVER_FAULT, ppm,
-                    true).test(s)), ppm));
+            plan(p -> p.server_push_fail_at = 1);
             start();
             List<int[]> got = pullEverything(chunks(1, 6));
             s.out.send(got.get(0));
@@ -748,10 +727,7 @@ class ServerTablePathsTest {
         /** NP: "on failure go to Comp". */
         @Test
         void nullPushFails() {
-            int ppm = 500_000;
-            plan(pushFail(FaultSeeds.find(s -> FaultSeeds.draws(1, FaultSeeds.CLIENT_FAULT, ppm,
-                    FaultSeeds.none(2)).test(s) && FaultSeeds.draws(1, FaultSeeds.SERVER_FAULT, ppm,
-                    false, true).test(s)), ppm));
+            plan(p -> p.server_push_fail_at = 2); // the null push, after a chunk
             start();
             List<int[]> got = pullEverything(chunks(1, 6));
             s.out.send(got.get(0));
@@ -817,7 +793,7 @@ class ServerTablePathsTest {
         /** WNP and Comp have no "To fail". */
         @Test
         void abortRefusedInWnpAndComp() {
-            plan(slowServerPush(2));
+            plan(p -> slowServerPush(p, 2));
             start();
             List<int[]> got = pullEverything(chunks(1, 6));
             s.out.send(got.get(0));

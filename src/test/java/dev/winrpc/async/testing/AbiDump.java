@@ -8,7 +8,7 @@ import java.util.Properties;
 
 /**
  * The layout and constants of native-headers/winrpc_async.h as the host C compiler sees them,
- * written by src/test/native/abi_dump.c into target/native/abi.properties during the build.
+ * written by simulator/abi_dump.c into target/native/abi.properties during the build.
  * A missing file is a failure, never a skip.
  */
 public final class AbiDump {
@@ -24,14 +24,14 @@ public final class AbiDump {
             String path = System.getProperty("winrpc.abi.dump");
             if (path == null) {
                 throw new AssertionError("system property winrpc.abi.dump is not set: run the "
-                        + "tests through Maven, which builds src/test/native/abi_dump.c");
+                        + "tests through Maven, which builds simulator/abi_dump.c");
             }
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(Path.of(path))) {
                 p.load(in);
             } catch (IOException e) {
                 throw new AssertionError("cannot read the ABI dump " + path
-                        + " (built from src/test/native/abi_dump.c): " + e, e);
+                        + " (built from simulator/abi_dump.c): " + e, e);
             }
             cached = p;
         }

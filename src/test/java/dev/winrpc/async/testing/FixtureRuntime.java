@@ -37,7 +37,7 @@ public final class FixtureRuntime {
 
     /** What backs the fixture. */
     public enum Kind {
-        /** The runtime simulator (src/test/native), with its misuse oracle. */
+        /** The runtime simulator (simulator/), with its misuse oracle. */
         SIMULATOR,
         /** rpcrt4.dll with windows-tests' winrpc_fixture.dll. */
         WINDOWS

@@ -6,7 +6,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 
 /**
- * The runtime simulator's test-only controls (src/test/native/winrpcsim.h): the scripted
+ * The runtime simulator's test-only controls (simulator/src/winrpcsim.h): the scripted
  * peer, fault injection, the misuse oracle and the live-resource counters.
  */
 public interface SimControl extends Library {
@@ -52,8 +52,18 @@ public interface SimControl extends Library {
     String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
         "pipe buffers", "pending notifications", "subscriptions"};
 
+    /**
+     * The fault plan (winrpcsim.h). Random faults: the ppm fields and max_delay_ms, drawn from
+     * generators seeded with {@code seed} and the call's sequence number. Deterministic faults:
+     * the {@code _at} fields name the k-th (1-based, 0 never) push, completing pull, notification
+     * or send of one side of every call; they come on top of the random ones and change nothing
+     * the seed draws.
+     */
     @FieldOrder({"seed", "push_fail_ppm", "pull_fail_ppm", "drop_notification_ppm",
-        "fault_reply_ppm", "fault_code", "disconnect_ppm", "max_delay_ms"})
+        "fault_reply_ppm", "fault_code", "disconnect_ppm", "max_delay_ms",
+        "client_push_fail_at", "server_push_fail_at", "client_pull_fail_at",
+        "server_pull_fail_at", "client_drop_notification_at", "server_drop_notification_at",
+        "client_send_delay_at", "server_send_delay_at", "send_delay_ms"})
     class SIM_FAULT_PLAN extends Structure {
         public long seed;
         public int push_fail_ppm;
@@ -63,6 +73,24 @@ public interface SimControl extends Library {
         public int fault_code;
         public int disconnect_ppm;
         public int max_delay_ms;
+        /** The client's k-th push (the null push included) returns RPC_S_CALL_FAILED. */
+        public int client_push_fail_at;
+        /** The server's k-th push returns RPC_S_CALL_FAILED. */
+        public int server_push_fail_at;
+        /** The client's k-th pull that would complete (not one that pends) returns RPC_S_CALL_FAILED. */
+        public int client_pull_fail_at;
+        /** The server's k-th pull that would complete returns RPC_S_CALL_FAILED. */
+        public int server_pull_fail_at;
+        /** The k-th notification issued to the client's state is never delivered. */
+        public int client_drop_notification_at;
+        /** The k-th notification issued to the server's state (or subscription) is never delivered. */
+        public int server_drop_notification_at;
+        /** The client's k-th push arrives, and its send completes, send_delay_ms late. */
+        public int client_send_delay_at;
+        /** The server's k-th push arrives, and its send completes, send_delay_ms late. */
+        public int server_send_delay_at;
+        /** The delay of the sends the two fields above name. */
+        public int send_delay_ms;
     }
 
     @FieldOrder({"op", "a", "b", "ms_or_code", "in_chunks", "in_chunk_elements",

@@ -4,7 +4,8 @@
  *   sim_kernel32.c  threads, handles, APC queues, alertable waits, events, completion ports,
  *                   the simulator's own threads and its timer/delivery thread
  *   sim_oracle.c    the misuse record and the live-resource counters
- *   sim_rpc.c       RpcAsync*, calls, pipes, notification delivery, fault plan
+ *   sim_rpc_*.c     RpcAsync*, calls, pipes, notification delivery, fault plan (what those files
+ *                   share with each other: sim_rpc_internal.h)
  *   sim_peer.c      the scripted server (SIM_PEER_ENDPOINT) and the scripted client
  */
 #ifndef SIM_INTERNAL_H
@@ -63,7 +64,7 @@ SIM_HIDDEN uint64_t sim_now_ms(void);
 SIM_HIDDEN void sim_misuse(int kind, const char *fmt, ...) SIM_PRINTF(2, 3);
 SIM_HIDDEN void sim_count(int which, int64_t delta);
 
-/* ---- sim_rpc.c ---------------------------------------------------------------------------- */
+/* ---- sim_rpc_*.c -------------------------------------------------------------------------- */
 
 /* Calls sim_peer.c needs to reach the server side of the simulator's call machinery. */
 typedef struct sim_call sim_call;

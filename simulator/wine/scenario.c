@@ -1,7 +1,8 @@
 /*
  * scenario.c - one scenario, compiled twice and compared by compare.sh (not part of CI).
  *
- *   - with the host C compiler against the runtime simulator (../winrpcsim.h, libwinrpcsim.so);
+ *   - with the host C compiler against the runtime simulator (../src/winrpcsim.h,
+ *     libwinrpcsim.so);
  *   - with mingw-w64 as a Windows program (<windows.h>, <rpc.h>, <rpcasync.h>, -lrpcrt4), run
  *     under Wine.
  *
@@ -16,7 +17,8 @@
  * worker thread stores what it saw and the main thread prints it after a handshake. Every wait
  * that could hang on a broken implementation is bounded.
  *
- * The name must not match test_*.c or sim_*.c: ../build.sh globs those in its own directory.
+ * It is kept out of ../src and ../test: ../build.sh compiles src/sim_*.c into the library and
+ * test/test_*.c as the simulator's tests.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,7 +75,7 @@ static void scn_platform_epilogue(void) {}
 
 #else
 /* ---- the runtime simulator (host C compiler, libwinrpcsim.so) ---------------------------- */
-#include "../winrpcsim.h"
+#include "../src/winrpcsim.h"
 
 #include <pthread.h>
 #include <time.h>

@@ -1,10 +1,12 @@
 #!/bin/sh
 # build.sh OUTDIR - builds the runtime simulator and its C tests (POSIX sh).
 #
-#   OUTDIR/libwinrpcsim.so  every sim_*.c of this directory (plus $SIM_EXTRA_SOURCES) as one
-#                           shared library exporting only what is marked SIM_EXPORT. On macOS
-#                           it is a -dynamiclib with the same file name.
-#   OUTDIR/test_<name>      one executable per test_<name>.c of this directory:
+#   OUTDIR/libwinrpcsim.so  every src/sim_*.c (plus $SIM_EXTRA_SOURCES) as one shared library
+#                           exporting only what is marked SIM_EXPORT. On macOS it is a
+#                           -dynamiclib with the same file name.
+#   OUTDIR/abi.properties   what abi_dump.c prints: native-headers/winrpc_async.h's layout and
+#                           constants as this compiler sees them, for the Java tests
+#   OUTDIR/test_<name>      one executable per test/test_<name>.c (compiled with -I src):
 #                             - a test that includes "sim_internal.h" uses the simulator's
 #                               hidden internals, which no shared library exports, so it is
 #                               linked with the library's object files (OUTDIR/obj/*.o);
@@ -28,7 +30,9 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../../.." && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SRC="$HERE/src"
+TESTDIR="$HERE/test"
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 LIB="$OUT/libwinrpcsim.so"
@@ -55,10 +59,10 @@ Darwin) SHARED_FLAGS="-dynamiclib -install_name @rpath/libwinrpcsim.so"
    KERNEL32_ALIAS=libkernel32.so ;;
 esac
 
-# The library's sources: sim_*.c here (whichever exist yet; names relative to this directory,
-# so that a path with spaces does no harm), then the extra ones (absolute paths, no spaces).
+# The library's sources: src/sim_*.c (whichever exist yet; names relative to src, so that a
+# path with spaces does no harm), then the extra ones (absolute paths, no spaces).
 SOURCES=""
-for f in "$HERE"/sim_*.c; do
+for f in "$SRC"/sim_*.c; do
     [ -f "$f" ] && SOURCES="$SOURCES $(basename "$f")"
 done
 EXTRA=""
@@ -70,11 +74,11 @@ for f in ${SIM_EXTRA_SOURCES:-}; do
     EXTRA="$EXTRA $(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
 done
 if [ -z "$SOURCES" ]; then
-    echo "build.sh: no sim_*.c in $HERE" >&2
+    echo "build.sh: no sim_*.c in $SRC" >&2
     exit 1
 fi
 TESTS=""
-for f in "$HERE"/test_*.c; do
+for f in "$TESTDIR"/test_*.c; do
     [ -f "$f" ] && TESTS="$TESTS $(basename "$f" .c)"
 done
 
@@ -107,14 +111,14 @@ for src in $SOURCES; do
     o="obj/$(basename "$src" .c).o"
     echo "build.sh: cc $src"
     # shellcheck disable=SC2086
-    $CC $CFLAGS_ALL -c "$HERE/$src" -o "$o"
+    $CC $CFLAGS_ALL -c "$SRC/$src" -o "$o"
     OBJECTS="$OBJECTS $o"
 done
 for src in $EXTRA; do
     o="obj/extra_$(basename "$src" .c).o"
     echo "build.sh: cc $src (SIM_EXTRA_SOURCES)"
     # shellcheck disable=SC2086
-    $CC $CFLAGS_ALL -I"$HERE" -c "$src" -o "$o"
+    $CC $CFLAGS_ALL -I"$SRC" -c "$src" -o "$o"
     OBJECTS="$OBJECTS $o"
 done
 
@@ -140,13 +144,13 @@ mv -f abi.properties.tmp abi.properties
 # The tests.
 for name in $TESTS; do
     echo "build.sh: test $name"
-    if grep -q '#include "sim_internal.h"' "$HERE/$name.c"; then
+    if grep -q '#include "sim_internal.h"' "$TESTDIR/$name.c"; then
         # shellcheck disable=SC2086
-        $CC $CFLAGS_ALL -o "$name" "$HERE/$name.c" $OBJECTS $LDFLAGS_ALL
+        $CC $CFLAGS_ALL -I"$SRC" -o "$name" "$TESTDIR/$name.c" $OBJECTS $LDFLAGS_ALL
     else
         # shellcheck disable=SC2086
-        $CC $CFLAGS_ALL -o "$name" "$HERE/$name.c" libwinrpcsim.so -Wl,-rpath,"$OUT" \
-            $LDFLAGS_ALL
+        $CC $CFLAGS_ALL -I"$SRC" -o "$name" "$TESTDIR/$name.c" libwinrpcsim.so \
+            -Wl,-rpath,"$OUT" $LDFLAGS_ALL
     fi
 done
 

@@ -2,7 +2,7 @@
  * sim_peer.c - the simulator's scripted peers.
  *
  * The scripted server serves SIM_PEER_ENDPOINT: an FX_SERVER_EPV written in C, implementing the
- * six fixture operations as ../../../windows-tests/fx_glue.h specifies. It uses the simulator's
+ * six fixture operations as ../../windows-tests/fx_glue.h specifies. It uses the simulator's
  * public API the way a careful C server does (seed 000, seed 002's server tables): it asks for
  * APC notifications to its own thread (a real handle from OpenThread with THREAD_SET_CONTEXT),
  * registers the handle with RpcAsyncRegisterInfo, subscribes in the manager routine

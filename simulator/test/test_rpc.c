@@ -1,5 +1,5 @@
 /*
- * test_rpc.c - scenario tests of the simulator's rpcrt4 part (sim_rpc.c, sim_peer.c), through
+ * test_rpc.c - scenario tests of the simulator's rpcrt4 part (sim_rpc_*.c, sim_peer.c), through
  * the library's exports only: the same surface JNA sees.
  *
  * Every scenario ends with end_clean() (legitimate scenarios: counters back to zero after

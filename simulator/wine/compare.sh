@@ -26,7 +26,7 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-NATIVE=$(cd "$HERE/.." && pwd)
+SIMDIR=$(cd "$HERE/.." && pwd)
 OUT=${1:-/tmp/winrpc-wine-compare}
 mkdir -p "$OUT" || exit 3
 OUT=$(cd "$OUT" && pwd)
@@ -69,7 +69,7 @@ fi
 
 # ---- build ------------------------------------------------------------------------------------
 echo "compare.sh: building the simulator in $OUT/sim"
-if ! sh "$NATIVE/build.sh" "$OUT/sim" >"$OUT/build-sim.log" 2>&1; then
+if ! sh "$SIMDIR/build.sh" "$OUT/sim" >"$OUT/build-sim.log" 2>&1; then
     cat "$OUT/build-sim.log" >&2
     echo "compare.sh: the simulator did not build (log: $OUT/build-sim.log)" >&2
     exit 3

@@ -5,18 +5,18 @@
  * and kernel32.dll that winrpc-async uses, exporting the same names and signatures, so the
  * library's whole native path (JNA marshalling, native threads calling back into Java, APCs
  * that run only in alertable waits) runs on Linux and macOS. It also exports the fixture
- * glue of ../../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
+ * glue of ../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
  * SIM_PEER_ENDPOINT) or by a server registered with fx_ServerStart, and test-only control
  * functions (sim_*) declared here.
  *
- * Where Windows' documentation and ../../../../shared/reference/abi.md are silent, the simulator
+ * Where Windows' documentation and ../../../shared/reference/abi.md are silent, the simulator
  * picks the strictest reading and says so in a comment marked "STRICT:".
  */
 #ifndef WINRPCSIM_H
 #define WINRPCSIM_H
 
-#include "../../../native-headers/winrpc_async.h"
-#include "../../../windows-tests/fx_glue.h"
+#include "../../native-headers/winrpc_async.h"
+#include "../../windows-tests/fx_glue.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,9 +86,22 @@ BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpComp
 /* The endpoint served by the simulator's own scripted C server (always listening). */
 #define SIM_PEER_ENDPOINT "sim-peer"
 
-/* Fault injection. Every decision for a call comes from a generator seeded with
- * (seed, the call's sequence number), so a failing run replays with the same seed.
- * Probabilities are in parts per million; 0 disables a fault. */
+/* Fault injection, in force for the calls started after sim_set_fault_plan.
+ *
+ * Random faults: every decision for a call comes from a generator seeded with (seed, the call's
+ * sequence number), so a failing run replays with the same seed. Probabilities are in parts per
+ * million; 0 disables a fault.
+ *
+ * Deterministic faults (the *_at fields): k, 1-based, counts within each call, separately for
+ * its client side and its server side; 0 never. They do the same as the random fault of the
+ * same name, with the same status, and come on top of it: they change nothing the seed draws.
+ *   push: every push of that side that the runtime accepts (the null push included), up to and
+ *         including the one the plan fails; not one refused as misuse, or made after the call
+ *         has failed
+ *   pull: every pull of that side that would complete (return data or the end); not one that
+ *         returns RPC_S_ASYNC_CALL_PENDING, is refused, or is made after the call has failed
+ *   notification: every notification the runtime issues to that side's state (a server's
+ *         subscription notifications, RpcClientCancel and RpcClientDisconnect, included) */
 typedef struct SIM_FAULT_PLAN {
     uint64_t seed;
     uint32_t push_fail_ppm;           /* a push returns RPC_S_CALL_FAILED */
@@ -98,6 +111,15 @@ typedef struct SIM_FAULT_PLAN {
     uint32_t fault_code;              /* the code for fault_reply (nonzero) */
     uint32_t disconnect_ppm;          /* per pipe chunk: the scripted client disconnects */
     uint32_t max_delay_ms;            /* each reply, send and receive is delayed 0..max ms */
+    uint32_t client_push_fail_at;     /* the client's k-th push returns RPC_S_CALL_FAILED */
+    uint32_t server_push_fail_at;     /* the server's k-th push returns RPC_S_CALL_FAILED */
+    uint32_t client_pull_fail_at;     /* the client's k-th pull returns RPC_S_CALL_FAILED */
+    uint32_t server_pull_fail_at;     /* the server's k-th pull returns RPC_S_CALL_FAILED */
+    uint32_t client_drop_notification_at; /* the client's k-th notification is never delivered */
+    uint32_t server_drop_notification_at; /* the server's k-th notification is never delivered */
+    uint32_t client_send_delay_at;    /* the client's k-th push arrives (and its send completes) */
+    uint32_t server_send_delay_at;    /* ... the server's k-th push ... */
+    uint32_t send_delay_ms;           /* ... this many ms later than it would */
 } SIM_FAULT_PLAN;
 
 void sim_set_fault_plan(const SIM_FAULT_PLAN *plan); /* NULL: no faults, no delays */
