@@ -19,6 +19,8 @@ final class Outcome {
     private boolean finalized;
     /** RpcAsyncCompleteCall's final result, or the code a server aborted with. */
     private int finalStatus = RpcErrors.RPC_S_ASYNC_CALL_PENDING;
+    /** The final call was RpcAsyncAbortCall (a server's). */
+    private boolean aborted;
 
     /** @param t a failure; kept only if it is the first */
     void fail(Throwable t) {
@@ -55,6 +57,21 @@ final class Outcome {
     void finalized(int status) {
         finalized = true;
         finalStatus = status;
+    }
+
+    /**
+     * A server's call was aborted: final.
+     *
+     * @param code the code it was aborted with
+     */
+    void aborted(int code) {
+        finalized(code);
+        aborted = true;
+    }
+
+    /** @return true if the final call was RpcAsyncAbortCall */
+    boolean wasAborted() {
+        return aborted;
     }
 
     /** A client's call that never started: nothing for the runtime to finish. */

@@ -243,7 +243,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
                 apply(PipeInput.APP_FAIL);
                 ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
                 Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
-                outcome.finalized(RpcErrors.RPC_S_CALL_FAILED);
+                outcome.aborted(RpcErrors.RPC_S_CALL_FAILED);
                 apply(PipeInput.OK);
             } catch (Throwable again) {
                 t.addSuppressed(again);
@@ -364,7 +364,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         subscriptions.end();
         ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
         int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
-        outcome.finalized(code);
+        outcome.aborted(code);
         outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", code));
         if (st != RpcErrors.RPC_S_OK) {
             dispatcher.report(RpcException.runtimeFailure("RpcAsyncAbortCall", st));

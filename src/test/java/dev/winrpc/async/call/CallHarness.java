@@ -227,6 +227,7 @@ public final class CallHarness implements AutoCloseable {
         List<dev.winrpc.async.pipe.PipeState> p = c.path();
         return c.side() == dev.winrpc.async.pipe.Side.SERVER && p.size() >= 2
                 && p.get(p.size() - 2) == dev.winrpc.async.pipe.PipeState.COMP
+                && !c.outcome.wasAborted() // an abort carried out in Comp is final
                 && c.outcome.finalStatus() != RpcErrors.RPC_S_OK;
     }
 
