@@ -30,18 +30,8 @@ final class CallNotifications implements NotificationTarget {
                     call.onCallComplete();
                     break;
                 case Rpcrt4.RpcSendComplete:
-                    if (call.sender == null) {
-                        call.unexpected("RpcSendComplete with no push outstanding");
-                    } else {
-                        call.sender.onSendComplete();
-                    }
-                    break;
                 case Rpcrt4.RpcReceiveComplete:
-                    if (call.receiver == null) {
-                        call.unexpected("RpcReceiveComplete while not waiting for a pull");
-                    } else {
-                        call.receiver.onReceiveComplete();
-                    }
+                    pipeNotification(event);
                     break;
                 case Rpcrt4.RpcClientCancel:
                 case Rpcrt4.RpcClientDisconnect:
@@ -56,6 +46,31 @@ final class CallNotifications implements NotificationTarget {
         } catch (Throwable t) {
             call.internalFailure(t);
         }
+    }
+
+    /**
+     * A pipe's notification, with its event taken as a hint: a runtime may read the state's
+     * Event field when the APC runs rather than when it issued it (Wine does), so two
+     * notifications issued before the dispatcher's next alertable wait both arrive as the later
+     * event; and several send completions may be collapsed into one, or come for the initial
+     * request. What the call is waiting for decides. A send is taken as complete only when the
+     * call has one outstanding and nothing else could be meant (its buffer is then let go);
+     * a pending pull is simply made again, which is harmless if its data is not there yet.
+     * Nothing here fails a healthy call.
+     */
+    private void pipeNotification(int event) {
+        boolean sending = call.sender != null && call.sender.outstandingSends() > 0;
+        boolean pulling = call.receiver != null && call.receiver.waiting();
+        boolean pullOutstanding = call.receiver != null && call.receiver.pullOutstanding();
+        if (event == Rpcrt4.RpcSendComplete ? sending : sending && !pullOutstanding) {
+            call.sender.onSendComplete();
+        } else if (pulling) {
+            call.receiver.onReceiveComplete();
+        } else if (call.receiver != null) {
+            call.receiver.forgetPending(); // the runtime waking a pull the call left
+        }
+        // Otherwise a surplus notification (an initial or collapsed send completion, or one
+        // read late): nothing is waiting for it.
     }
 
     @Override

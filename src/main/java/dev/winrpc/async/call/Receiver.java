@@ -93,19 +93,25 @@ final class Receiver {
         return ready && pull(true);
     }
 
-    /** RpcReceiveComplete. */
+    /** @return true if a pull returned RPC_S_ASYNC_CALL_PENDING and no RpcReceiveComplete came yet */
+    boolean pullOutstanding() {
+        return pending;
+    }
+
+    /** @return true if the call waits for a pull's RpcReceiveComplete (WAIT_PULL) */
+    boolean waiting() {
+        return call.action() == Action.WAIT_PULL;
+    }
+
+    /** RpcReceiveComplete, or a notification taken for one: the pull may be made again. */
     void onReceiveComplete() {
-        if (call.action() != Action.WAIT_PULL) {
-            if (pending) {
-                // The call left its wait (a cancel, a failure) with a pull outstanding: this is
-                // the runtime waking that pull, which nobody will make again.
-                pending = false;
-                return;
-            }
-            call.unexpected("RpcReceiveComplete while not waiting for a pull");
-            return;
-        }
         pending = false;
         ready = true;
     }
+
+    /** The call left its wait (a cancel, a failure) with a pull outstanding, which nobody will make again. */
+    void forgetPending() {
+        pending = false;
+    }
+
 }

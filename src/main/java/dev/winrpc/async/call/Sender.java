@@ -139,12 +139,8 @@ final class Sender {
         return outstandingSends;
     }
 
-    /** RpcSendComplete: every push so far has been sent. */
+    /** RpcSendComplete, with a push outstanding: every push so far has been sent. */
     void onSendComplete() {
-        if (outstandingSends == 0) {
-            call.unexpected("RpcSendComplete with no push outstanding");
-            return;
-        }
         outstandingSends = 0; // several pushes may collapse into one notification
         writer.sendsCompleted();
     }
