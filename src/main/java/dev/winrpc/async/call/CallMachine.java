@@ -91,7 +91,7 @@ abstract class CallMachine<R> {
                     + "dispatcher with " + Capability.DISTINCT_EVENTS + ": an ApcDispatcher); "
                     + dispatcher + " cannot tell RpcSendComplete from RpcReceiveComplete reliably");
         }
-        this.replyBuffer = new Memory(reply.size());
+        this.replyBuffer = new Memory(reply.bufferSize());
         replyBuffer.clear();
         Sender s = null;
         Receiver r = null;

@@ -7,6 +7,14 @@ import java.util.Objects;
  * How the elements of an async pipe ({@code pipe T} in IDL) are laid out, and the Java type of a
  * chunk of them. Pipe functions count in elements; buffers are raw memory.
  *
+ * <p><b>The element size must be the IDL's.</b> The runtime knows the pipe's element type from
+ * the MIDL stub, not from the codec, and counts in elements: a {@link PipeReader} whose codec's
+ * {@link #elementSize()} is smaller than the pipe's (say {@link #BYTES} on a {@code pipe int})
+ * hands the runtime a buffer too small for the elements it asks for, and the runtime writes past
+ * its end, corrupting the process's memory; a larger one sends or reads garbage. Nothing in
+ * the runtime's pipe structure lets the library check this. Choose the codec from the IDL's
+ * {@code pipe} declaration (the IDL compiler the library will provide chooses it for you).
+ *
  * @param <T> a chunk of elements in Java, e.g. {@code int[]}
  */
 public abstract class PipeCodec<T> {

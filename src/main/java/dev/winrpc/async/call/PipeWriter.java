@@ -32,6 +32,14 @@ public final class PipeWriter<T> {
         }
     }
 
+    /**
+     * The most elements one push carries. A push's count is an {@code unsigned long}, and
+     * Windows documents no smaller limit; a runtime may still refuse a large push (the
+     * simulator refuses more than this many), and a refused push fails the call. The library
+     * refuses such a chunk before anything native happens.
+     */
+    public static final int MAX_CHUNK_ELEMENTS = 1 << 24;
+
     private final PipeCodec<T> codec;
     private CallMachine<?> call;
 
@@ -92,16 +100,21 @@ public final class PipeWriter<T> {
     /**
      * Queues a chunk. It is copied to native memory now, so the array may be reused at once.
      *
-     * @param chunk at least one element (the end of the pipe is {@link #finish()})
+     * @param chunk 1 to {@link #MAX_CHUNK_ELEMENTS} elements (the end of the pipe is
+     *        {@link #finish()}; split a larger chunk)
      * @return completes when the chunk has been sent, or fails with the call's failure
      * @throws IllegalStateException if the pipe was finished or the call has ended
-     * @throws IllegalArgumentException if the chunk is empty
+     * @throws IllegalArgumentException if the chunk is empty or larger than the bound
      */
     public CompletableFuture<Void> send(T chunk) {
         Objects.requireNonNull(chunk, "chunk");
         int n = codec.count(chunk);
         if (n <= 0) {
             throw new IllegalArgumentException("an empty chunk: end the pipe with finish()");
+        }
+        if (n > MAX_CHUNK_ELEMENTS) {
+            throw new IllegalArgumentException("a chunk of " + n + " elements: at most "
+                    + MAX_CHUNK_ELEMENTS + " go in one push; split it");
         }
         if (finishCalled) {
             throw new IllegalStateException("the pipe was finished: no chunk may follow");

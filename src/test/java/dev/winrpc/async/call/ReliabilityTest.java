@@ -150,6 +150,37 @@ class ReliabilityTest {
     }
 
     /**
+     * A chunk larger than one push may carry is refused before anything native happens, and the
+     * pipe goes on (the reliability issue: the runtime refused it, and the call was stranded).
+     */
+    @Test
+    void aChunkTooLargeForOnePushIsRefusedAndThePipeGoesOn() {
+        PipeCodec<int[]> claimsTooMuch = new PipeCodec<>("int", 4) {
+            @Override
+            public int count(int[] chunk) {
+                return chunk.length == 1 ? PipeWriter.MAX_CHUNK_ELEMENTS + 1 : chunk.length;
+            }
+
+            @Override
+            public void encode(int[] chunk, com.sun.jna.Pointer buf) {
+                buf.write(0, chunk, 0, chunk.length);
+            }
+
+            @Override
+            public int[] decode(com.sun.jna.Pointer buf, int count) {
+                return buf.getIntArray(0, count);
+            }
+        };
+        PipeWriter<int[]> in = PipeWriter.of(claimsTooMuch);
+        ClientCall<Integer> call = h.sum(h.toPeer(), in);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> in.send(new int[1]));
+        assertTrue(e.getMessage().contains("split it"), e.getMessage());
+        in.send(new int[] {20, 22});
+        in.finish();
+        assertEquals(42, Await.value(call));
+    }
+
+    /**
      * A reply that cannot be written is refused to complete's caller, and the decision is
      * undone (it used to fail only in the exception handler, and the client got RPC_S_OK and 0).
      */
