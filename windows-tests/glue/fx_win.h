@@ -25,6 +25,13 @@
 
 #include "fixture_h.h"
 
+/* The server interface handle MIDL generates for fixture.idl with CMakeLists.txt's /prefix
+ * server "s_": the server prefix renames it too (s_<interface>_v<major>_<minor>_s_ifspec, in the
+ * real MIDL output listed in ../README.md, "MIDL's names"); there is no unprefixed
+ * WinRpcFixture_v1_0_s_ifspec. The one place the glue names it. FixtureIdlTest derives the name
+ * from fixture.idl and CMakeLists.txt and checks this definition. */
+#define FX_MIDL_SERVER_IFSPEC s_WinRpcFixture_v1_0_s_ifspec
+
 #define WINRPC_NAME(x) winrpc_##x
 #define WINRPC_NO_PROTOTYPES /* the SDK declares the rpcrt4 functions */
 #include "../fx_glue.h"
