@@ -48,6 +48,10 @@
 /* fx_peer.c: the six manager routines of the C server, for fx_ServerStart. */
 extern const FX_SERVER_EPV fx_peer_epv;
 
+/* fx_peer.c: how many notifications its APC routine has received (check/peer_on_simulator.c
+ * reads it on the simulator; not exported from the DLL). */
+uint32_t fx_peer_apc_notifications(void);
+
 /* fx_glue.c: starts the C server on FX_PEER_ENDPOINT once (idempotent, thread-safe). */
 RPC_STATUS fx_peer_ensure_started(void);
 
