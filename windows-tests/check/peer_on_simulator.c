@@ -8,9 +8,12 @@
  * served on an endpoint of its own, with the same expectations as the simulator's own scripted
  * server: replies, faults, both kinds of cancel, pipes both ways and a client that disconnects
  * mid-pipe. After every case the misuse oracle must be empty and every live-resource counter
- * zero (active subscriptions included). What this does not show: anything about real Windows
- * (rpcrt4's notification timing, RpcServerTestCancel, the delivery of a subscription's
- * notifications), which the simulator only models.
+ * zero (active subscriptions and queued APCs included). The server's pipe notifications come
+ * as APCs to its worker threads (the oracle records an APC target that is a pseudo-handle or
+ * lacks THREAD_SET_CONTEXT), and the pipe cases check that its APC routine received them. What
+ * this does not show: anything about real Windows (rpcrt4's notification timing,
+ * RpcServerTestCancel, the delivery of a subscription's notifications), which the simulator
+ * only models.
  */
 #include "../../simulator/src/winrpcsim.h"
 #include "../../simulator/test/test_assert.h"
@@ -20,6 +23,7 @@
 #define EP "fx-peer-under-test"
 
 extern const FX_SERVER_EPV fx_peer_epv;
+uint32_t fx_peer_apc_notifications(void);
 
 static SIM_PEER_CALL call_of(uint32_t op)
 {
@@ -148,8 +152,12 @@ static void test_pipe_range(void)
     SIM_PEER_CALL c = call_of(SIM_OP_PIPE_RANGE);
     c.a = 5;
     c.b = 3000;
+    uint32_t apcs = fx_peer_apc_notifications();
     SIM_PEER_RESULT r = run(&c);
     CHECK_EQ(r.status, RPC_S_OK);
+    /* Three chunks and the null push, each followed by a wait for its RpcSendComplete, which
+     * came as an APC. */
+    CHECK(fx_peer_apc_notifications() - apcs >= 4);
     CHECK_EQ(r.reply, 3000);
     CHECK_EQ(r.out_elements, 3000);
     int64_t expected = 0;
@@ -192,7 +200,11 @@ static void test_slow_and_delayed(void)
     c.a = -1;
     c.in_chunks = 20;
     c.in_chunk_elements = 100;
+    uint32_t apcs = fx_peer_apc_notifications();
     SIM_PEER_RESULT r = run(&c);
+    /* Pulls that came back pending waited for RpcReceiveComplete, pushes for RpcSendComplete:
+     * as APCs, at least one per push (two chunks and the null push). */
+    CHECK(fx_peer_apc_notifications() - apcs >= 3);
     CHECK_EQ(r.status, RPC_S_OK);
     CHECK_EQ(r.out_b, 2000);
     CHECK_EQ(r.out_elements, 2000);

@@ -248,7 +248,7 @@ static fx_manager_epv g_manager_epv = {s_Add, s_Sleep, s_Fail, s_PipeSum, s_Pipe
 static DWORD WINAPI unregister_thread(LPVOID unused)
 {
     (void)unused;
-    return (DWORD)RpcServerUnregisterIf(WinRpcFixture_v1_0_s_ifspec, NULL, TRUE);
+    return (DWORD)RpcServerUnregisterIf(FX_MIDL_SERVER_IFSPEC, NULL, TRUE);
 }
 
 /* Under g_control: waits (at most wait_ms) for an unregister that outlived its bound. */
@@ -269,7 +269,7 @@ static RPC_STATUS unregister_control(DWORD wait_ms)
     g_registered = 0;
     HANDLE t = CreateThread(NULL, 0, unregister_thread, NULL, 0, NULL);
     if (t == NULL) /* no thread: unregister without waiting */
-        return RpcServerUnregisterIf(WinRpcFixture_v1_0_s_ifspec, NULL, FALSE);
+        return RpcServerUnregisterIf(FX_MIDL_SERVER_IFSPEC, NULL, FALSE);
     if (WaitForSingleObject(t, wait_ms) == WAIT_OBJECT_0) {
         DWORD code = (DWORD)RPC_S_OK;
         GetExitCodeThread(t, &code);
@@ -318,7 +318,7 @@ static RPC_STATUS start_control(const char *name, const FX_SERVER_EPV *epv)
     if (!g_registered) {
         if (!unregister_finished_control(FX_STOP_WAIT_MS))
             return RPC_S_CALL_IN_PROGRESS;
-        st = RpcServerRegisterIfEx(WinRpcFixture_v1_0_s_ifspec, NULL,
+        st = RpcServerRegisterIfEx(FX_MIDL_SERVER_IFSPEC, NULL,
                                    (RPC_MGR_EPV *)&g_manager_epv,
                                    RPC_IF_AUTOLISTEN | RPC_IF_ALLOW_LOCAL_ONLY,
                                    RPC_C_LISTEN_MAX_CALLS_DEFAULT, NULL);

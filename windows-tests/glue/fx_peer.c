@@ -11,29 +11,48 @@
  * client and misuse oracle (check/peer_on_simulator.c). What differs between the two is in the
  * "platform" section below and nowhere else.
  *
- * How it serves a call (seed 000, seed 002's server tables):
- *   - the manager routine chooses event notification (an auto-reset event of the call's own),
- *     sets RPC_C_NOTIFY_ON_SEND_COMPLETE when the call has an [out] pipe, subscribes to the
- *     client's cancel and disconnect (RpcServerSubscribeForNotification: without a subscription
- *     a server is told of neither), one Event subscription per kind, each with a manual-reset
- *     event of its own, hands the call to a thread of its own and returns at once, as seed
- *     000's MyAsyncPipeFunc does;
- *   - that thread pulls the [in] pipe (a pull that returns RPC_S_ASYNC_CALL_PENDING is retried
- *     only after the event is signalled), pushes the [out] pipe one chunk of at most
- *     FX_CHUNK_ELEMENTS at a time, each followed by a wait for the event, then the null push
- *     and its wait, unsubscribes both kinds (for a kind with a notification queued it first
- *     waits for that kind's event, which must not be closed before the notification arrives),
- *     and ends the call with RpcAsyncCompleteCall or RpcAsyncAbortCall;
- *   - every wait is bounded: PEER_WAIT_MS for one pipe notification (then the call is aborted
- *     with RPC_S_CALL_FAILED), PEER_SLEEP_MAX_MS for Sleep(0xFFFFFFFF);
+ * How it serves a call (Microsoft's "Server-side Asynchronous Pipe Handling", seed 000, seed
+ * 002's server tables):
+ *   - the manager routine subscribes to the client's cancel and disconnect
+ *     (RpcServerSubscribeForNotification: without a subscription a server is told of neither),
+ *     one Event subscription per kind, each with a manual-reset event of its own, hands the call
+ *     to a worker thread of its own and returns at once, as seed 000's MyAsyncPipeFunc does;
+ *   - the worker chooses APC notification before it touches a pipe, as seed 000's
+ *     ThreadProcPipes does: its own real thread handle (DuplicateHandle of GetCurrentThread()
+ *     with THREAD_SET_CONTEXT, which QueueUserAPC needs; the pseudo-handle would name whichever
+ *     thread the runtime queues from) in u.APC.hThread, RPC_C_NOTIFY_ON_SEND_COMPLETE when the
+ *     call has an [out] pipe (Microsoft documents send-complete notifications for APCs:
+ *     "Client-Side Asynchronous Pipe Handling"), then RpcAsyncRegisterInfo ("the server must
+ *     specify a thread handle ... and register the asynchronous handle with the run-time
+ *     library"). Nothing is notified to a server's state before its first pull or push, so
+ *     choosing there is in time;
+ *   - it pulls the [in] pipe (a pull that returns RPC_S_ASYNC_CALL_PENDING is retried only after
+ *     RpcReceiveComplete), pushes the [out] pipe one chunk of at most FX_CHUNK_ELEMENTS at a
+ *     time, each followed by a wait for RpcSendComplete, then the null push and its wait,
+ *     unsubscribes both kinds (for a kind with a notification queued it first waits for that
+ *     kind's event, which must not be closed before the notification arrives), and ends the
+ *     call with RpcAsyncCompleteCall or RpcAsyncAbortCall;
+ *   - it waits alertably: WaitForMultipleObjectsEx(bAlertable) on the two subscription events,
+ *     during which the runtime's APCs run peer_apc on the worker itself. peer_apc only records
+ *     the event in a thread-local word (it never reads the state, which may be gone by the time
+ *     a late APC runs), so a wait ends on the notification it waits for, on the client's cancel
+ *     or disconnect, or on its deadline. SleepEx would run the APCs too, but would hear the
+ *     subscriptions only by polling;
+ *   - every wait is bounded by PEER_WAIT_MS, below the 30 s the Java suite waits for anything
+ *     (then the call is aborted with RPC_S_CALL_FAILED); Sleep(ms) by PEER_SLEEP_MAX_MS;
  *   - a cancel the server sees before it replies makes it abort with RPC_S_CALL_CANCELLED (for
  *     every operation, as the simulator's scripted server does); a client that went away makes
- *     it abort with RPC_S_CALL_FAILED. It hears both through its subscription events, waited on
- *     together with the call's own event, never through the state's Event field (the runtime
- *     delivers a subscription's notification to the subscription's target only), and looks
- *     for a cancel made before it subscribed with RpcServerTestCancel (Windows: "Receiving
- *     Cancellations"; the simulator has no such export, so there such a cancel goes unheard),
- *     at least every PEER_POLL_MS.
+ *     it abort with RPC_S_CALL_FAILED. It hears both through its subscription events, never
+ *     through the state's Event field (the runtime delivers a subscription's notification to the
+ *     subscription's target only), and looks for a cancel made before it subscribed with
+ *     RpcServerTestCancel (Windows: "Receiving Cancellations"; the simulator has no such export,
+ *     so there such a cancel goes unheard), at least every PEER_POLL_MS.
+ *
+ * Why the subscriptions stay Event while the pipes use APCs: the worker's one alertable wait
+ * serves both (the events end it at once, the APCs run inside it); Event subscriptions need
+ * no thread handle, so the manager routine can subscribe before the worker exists, leaving no
+ * window in which a cancel goes unheard; and the notifications queued when a subscription ends
+ * are waited for on that kind's event alone.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,12 +66,29 @@
 
 typedef unsigned long fx_count; /* MIDL's element counts */
 #define FX_NOTIFY_ON_SEND_COMPLETE RPC_C_NOTIFY_ON_SEND_COMPLETE
+#define FX_WAIT_IO_COMPLETION WAIT_IO_COMPLETION
 #define FX_THREAD_PROC(name, arg) static DWORD WINAPI name(LPVOID arg)
 #define FX_THREAD_RETURN return 0
+#define FX_APC_ENTRY RPC_ENTRY
+#if defined(_MSC_VER)
+#define FX_THREAD_LOCAL __declspec(thread)
+#else
+#define FX_THREAD_LOCAL _Thread_local
+#endif
 
 static uint64_t now_ms(void)
 {
     return (uint64_t)GetTickCount64();
+}
+
+static void count_apc(volatile long *n)
+{
+    InterlockedIncrement(n);
+}
+
+static uint32_t read_count(volatile long *n)
+{
+    return (uint32_t)InterlockedCompareExchange(n, 0, 0);
 }
 
 /* Receiving Cancellations: RpcServerTestCancel(RpcAsyncGetCallHandle(pAsync)) is RPC_S_OK
@@ -60,12 +96,6 @@ static uint64_t now_ms(void)
 static int cancel_requested(PRPC_ASYNC_STATE p)
 {
     return RpcServerTestCancel(RpcAsyncGetCallHandle(p)) == RPC_S_OK;
-}
-
-/* Event notification needs no registration (seed 000 asks for one for APCs only). */
-static void notification_chosen(PRPC_ASYNC_STATE p)
-{
-    (void)p;
 }
 
 static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
@@ -86,12 +116,17 @@ static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
 
 typedef uint32_t fx_count;
 #define FX_NOTIFY_ON_SEND_COMPLETE WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE
+#define FX_WAIT_IO_COMPLETION WINRPC_WAIT_IO_COMPLETION
+#define THREAD_SET_CONTEXT WINRPC_THREAD_SET_CONTEXT
 #define WAIT_OBJECT_0 SIM_WAIT_OBJECT_0
 #define WAIT_TIMEOUT SIM_WAIT_TIMEOUT
 #define FX_THREAD_PROC(name, arg) static void *name(void *arg)
 #define FX_THREAD_RETURN return NULL
+#define FX_APC_ENTRY WINRPC_ENTRY
+#define FX_THREAD_LOCAL _Thread_local
 
 extern const FX_SERVER_EPV fx_peer_epv;
+uint32_t fx_peer_apc_notifications(void);
 
 static uint64_t now_ms(void)
 {
@@ -100,20 +135,22 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static void count_apc(volatile long *n)
+{
+    __atomic_add_fetch(n, 1, __ATOMIC_SEQ_CST);
+}
+
+static uint32_t read_count(volatile long *n)
+{
+    return (uint32_t)__atomic_load_n(n, __ATOMIC_SEQ_CST);
+}
+
 /* The simulator has no RpcServerTestCancel: a server hears a cancel only through its
  * subscription. */
 static int cancel_requested(PRPC_ASYNC_STATE p)
 {
     (void)p;
     return 0;
-}
-
-/* The simulator holds a server's notifications until the server has registered its handle or
- * called into the runtime after choosing how to be notified (sim_rpc_notify.c,
- * server_ready_locked). */
-static void notification_chosen(PRPC_ASYNC_STATE p)
-{
-    RpcAsyncRegisterInfo(p);
 }
 
 static int spawn(void *(*fn)(void *), void *arg)
@@ -129,11 +166,20 @@ static int spawn(void *(*fn)(void *), void *arg)
 
 /* ---- the calls ----------------------------------------------------------------------------- */
 
-#define PEER_WAIT_MS 60000u        /* the longest wait for one pipe notification */
-#define PEER_SLEEP_MAX_MS 300000u  /* Sleep(0xFFFFFFFF) gives up after this long */
+/* Every wait of the C server ends within PEER_WAIT_MS, and Sleep within PEER_SLEEP_MAX_MS: both
+ * below the 30 s the Java scenario suite waits for any call (Scenarios.TIMEOUT_S), so that a
+ * notification that never comes fails the call on the server before the client's test gives
+ * up. FixtureIdlTest checks both against the suite's bound. */
+#define PEER_WAIT_MS 20000u        /* the longest wait for one pipe notification */
+#define PEER_SLEEP_MAX_MS 20000u   /* Sleep(ms) gives up (RPC_S_CALL_FAILED) after this long;
+                                      Sleep(0xFFFFFFFF) waits this long for a cancel */
 #define PEER_POLL_MS 20u           /* how often a wait looks for a cancel */
 
 enum { OP_ADD, OP_SLEEP, OP_FAIL, OP_PIPE_SUM, OP_PIPE_RANGE, OP_PIPE_ECHO };
+
+/* What a wait waits for: bits (1 << RPC_ASYNC_EVENT). */
+#define FOR_RECEIVE (1u << RpcReceiveComplete)
+#define FOR_SEND (1u << RpcSendComplete)
 
 typedef struct peer_call {
     int op;
@@ -142,7 +188,7 @@ typedef struct peer_call {
     uint32_t arg;              /* Sleep(ms), Fail(code) */
     ASYNC_INTPIPE *in, *out;
     int32_t *out_b;            /* PipeEcho's [out] b */
-    HANDLE ev;                 /* the call's notification event (auto-reset) */
+    HANDLE thread;             /* the worker's own handle, the APC target (THREAD_SET_CONTEXT) */
     HANDLE sub_ev[2];          /* the subscriptions' events (manual-reset): [0] the client's
                                   disconnect, [1] its cancel */
     int subscribed[2];         /* RpcServerSubscribeForNotification succeeded, per kind */
@@ -152,6 +198,53 @@ typedef struct peer_call {
 
 static const RPC_NOTIFICATIONS sub_kind[2] = {RpcNotificationClientDisconnect,
                                               RpcNotificationCallCancel};
+
+/* The pipe notifications the worker's APC routine has recorded and its waits have not yet taken
+ * (bits 1 << RPC_ASYNC_EVENT). Thread-local: an APC runs on the thread it was queued to, and
+ * only inside that thread's alertable waits, so the worker reads and writes it alone. */
+static FX_THREAD_LOCAL unsigned t_notified;
+
+/* Notifications peer_apc has received in all, for check/peer_on_simulator.c. */
+static volatile long g_apc_count;
+
+uint32_t fx_peer_apc_notifications(void)
+{
+    return read_count(&g_apc_count);
+}
+
+/* The APC notification routine (RPCNOTIFICATION_ROUTINE; Context is reserved). It records the
+ * event and nothing else: it does not read *pAsync, which a late APC could find completed. */
+static void FX_APC_ENTRY peer_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASYNC_EVENT Event)
+{
+    (void)pAsync;
+    (void)Context;
+    if ((unsigned)Event < 32u)
+        t_notified |= 1u << (unsigned)Event;
+    count_apc(&g_apc_count);
+}
+
+/* On the worker, before its first pull or push: APC notification to this thread (seed 000's
+ * ThreadProcPipes). 0 if it has no handle of its own to offer. */
+static int choose_apc(peer_call *pc)
+{
+    HANDLE self = NULL;
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &self,
+                         THREAD_SET_CONTEXT, 0, 0) ||
+        self == NULL)
+        return 0;
+    pc->thread = self;
+    PRPC_ASYNC_STATE p = pc->p;
+    p->UserInfo = pc;
+    p->Flags = pc->out != NULL ? FX_NOTIFY_ON_SEND_COMPLETE : 0;
+    p->u.APC.NotificationRoutine = peer_apc;
+    p->u.APC.hThread = self;
+    p->NotificationType = RpcNotificationTypeApc;
+    /* A refusal is not fatal here: every wait is bounded, so a notification that does not come
+     * fails the call within PEER_WAIT_MS. */
+    (void)RpcAsyncRegisterInfo(p);
+    t_notified = 0;
+    return 1;
+}
 
 /* What a signalled subscription event says: [0] the client went away, [1] it cancelled. */
 static void heard(peer_call *pc, int k)
@@ -180,37 +273,35 @@ static RPC_STATUS why(const peer_call *pc)
     return pc->cancelled && !pc->failed ? RPC_S_CALL_CANCELLED : RPC_S_CALL_FAILED;
 }
 
-/* Waits until the call's event is signalled by one of its notifications (returns 1), or until
- * the call is interrupted (the client's cancel or disconnect, which the subscription events
- * say) or `deadline` passes (returns 0; a deadline that passes while a notification was awaited
- * fails the call). With until_deadline, signals of the call's event are not a reason to
- * return: the wait is a sleep that returns 1 when it ran its course. */
-static int wait_event(peer_call *pc, uint64_t deadline, int until_deadline)
+/* Waits alertably until the APC routine has recorded one of `events` (takes it and returns
+ * 1), or until the call is interrupted (the client's cancel or disconnect, which the
+ * subscription events say) or `deadline` passes (returns 0; a deadline that passes while a
+ * notification was awaited fails the call). events == 0: a sleep that returns 1 when it ran its
+ * course. */
+static int wait_for(peer_call *pc, unsigned events, uint64_t deadline)
 {
-    /* The subscription events come first: a cancel is seen before a wake-up that came with
-     * it. */
-    HANDLE h[3] = {pc->sub_ev[0], pc->sub_ev[1], pc->ev};
     for (;;) {
         if (interrupted(pc))
             return 0;
+        if ((t_notified & events) != 0) {
+            t_notified &= ~events;
+            return 1;
+        }
         uint64_t now = now_ms();
         if (now >= deadline) {
-            if (until_deadline)
+            if (events == 0)
                 return 1;
             pc->failed = 1; /* seed 002: on failure to get a notification, abort */
             return 0;
         }
         uint64_t left = deadline - now;
-        DWORD w = WaitForMultipleObjects(3, h, 0,
-                                         left < PEER_POLL_MS ? (DWORD)left : PEER_POLL_MS);
+        DWORD w = WaitForMultipleObjectsEx(2, pc->sub_ev, 0,
+                                           left < PEER_POLL_MS ? (DWORD)left : PEER_POLL_MS, 1);
         if (w == WAIT_OBJECT_0 || w == WAIT_OBJECT_0 + 1) {
             heard(pc, (int)(w - WAIT_OBJECT_0));
             return 0;
         }
-        if (w == WAIT_OBJECT_0 + 2) {
-            if (!until_deadline)
-                return 1;
-        } else if (w != WAIT_TIMEOUT) {
+        if (w != WAIT_TIMEOUT && w != FX_WAIT_IO_COMPLETION) {
             pc->failed = 1;
             return 0;
         }
@@ -256,8 +347,9 @@ static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_
             }
             *n += (uint32_t)got;
         } else if (st == RPC_S_ASYNC_CALL_PENDING) {
-            /* Wait for RpcReceiveComplete before pulling again. */
-            if (!wait_event(pc, now_ms() + PEER_WAIT_MS, 0)) {
+            /* Wait for RpcReceiveComplete before pulling again. (One recorded earlier and not
+             * for this pull costs one more pull, which comes back pending again.) */
+            if (!wait_for(pc, FOR_RECEIVE, now_ms() + PEER_WAIT_MS)) {
                 result = why(pc);
                 break;
             }
@@ -271,15 +363,18 @@ static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_
     return result;
 }
 
-/* Pushes n elements (n == 0: the null push) and waits for RpcSendComplete. */
+/* Pushes n elements (n == 0: the null push) and waits for its RpcSendComplete. */
 static RPC_STATUS push(peer_call *pc, int32_t *values, uint32_t n)
 {
+    /* No APC runs outside the worker's alertable waits, so a send completion recorded now is
+     * an earlier push's: this push's own comes later. */
+    t_notified &= ~FOR_SEND;
     RPC_STATUS st = pc->out->push(pc->out->state, values, (fx_count)n);
     if (st != RPC_S_OK) {
         pc->failed = 1;
         return RPC_S_CALL_FAILED;
     }
-    if (!wait_event(pc, now_ms() + PEER_WAIT_MS, 0))
+    if (!wait_for(pc, FOR_SEND, now_ms() + PEER_WAIT_MS))
         return why(pc);
     return RPC_S_OK;
 }
@@ -314,6 +409,15 @@ static void unsubscribe(peer_call *pc)
     }
 }
 
+static void free_call(peer_call *pc)
+{
+    if (pc->thread != NULL)
+        CloseHandle(pc->thread);
+    CloseHandle(pc->sub_ev[0]);
+    CloseHandle(pc->sub_ev[1]);
+    free(pc);
+}
+
 /* Ends the call, exactly once: the reply, or an abort. */
 static void finish(peer_call *pc, RPC_STATUS failure, int32_t reply)
 {
@@ -327,26 +431,32 @@ static void finish(peer_call *pc, RPC_STATUS failure, int32_t reply)
         RpcAsyncAbortCall(pc->p, pc->arg != 0 ? pc->arg : (uint32_t)RPC_S_CALL_FAILED);
     else
         RpcAsyncCompleteCall(pc->p, &reply);
-    CloseHandle(pc->ev);
-    CloseHandle(pc->sub_ev[0]);
-    CloseHandle(pc->sub_ev[1]);
-    free(pc);
+    /* The call is over: nothing more is notified to it. An APC already queued (a completion
+     * the worker stopped waiting for) runs here, harmlessly, rather than never. */
+    SleepEx(0, 1);
+    free_call(pc);
 }
 
 static void serve(peer_call *pc)
 {
     RPC_STATUS st = RPC_S_OK;
     int32_t reply = 0;
+    if (!choose_apc(pc)) {
+        finish(pc, RPC_S_CALL_FAILED, 0);
+        return;
+    }
     switch (pc->op) {
     case OP_ADD:
         reply = (int32_t)((uint32_t)pc->a + (uint32_t)pc->b);
         break;
     case OP_SLEEP: {
-        /* ms == 0xFFFFFFFF waits until cancelled (bounded by PEER_SLEEP_MAX_MS). */
-        uint32_t ms = pc->arg == 0xFFFFFFFFu ? PEER_SLEEP_MAX_MS : pc->arg;
-        if (!wait_event(pc, now_ms() + ms, 1))
+        /* Sleep(ms) replies after ms; ms == 0xFFFFFFFF waits until cancelled. Either waits at
+         * most PEER_SLEEP_MAX_MS, then fails. */
+        int bounded = pc->arg <= PEER_SLEEP_MAX_MS;
+        uint32_t ms = bounded ? pc->arg : PEER_SLEEP_MAX_MS;
+        if (!wait_for(pc, 0, now_ms() + ms))
             st = why(pc);
-        else if (pc->arg == 0xFFFFFFFFu)
+        else if (!bounded)
             st = RPC_S_CALL_FAILED; /* nobody cancelled it within the bound */
         reply = (int32_t)pc->arg;
         break;
@@ -401,18 +511,15 @@ FX_THREAD_PROC(peer_thread, arg)
     FX_THREAD_RETURN;
 }
 
-/* In the manager routine: chooses the notification, subscribes to the client's cancel and
- * disconnect, and hands the call to its own thread. A call that cannot get there is aborted
- * (seed 002: D, "To fail gracefully": A). */
+/* The manager routine's part: subscribes to the client's cancel and disconnect and hands the
+ * call to its own worker, which chooses the notification (choose_apc). A call that cannot get
+ * there is aborted (seed 002: D, "To fail gracefully": A). */
 static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
 {
     peer_call *pc = malloc(sizeof *pc);
-    HANDLE ev = CreateEventW(NULL, 0, 0, NULL);
     HANDLE sub0 = CreateEventW(NULL, 1, 0, NULL);
     HANDLE sub1 = CreateEventW(NULL, 1, 0, NULL);
-    if (pc == NULL || ev == NULL || sub0 == NULL || sub1 == NULL) {
-        if (ev != NULL)
-            CloseHandle(ev);
+    if (pc == NULL || sub0 == NULL || sub1 == NULL) {
         if (sub0 != NULL)
             CloseHandle(sub0);
         if (sub1 != NULL)
@@ -423,14 +530,9 @@ static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
     }
     *pc = proto;
     pc->p = pAsync;
-    pc->ev = ev;
+    pc->thread = NULL;
     pc->sub_ev[0] = sub0;
     pc->sub_ev[1] = sub1;
-    pAsync->UserInfo = pc;
-    pAsync->Flags = pc->out != NULL ? FX_NOTIFY_ON_SEND_COMPLETE : 0;
-    pAsync->u.hEvent = ev;
-    pAsync->NotificationType = RpcNotificationTypeEvent;
-    notification_chosen(pAsync);
     /* Events need one subscription per kind (Microsoft); the runtime copies the info. */
     for (int k = 0; k < 2; k++) {
         RPC_ASYNC_NOTIFICATION_INFO info;
@@ -444,10 +546,7 @@ static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
     if (spawn(peer_thread, pc) != 0) {
         unsubscribe(pc);
         RpcAsyncAbortCall(pAsync, (uint32_t)RPC_S_CALL_FAILED);
-        CloseHandle(ev);
-        CloseHandle(sub0);
-        CloseHandle(sub1);
-        free(pc);
+        free_call(pc);
     }
 }
 

@@ -25,6 +25,13 @@
 
 #include "fixture_h.h"
 
+/* The server interface handle MIDL generates for fixture.idl with CMakeLists.txt's /prefix
+ * server "s_": the server prefix renames it too (s_<interface>_v<major>_<minor>_s_ifspec, in the
+ * real MIDL output listed in ../README.md, "MIDL's names"); there is no unprefixed
+ * WinRpcFixture_v1_0_s_ifspec. The one place the glue names it. FixtureIdlTest derives the name
+ * from fixture.idl and CMakeLists.txt and checks this definition. */
+#define FX_MIDL_SERVER_IFSPEC s_WinRpcFixture_v1_0_s_ifspec
+
 #define WINRPC_NAME(x) winrpc_##x
 #define WINRPC_NO_PROTOTYPES /* the SDK declares the rpcrt4 functions */
 #include "../fx_glue.h"
@@ -40,6 +47,10 @@
 
 /* fx_peer.c: the six manager routines of the C server, for fx_ServerStart. */
 extern const FX_SERVER_EPV fx_peer_epv;
+
+/* fx_peer.c: how many notifications its APC routine has received (check/peer_on_simulator.c
+ * reads it on the simulator; not exported from the DLL). */
+uint32_t fx_peer_apc_notifications(void);
 
 /* fx_glue.c: starts the C server on FX_PEER_ENDPOINT once (idempotent, thread-safe). */
 RPC_STATUS fx_peer_ensure_started(void);

@@ -1,18 +1,24 @@
 /*
  * fixture_standin.c - link-check only, NEVER RUN. check-mingw.sh links the glue into a DLL
  * with mingw-w64 to prove that every rpcrt4 and kernel32 function it uses exists in the import
- * libraries and that the exports in ../glue/winrpc_fixture.def resolve. MIDL's client stubs and
- * interface handles do not exist there, so this file supplies empty definitions of the names
- * ../midl-standin/fixture_h.h declares. A DLL linked with it cannot make or serve a call: the
- * stubs raise RPC_S_CANNOT_SUPPORT, and the interface handles are NULL.
+ * libraries and that the exports in ../glue/winrpc_fixture.def resolve. MIDL's stubs do not
+ * exist there, so this file defines what MIDL's fixture_c.c and fixture_s.c would, and nothing
+ * else: the client stubs c_Add ... c_PipeEcho and c_WinRpcFixture_v1_0_c_ifspec (fixture_c.c),
+ * and s_WinRpcFixture_v1_0_s_ifspec (fixture_s.c). WinRpcFixture_v1_0_c_ifspec, which MIDL's
+ * header declares but no generated file defines, is left undefined here too, so that glue
+ * using it fails to link as it would on Windows. A DLL linked with this file cannot make or
+ * serve a call: the stubs raise RPC_S_CANNOT_SUPPORT, and the interface handles are NULL.
  */
 #include <windows.h>
 #include <rpc.h>
 
 #include "fixture_h.h"
 
-RPC_IF_HANDLE WinRpcFixture_v1_0_c_ifspec = NULL;
-RPC_IF_HANDLE WinRpcFixture_v1_0_s_ifspec = NULL;
+/* fixture_c.c */
+RPC_IF_HANDLE c_WinRpcFixture_v1_0_c_ifspec = NULL;
+
+/* fixture_s.c */
+RPC_IF_HANDLE s_WinRpcFixture_v1_0_s_ifspec = NULL;
 
 static void standin(void)
 {

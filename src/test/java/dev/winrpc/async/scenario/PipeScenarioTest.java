@@ -37,13 +37,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every async pipe kind in both roles (IN: PipeSum, OUT: PipeRange, IN_OUT: PipeEcho), with
- * APC and completion-port notifications: the client's side follows seed 002's client tables,
- * the Java server's side its server tables. Chunks one at a time, through Flow publishers and
- * subscribers, empty pipes, and chunks larger than the server's buffer.
+ * APC notifications: the client's side follows seed 002's client tables, the Java server's side
+ * its server tables. Chunks one at a time, through Flow publishers and subscribers, empty pipes,
+ * and chunks larger than the server's buffer.
  *
- * <p>IN_OUT pipe calls run with APC notifications only, for now: with completion-port (and
- * event) notifications the library fails them intermittently, see
- * {@link #inOutPipeWithIocpOrEventNotifications}.
+ * <p>Pipe calls need APC notifications: the safe layer refuses them on completion-port and event
+ * dispatchers, see {@link #pipeCallsAreRefusedWithoutApcNotification}.
  */
 @Tag(Scenarios.TAG)
 class PipeScenarioTest {
@@ -204,7 +203,7 @@ class PipeScenarioTest {
         }
     }
 
-    /** IN_OUT calls: both roles, APC notifications (see {@link #inOutPipeWithIocpOrEventNotifications}). */
+    /** IN_OUT calls: both roles, APC notifications (see {@link #pipeCallsAreRefusedWithoutApcNotification}). */
     static Stream<Arguments> inOutCases() {
         return Stream.of(Role.values()).map(r -> Arguments.of(r, Notify.APC));
     }
