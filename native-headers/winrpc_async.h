@@ -15,7 +15,7 @@
  * that must see the SDK's declarations too (the layout check) defines
  * WINRPC_NAME(x) before including this header to give ours a prefix.
  *
- * Sources: Microsoft's rpcasync.h documentation pages; ../shared/reference/abi.md (measured).
+ * Sources: Microsoft's rpcasync.h documentation pages; docs/reference/abi.md (measured).
  */
 #ifndef WINRPC_ASYNC_H
 #define WINRPC_ASYNC_H
@@ -178,7 +178,7 @@ typedef struct WINRPC_NAME(_RPC_ASYNC_STATE) {
 /* ---- the MIDL async pipe structure --------------------------------------------------------
  * For `pipe T` in an [async] operation, MIDL generates `ASYNC_<name>` with these four members
  * in this order, the element pointers typed T*. ASYNC_PIPE is the element-type-free form with
- * the same layout; ASYNC_INTPIPE is the fixture's (and seed 000's) pipe of int. */
+ * the same layout; ASYNC_INTPIPE is the fixture's (and the server-side pipe page's) pipe of int. */
 
 typedef WINRPC_NAME(RPC_STATUS) (WINRPC_ENTRY *WINRPC_NAME(ASYNC_PIPE_PULL))(
     char *state, void *buf, uint32_t esize, uint32_t *ecount);

@@ -36,9 +36,10 @@ extern "C" {
  *   PipeRange(start, count, out)
  *                        pushes start, start+1, ..., start+count-1 on `out` in chunks of at most
  *                        FX_CHUNK_ELEMENTS, then the null push; reply count
- *   PipeEcho(a, in, out, b)  (seed 000's MyAsyncPipeFunc) pulls every element x of `in`, then
- *                        pushes x + a for each on `out` in the order received, then the null
- *                        push; *b = the number of elements; reply = the sum of the elements of in
+ *   PipeEcho(a, in, out, b)  (the server-side pipe page's MyAsyncPipeFunc) pulls every
+ *                        element x of `in`, then pushes x + a for each on `out` in the order
+ *                        received, then the null push; *b = the number of elements; reply =
+ *                        the sum of the elements of in
  */
 #define FX_CHUNK_ELEMENTS 1024u
 

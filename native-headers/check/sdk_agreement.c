@@ -1,7 +1,7 @@
 /*
  * Compile-time proof that native-headers/winrpc_async.h agrees with mingw-w64's own Windows
  * headers, field by field. Compiled by check.sh with i686-w64-mingw32-gcc (32-bit x86) and
- * x86_64-w64-mingw32-gcc (x64); ARM32 and ARM64 share those two layouts (abi.md).
+ * x86_64-w64-mingw32-gcc (x64); ARM32 and ARM64 share those two layouts (docs/reference/abi.md).
  *
  * Our declarations get the prefix winrpc_ so that both can live in this one file.
  */
@@ -12,8 +12,8 @@
 #define WINRPC_NAME(x) winrpc_##x
 #include "../winrpc_async.h"
 
-/* MIDL's output for `typedef pipe int INTPIPE;` in an [async] operation (seed 000's
- * ASYNC_INTPIPE), transcribed with the SDK's types: midl is not available off Windows. */
+/* MIDL's output for `typedef pipe int INTPIPE;` in an [async] operation (the server-side pipe
+ * page's ASYNC_INTPIPE), transcribed with the SDK's types: midl is not available off Windows. */
 typedef struct MIDL_ASYNC_INTPIPE {
     RPC_STATUS (__RPC_USER *pull)(char *state, int *buf, unsigned long esize,
                                   unsigned long *ecount);
@@ -107,8 +107,8 @@ _Static_assert(sizeof(winrpc_PFN_RPCNOTIFICATION_ROUTINE) == sizeof(PFN_RPCNOTIF
                "PFN_RPCNOTIFICATION_ROUTINE");
 _Static_assert(sizeof(winrpc_PAPCFUNC) == sizeof(PAPCFUNC), "PAPCFUNC");
 
-/* Enumerations (mingw-w64 10 lacks RpcClientDisconnect and RpcClientCancel: abi.md), and
- * RPC_NOTIFICATIONS, which it declares in full */
+/* Enumerations (mingw-w64 10 lacks RpcClientDisconnect and RpcClientCancel: docs/reference/abi.md),
+ * and RPC_NOTIFICATIONS, which it declares in full */
 SAME_VALUE(winrpc_RpcNotificationTypeNone, RpcNotificationTypeNone);
 SAME_VALUE(winrpc_RpcNotificationTypeEvent, RpcNotificationTypeEvent);
 SAME_VALUE(winrpc_RpcNotificationTypeApc, RpcNotificationTypeApc);

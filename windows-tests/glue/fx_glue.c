@@ -129,8 +129,8 @@ static fx_endpoint *find_locked(const char *name)
 /* ---- the trampolines: MIDL's manager routines, dispatched to an FX_SERVER_EPV -------------- */
 
 /* Finds the EPV of the endpoint the call came for and counts the routine as running; or, if no
- * endpoint serves that call, aborts it (seed 002, server tables: D, "To fail": A) and returns
- * NULL. */
+ * endpoint serves that call, aborts it (the pipe state page, server tables: D, "To fail": A) and
+ * returns NULL. */
 static const FX_SERVER_EPV *enter(PRPC_ASYNC_STATE pAsync, handle_t h, fx_endpoint **ep_out)
 {
     UUID object;

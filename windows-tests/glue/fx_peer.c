@@ -11,13 +11,14 @@
  * client and misuse oracle (check/peer_on_simulator.c). What differs between the two is in the
  * "platform" section below and nowhere else.
  *
- * How it serves a call (Microsoft's "Server-side Asynchronous Pipe Handling", seed 000, seed
- * 002's server tables):
+ * How it serves a call (Microsoft's "Server-side Asynchronous Pipe Handling" page, and the
+ * server tables of the "Asynchronous Pipe State" page):
  *   - the manager routine subscribes to the client's cancel and disconnect
  *     (RpcServerSubscribeForNotification: without a subscription a server is told of neither),
  *     one Event subscription per kind, each with a manual-reset event of its own, hands the call
- *     to a worker thread of its own and returns at once, as seed 000's MyAsyncPipeFunc does;
- *   - the worker chooses APC notification before it touches a pipe, as seed 000's
+ *     to a worker thread of its own and returns at once, as the server-side pipe
+ *     page's MyAsyncPipeFunc does;
+ *   - the worker chooses APC notification before it touches a pipe, as the server-side pipe page's
  *     ThreadProcPipes does: its own real thread handle (DuplicateHandle of GetCurrentThread()
  *     with THREAD_SET_CONTEXT, which QueueUserAPC needs; the pseudo-handle would name whichever
  *     thread the runtime queues from) in u.APC.hThread, RPC_C_NOTIFY_ON_SEND_COMPLETE when the
@@ -223,8 +224,8 @@ static void FX_APC_ENTRY peer_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_AS
     count_apc(&g_apc_count);
 }
 
-/* On the worker, before its first pull or push: APC notification to this thread (seed 000's
- * ThreadProcPipes). 0 if it has no handle of its own to offer. */
+/* On the worker, before its first pull or push: APC notification to this thread (the server-side
+ * pipe page's ThreadProcPipes). 0 if it has no handle of its own to offer. */
 static int choose_apc(peer_call *pc)
 {
     HANDLE self = NULL;
@@ -291,7 +292,7 @@ static int wait_for(peer_call *pc, unsigned events, uint64_t deadline)
         if (now >= deadline) {
             if (events == 0)
                 return 1;
-            pc->failed = 1; /* seed 002: on failure to get a notification, abort */
+            pc->failed = 1; /* the pipe state page: on failure to get a notification, abort */
             return 0;
         }
         uint64_t left = deadline - now;
@@ -486,7 +487,7 @@ static void serve(peer_call *pc)
         reply = pc->b;
         break;
     }
-    default: { /* OP_PIPE_ECHO: seed 000's MyAsyncPipeFunc */
+    default: { /* OP_PIPE_ECHO: the server-side pipe page's MyAsyncPipeFunc */
         int32_t *values = NULL;
         uint32_t n = 0, sum = 0;
         st = pull_all(pc, &values, &n, &sum);
@@ -513,7 +514,7 @@ FX_THREAD_PROC(peer_thread, arg)
 
 /* The manager routine's part: subscribes to the client's cancel and disconnect and hands the
  * call to its own worker, which chooses the notification (choose_apc). A call that cannot get
- * there is aborted (seed 002: D, "To fail gracefully": A). */
+ * there is aborted (the pipe state page: D, "To fail gracefully": A). */
 static void dispatch(PRPC_ASYNC_STATE pAsync, peer_call proto)
 {
     peer_call *pc = malloc(sizeof *pc);

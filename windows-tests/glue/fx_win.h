@@ -42,7 +42,7 @@
 #define FX_PEER_ENDPOINT "winrpc-fixture-peer"
 
 /* RPC_ASYNC_EVENT's RpcClientCancel (4; Windows Vista and later). Spelled as a number because
- * mingw-w64's <rpcasync.h> declares only the first three values (abi.md). */
+ * mingw-w64's <rpcasync.h> declares only the first three values (docs/reference/abi.md). */
 #define FX_EVENT_CLIENT_CANCEL 4
 
 /* fx_peer.c: the six manager routines of the C server, for fx_ServerStart. */

@@ -133,7 +133,7 @@ WB_EXPORT int32_t wb_fullcall_batch(wb_loop *l, void *binding, uint32_t k);
  * The C baseline of the pipe benchmark: a C server and a C client on the same simulator, with
  * APC notification on both sides, doing what the Java server and client do (the same chunk
  * sizes, the same volume, the same per-element work: the sender writes each element once, the
- * receiver reads each once into a sum). Both are written as seed 000 and seed 002 write them:
+ * receiver reads each once into a sum). Both are written as Microsoft's two pipe pages write them:
  * each side runs one call at a time on its own thread, pushes a chunk and waits alertably
  * (SleepEx) for its RpcSendComplete before the next, pulls until RPC_S_ASYNC_CALL_PENDING and
  * waits for RpcReceiveComplete. One push is in flight at a time, as in the library.

@@ -142,7 +142,8 @@ public final class RpcRuntime {
                     Native.load("kernel32", Kernel32.class, kernel32Options()),
                     Native.load("kernel32", Kernel32Ex.class, Kernel32Ex.OPTIONS),
                     "rpcrt4.dll and kernel32.dll" + (wine ? " (Wine)" : ""),
-                    // Wine's RpcAsyncRegisterInfo is a stub that aborts the process (abi.md).
+                    // Wine's RpcAsyncRegisterInfo is a stub that aborts the process
+                    // (docs/reference/abi.md).
                     registerInfoAllowed && !wine && exports(rpcrt4, "RpcAsyncRegisterInfo"));
         } catch (RpcRuntimeUnavailableException e) {
             return new Backing(e.getMessage(), e.getCause());

@@ -4,7 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 /**
- * A top-level {@code [out]} parameter of an {@code [async]} operation (seed 000's {@code int *b}).
+ * A top-level {@code [out]} parameter of an {@code [async]} operation (the server-side pipe page's
+ * {@code int *b}).
  *
  * <p>Client: memory the call owns and keeps at its address until the call has ended, passed to
  * the stub with {@link #pointer()}; the runtime fills it, and it may be read only once the call

@@ -9,8 +9,8 @@ import java.util.concurrent.Flow;
 /**
  * The sending end of an async pipe: a client's {@code [in]} pipe, or a server's {@code [out]}
  * pipe. Chunks are pushed one at a time, each after the previous one was sent (the call waits
- * for RpcSendComplete between pushes, as seed 002's tables do), so a chunk is back-pressure's
- * unit: the future {@link #send} returns completes when that chunk has been sent.
+ * for RpcSendComplete between pushes, as the pipe state page's tables do), so a chunk is
+ * back-pressure's unit: the future {@link #send} returns completes when that chunk has been sent.
  *
  * <p>Create one, attach it to exactly one call (its builder's {@code send}), then send chunks
  * and {@link #finish()}, or let a {@link Flow.Publisher} drive it through {@link #subscriber()}.

@@ -16,8 +16,8 @@ import java.util.EnumSet;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Delivers notifications as APCs (RpcNotificationTypeApc), the way the seeds do: the runtime
- * queues the notification routine to the dispatcher's thread, which loops in
+ * Delivers notifications as APCs (RpcNotificationTypeApc), the way Microsoft's pipe pages do: the
+ * runtime queues the notification routine to the dispatcher's thread, which loops in
  * {@code SleepEx(INFINITE, TRUE)} so that APCs run there, and only there.
  *
  * <p>The thread handle given to the runtime is a real handle, opened with

@@ -2,7 +2,7 @@ package dev.winrpc.async.pipe;
 
 /**
  * An outcome that moves a pipe table from one state to the next: one value for each kind of
- * outcome the "Asynchronous Pipe State" page (seed 002) names. Which of them a state accepts is
+ * outcome the "Asynchronous Pipe State" page names. Which of them a state accepts is
  * the table's business ({@link PipeProtocol#transitionsFrom(PipeState)}).
  */
 public enum PipeInput {

@@ -2,7 +2,7 @@ package dev.winrpc.async.pipe;
 
 /**
  * The direction of an asynchronous pipe parameter, as the sections of the "Asynchronous Pipe
- * State" page (seed 002) divide them.
+ * State" page divide them.
  */
 public enum PipeKind {
     /** An {@code [in]} pipe: the client pushes data, the server pulls it (section "IN Pipe"). */

@@ -1,7 +1,7 @@
 package dev.winrpc.async.pipe;
 
 /**
- * A state of the "Asynchronous Pipe State" tables (seed 002), named by the page's abbreviation
+ * A state of the "Asynchronous Pipe State" tables, named by the page's abbreviation
  * (its {@code Can}, {@code WComp}, {@code Comp} and {@code End} upper-cased).
  *
  * <p>Each state has a {@link #humanName() human name}. The page gives {@link #P} and

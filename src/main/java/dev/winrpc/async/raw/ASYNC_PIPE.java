@@ -9,10 +9,10 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The async pipe structure MIDL generates for {@code pipe T} in an {@code [async]} operation
- * ({@code ASYNC_<name>}, for example seed 000's {@code ASYNC_INTPIPE}): four pointer-sized
- * members, in this order; 16 bytes on 32-bit Windows, 32 on 64-bit. The element type only
- * changes the type of {@code buf}, so one class serves every pipe: buffers are raw memory and
- * counts are in elements.
+ * ({@code ASYNC_<name>}, for example the server-side pipe page's {@code ASYNC_INTPIPE}): four
+ * pointer-sized members, in this order; 16 bytes on 32-bit Windows, 32 on 64-bit. The element
+ * type only changes the type of {@code buf}, so one class serves every pipe: buffers are raw
+ * memory and counts are in elements.
  *
  * <p>The runtime fills the structure in (the client stub does it for the client, the runtime
  * for the server's manager routine); the caller only calls through it. The function pointers
