@@ -10,6 +10,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.dispatch.Capability;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.NotificationTarget;
 import dev.winrpc.async.dispatch.Registration;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The state machine of an {@link AsyncCall}: the table, the current state and the path, the
@@ -332,6 +334,12 @@ abstract class CallMachine<R> {
 
     // ---- handing work to the dispatcher thread ---------------------------------------------------
 
+    /**
+     * Runs r on the dispatcher thread (at once if this is it).
+     *
+     * @throws DispatcherClosedException if the dispatcher is closing or closed: r will not run.
+     *         A call registered before the close began is ended by the close (ClosingCalls).
+     */
     final void onDispatcher(Runnable r) {
         Runnable guarded = () -> {
             try {
@@ -342,14 +350,29 @@ abstract class CallMachine<R> {
         };
         if (dispatcher.inDispatcherThread()) {
             guarded.run();
-        } else {
+            return;
+        }
+        try {
             dispatcher.execute(guarded);
+        } catch (RejectedExecutionException closing) {
+            DispatcherClosedException e = new DispatcherClosedException(dispatcher + " is closing or closed: "
+                    + "the close ends this call (" + table.title() + "; no operation on it is taken any more)");
+            e.initCause(closing);
+            throw e;
         }
     }
 
+    /**
+     * As {@link #onDispatcher}, for what an ended call or a close makes moot (a cancel, a
+     * request, a server's reply): dropped then.
+     */
     final void onDispatcherIfLive(Runnable r) {
         if (!ended) {
-            onDispatcher(r);
+            try {
+                onDispatcher(r);
+            } catch (DispatcherClosedException closing) {
+                // The close fails the call: nothing is left to cancel, request or reply to.
+            }
         }
     }
 

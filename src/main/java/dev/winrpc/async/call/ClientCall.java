@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.ToIntFunction;
 
 /**
@@ -250,7 +249,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         };
         try {
             onDispatcher(() -> makeCall(stub, ctx));
-        } catch (RejectedExecutionException e) {
+        } catch (DispatcherClosedException e) {
             // The dispatcher closed between the registration and this: the call was never
             // started (a closing dispatcher ends a call still in C without touching the runtime).
             registration.close();

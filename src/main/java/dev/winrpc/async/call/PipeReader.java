@@ -2,6 +2,7 @@ package dev.winrpc.async.call;
 
 import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -123,17 +124,21 @@ public final class PipeReader<T> {
             }
             return f;
         }
-        c.onDispatcher(() -> {
-            if (failure != null) {
-                f.completeExceptionally(failure);
-            } else if (ended) {
-                f.complete(null);
-            } else {
-                receivers.add(f);
-                demand++;
-                c.act();
-            }
-        });
+        try {
+            c.onDispatcher(() -> {
+                if (failure != null) {
+                    f.completeExceptionally(failure);
+                } else if (ended) {
+                    f.complete(null);
+                } else {
+                    receivers.add(f);
+                    demand++;
+                    c.act();
+                }
+            });
+        } catch (DispatcherClosedException closing) {
+            f.completeExceptionally(closing); // the close fails the call, and with it the pipe
+        }
         return f;
     }
 
@@ -147,78 +152,92 @@ public final class PipeReader<T> {
     public Flow.Publisher<T> publisher() {
         return s -> {
             Objects.requireNonNull(s, "subscriber");
-            CallMachine<?> c = call();
+            CallMachine<?> c;
+            try {
+                c = call();
+            } catch (IllegalStateException notAttached) {
+                refuse(s, notAttached);
+                return;
+            }
             synchronized (this) {
                 if (publisherUsed || !receivers.isEmpty()) {
-                    s.onSubscribe(new Flow.Subscription() {
-                        @Override
-                        public void request(long n) {
-                        }
-
-                        @Override
-                        public void cancel() {
-                        }
-                    });
-                    s.onError(new IllegalStateException("the pipe already has a reader"));
+                    refuse(s, new IllegalStateException("the pipe already has a reader"));
                     return;
                 }
                 publisherUsed = true;
             }
             if (c.isEnded()) {
                 // The call is over (and its dispatcher may be closed): tell the subscriber here.
-                s.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                    }
-
-                    @Override
-                    public void cancel() {
-                    }
-                });
                 if (failure != null) {
-                    s.onError(failure);
+                    refuse(s, failure);
                 } else {
+                    s.onSubscribe(INERT);
                     s.onComplete();
                 }
                 return;
             }
-            c.onDispatcher(() -> {
-                subscriber = s;
-                // What happened before the subscription is told after onSubscribe; what happens
-                // during it (its first requests may pull the pipe to its end) is told as it happens.
-                Throwable failedBefore = failure;
-                boolean endedBefore = ended;
-                c.deliverSafely(() -> s.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                        c.onDispatcherIfLive(() -> {
-                            if (n <= 0) {
-                                c.failFromApplication(new IllegalArgumentException(
-                                        "Flow.Subscription.request(" + n + ")"));
-                                return;
-                            }
-                            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                            c.act();
-                        });
-                    }
-
-                    @Override
-                    public void cancel() {
-                        c.onDispatcherIfLive(() -> {
-                            if (!ended && failure == null) {
-                                c.failFromApplication(new java.util.concurrent.CancellationException(
-                                        "the pipe's subscriber cancelled"));
-                            }
-                        });
-                    }
-                }));
-                if (failedBefore != null) {
-                    c.deliverSafely(() -> s.onError(failedBefore));
-                } else if (endedBefore) {
-                    c.deliverSafely(s::onComplete);
-                }
-            });
+            try {
+                subscribeOnDispatcher(c, s);
+            } catch (DispatcherClosedException closing) {
+                refuse(s, closing); // the close fails the call, and with it the pipe
+            }
         };
+    }
+
+    /** A subscription that is over before it began: requests and cancels do nothing (Flow §1.6, §3.6). */
+    private static final Flow.Subscription INERT = new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+
+    /** Flow §1.9: a refused subscriber still gets onSubscribe, then onError; subscribe never throws. */
+    private static void refuse(Flow.Subscriber<?> s, Throwable why) {
+        s.onSubscribe(INERT);
+        s.onError(why);
+    }
+
+    private void subscribeOnDispatcher(CallMachine<?> c, Flow.Subscriber<? super T> s) {
+        c.onDispatcher(() -> {
+            subscriber = s;
+            // What happened before the subscription is told after onSubscribe; what happens
+            // during it (its first requests may pull the pipe to its end) is told as it happens.
+            Throwable failedBefore = failure;
+            boolean endedBefore = ended;
+            c.deliverSafely(() -> s.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                    c.onDispatcherIfLive(() -> {
+                        if (n <= 0) {
+                            c.failFromApplication(new IllegalArgumentException(
+                                    "Flow.Subscription.request(" + n + ")"));
+                            return;
+                        }
+                        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                        c.act();
+                    });
+                }
+
+                @Override
+                public void cancel() {
+                    c.onDispatcherIfLive(() -> {
+                        if (!ended && failure == null) {
+                            c.failFromApplication(new java.util.concurrent.CancellationException(
+                                    "the pipe's subscriber cancelled"));
+                        }
+                    });
+                }
+            }));
+            if (failedBefore != null) {
+                c.deliverSafely(() -> s.onError(failedBefore));
+            } else if (endedBefore) {
+                c.deliverSafely(s::onComplete);
+            }
+        });
     }
 
     // ---- dispatcher thread -----------------------------------------------------------------------

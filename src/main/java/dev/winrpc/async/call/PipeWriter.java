@@ -103,7 +103,9 @@ public final class PipeWriter<T> {
      * @param chunk 1 to {@link #MAX_CHUNK_ELEMENTS} elements (the end of the pipe is
      *        {@link #finish()}; split a larger chunk)
      * @return completes when the chunk has been sent, or fails with the call's failure
-     * @throws IllegalStateException if the pipe was finished or the call has ended
+     * @throws IllegalStateException if the pipe was finished or the call has ended (a
+     *         {@link dev.winrpc.async.dispatch.DispatcherClosedException} if its dispatcher is
+     *         closing, which ends the call)
      * @throws IllegalArgumentException if the chunk is empty or larger than the bound
      */
     public CompletableFuture<Void> send(T chunk) {
@@ -139,7 +141,9 @@ public final class PipeWriter<T> {
      * Ends the pipe after the chunks already sent: the null push.
      *
      * @return completes when the end of the pipe has been sent
-     * @throws IllegalStateException if the call has ended
+     * @throws IllegalStateException if the call has ended (a
+     *         {@link dev.winrpc.async.dispatch.DispatcherClosedException} if its dispatcher is
+     *         closing, which ends the call)
      */
     public CompletableFuture<Void> finish() {
         CallMachine<?> c = call();
@@ -173,9 +177,19 @@ public final class PipeWriter<T> {
                 s.request(1);
             }
 
+            // Flow §2.13: none of these throws back into the publisher. A chunk or an end the call
+            // can no longer take (it has ended, its dispatcher closed) cancels the subscription.
+
             @Override
             public void onNext(T item) {
-                send(item).whenComplete((v, t) -> {
+                CompletableFuture<Void> sent;
+                try {
+                    sent = send(item);
+                } catch (RuntimeException refused) {
+                    subscription.cancel();
+                    return;
+                }
+                sent.whenComplete((v, t) -> {
                     if (t == null) {
                         subscription.request(1);
                     } else {
@@ -186,12 +200,20 @@ public final class PipeWriter<T> {
 
             @Override
             public void onError(Throwable t) {
-                call().failFromApplication(t);
+                try {
+                    call().failFromApplication(t);
+                } catch (IllegalStateException notAttached) {
+                    // No call to fail: the subscriber was subscribed before the pipe was attached.
+                }
             }
 
             @Override
             public void onComplete() {
-                finish();
+                try {
+                    finish();
+                } catch (IllegalStateException ended) {
+                    // The call ended (or its dispatcher closed) first: its result tells how.
+                }
             }
         };
     }

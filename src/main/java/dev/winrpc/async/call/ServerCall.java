@@ -3,6 +3,7 @@ package dev.winrpc.async.call;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.pipe.IllegalPipeTransitionException;
 import dev.winrpc.async.pipe.PipeInput;
 import dev.winrpc.async.pipe.PipeKind;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -131,13 +130,17 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
 
         /**
-         * Registers the call and takes it out of D. If the call cannot be registered it is
-         * aborted with RPC_S_CALL_FAILED and the returned call has ended, its {@link #result()}
-         * failed with the reason.
+         * Registers the call and takes it out of D. If the call cannot be registered (the
+         * dispatcher is closing, for one) it is aborted with RPC_S_CALL_FAILED and the returned
+         * call has ended, its {@link #result()} failed with the reason; a close that begins
+         * after the registration aborts it the same way. Accepting never throws for a closing
+         * dispatcher: the manager routine has a call either way, and returns.
          *
          * @return the call
          * @throws IllegalStateException after aborting the call, if a pipe end or [out]
-         *         parameter belongs to another call
+         *         parameter belongs to another call; without touching anything, if this
+         *         asynchronous handle was accepted already (a manager routine accepts its call
+         *         once)
          */
         public ServerCall<R> accept() {
             return ServerCall.accept(this);
@@ -146,13 +149,6 @@ public final class ServerCall<R> extends AsyncCall<R> {
 
     /** The default bound on the wait for the null push's send completion (WNP). */
     public static final Duration DEFAULT_NULL_PUSH_TIMEOUT = Duration.ofSeconds(30);
-
-    /**
-     * The asynchronous handles (pAsync) of the server calls accepted and not yet completed or
-     * aborted: a second accept of one is refused. An address leaves just before the final
-     * RpcAsyncCompleteCall or RpcAsyncAbortCall, after which the runtime may reuse it.
-     */
-    private static final Set<Long> ACCEPTED = ConcurrentHashMap.newKeySet();
 
     /** The application's one decision: complete or abort. */
     private final ServerDecision<R> decision;
@@ -195,25 +191,12 @@ public final class ServerCall<R> extends AsyncCall<R> {
     }
 
     private static <R> ServerCall<R> accept(Builder<R> b) {
-        long address = Pointer.nativeValue(b.pAsync);
-        if (!ACCEPTED.add(address)) {
-            // Refused before anything is touched: the call belongs to the first ServerCall,
-            // which is left alone (aborting here would abort it).
-            throw new IllegalStateException("the call at pAsync " + b.pAsync + " was accepted already: "
-                    + "a manager routine accepts its call once");
-        }
+        AcceptedHandles.claim(b.pAsync);
         ServerCall<R> call;
         try {
             call = new ServerCall<>(b);
         } catch (RuntimeException | Error e) {
-            ACCEPTED.remove(address);
-            // A programming error (a pipe end already in use, no reply type, ...): the runtime's
-            // call must still end (D, "To fail gracefully": A), then the error is thrown.
-            try {
-                Rpcrt4Direct.RpcAsyncAbortCall(b.pAsync, RpcErrors.RPC_S_CALL_FAILED);
-            } catch (Throwable again) {
-                e.addSuppressed(again);
-            }
+            AcceptedHandles.abortUnbuilt(b.pAsync, e);
             throw e;
         }
         call.begin(b);
@@ -241,7 +224,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             outcome.fail(t);
             try {
                 apply(PipeInput.APP_FAIL);
-                ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
+                AcceptedHandles.release(asyncAddress);
                 Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, RpcErrors.RPC_S_CALL_FAILED);
                 outcome.aborted(RpcErrors.RPC_S_CALL_FAILED);
                 apply(PipeInput.OK);
@@ -252,19 +235,27 @@ public final class ServerCall<R> extends AsyncCall<R> {
             result.completeExceptionally(t);
             return;
         }
-        onDispatcher(() -> {
-            if (!outcome.isFinalized() && subscriptions.subscribe(registration, asyncAddress)) {
-                // On Windows the client's cancel and disconnect reach a server call only through
-                // a subscription. Made here, on the dispatcher thread, so that nothing can
-                // complete or abort the call while it is being made. The client cancelled
-                // before it: that cancel is never notified.
-                clientGone(Rpcrt4.RpcClientCancel);
-            }
-            if (state() == PipeState.D) {
-                apply(PipeInput.OK); // "The call is dispatched by the RPC runtime"
-            }
-            act();
-        });
+        try {
+            onDispatcher(this::dispatched);
+        } catch (DispatcherClosedException closing) {
+            // The dispatcher began closing after the call was registered: the close fails it
+            // (D, "To fail gracefully": A), and result() tells why. The accept itself stands.
+        }
+    }
+
+    /** On the dispatcher thread, once the call is registered: it leaves D. */
+    private void dispatched() {
+        if (!outcome.isFinalized() && subscriptions.subscribe(registration, asyncAddress)) {
+            // On Windows the client's cancel and disconnect reach a server call only through
+            // a subscription. Made here, on the dispatcher thread, so that nothing can
+            // complete or abort the call while it is being made. The client cancelled
+            // before it: that cancel is never notified.
+            clientGone(Rpcrt4.RpcClientCancel);
+        }
+        if (state() == PipeState.D) {
+            apply(PipeInput.OK); // "The call is dispatched by the RPC runtime"
+        }
+        act();
     }
 
     /**
@@ -290,19 +281,26 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * Gives the reply. The call is completed with it (RpcAsyncCompleteCall) once the table
      * reaches Comp: after the in pipe has been pulled to its end and the out pipe ended.
      *
+     * <p>A call can end without the application: its client cancels or goes away, its
+     * dispatcher closes, the runtime fails it. The server cannot always see that coming, so a
+     * reply given after it is dropped and complete returns normally; {@link #result()} says how
+     * the call ended, and {@link #clientGone()} whether the client left.
+     *
      * @param value the reply
-     * @throws IllegalStateException if the reply was already given, the call was aborted, or
-     *         it has ended
+     * @throws IllegalStateException if the application already completed or aborted the call
+     * @throws IllegalArgumentException if the reply cannot be written as the call's
+     *         {@link Reply} type (nothing was decided: the call still waits for its reply)
      */
     public void complete(R value) {
-        checkNotEnded();
-        decision.complete(value, () -> endedException("complete"));
+        boolean written = decision.complete(value);
         replyGiven = true;
-        onDispatcher(() -> {
-            serverReply = value;
-            serverReplySet = true;
-            act();
-        });
+        if (written) { // else ended without the application: the reply is dropped
+            onDispatcherIfLive(() -> { // a close that began meanwhile aborts the call
+                serverReply = value;
+                serverReplySet = true;
+                act();
+            });
+        }
     }
 
     /**
@@ -316,9 +314,12 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * that decides to fail after reading its [in] pipe to the end can abort from the reader's
      * own callback: the end is delivered before the table leaves the pull state.)
      *
+     * <p>As with {@link #complete}, an abort of a call that already ended without the
+     * application (its client left, its dispatcher closed) has no effect and returns normally.
+     *
      * @param exceptionCode the fault for the client; not 0
      * @throws IllegalArgumentException if the code is 0
-     * @throws IllegalStateException if the call was already completed or aborted
+     * @throws IllegalStateException if the application already completed or aborted the call
      * @throws IllegalPipeTransitionException if the call's state has no "To fail" (once the
      *         table reached Comp or WNP, the call can only complete)
      */
@@ -326,15 +327,19 @@ public final class ServerCall<R> extends AsyncCall<R> {
         if (exceptionCode == 0) {
             throw new IllegalArgumentException("an ExceptionCode of 0 does not reach the client as a fault");
         }
-        checkNotEnded();
         decision.checkNotCompleting();
+        if (isEnded()) {
+            decision.abort(); // refuses a second abort; else the call ended without the application
+            replyGiven = true;
+            return;
+        }
         PipeState s = state();
         if (!accepts(PipeInput.APP_FAIL)) {
             throw new IllegalPipeTransitionException(table, s, PipeInput.APP_FAIL);
         }
         decision.abort();
         replyGiven = true;
-        onDispatcher(() -> {
+        onDispatcherIfLive(() -> { // a close that began meanwhile aborts the call
             outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", exceptionCode));
             abortCode = exceptionCode;
             abortRequested = true;
@@ -362,7 +367,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
             throw new IllegalStateException(title() + ": the call was already completed or aborted");
         }
         subscriptions.end();
-        ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
+        AcceptedHandles.release(asyncAddress);
         int st = Rpcrt4Direct.RpcAsyncAbortCall(asyncAddress, code);
         outcome.aborted(code);
         outcome.fail(RpcException.serverFault("RpcAsyncAbortCall", code));
@@ -403,7 +408,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         boolean appReply = serverReplySet && replyStands && !compAfterFailure;
         subscriptions.end();
-        ACCEPTED.remove(Pointer.nativeValue(asyncAddress));
+        AcceptedHandles.release(asyncAddress);
         int st = decision.completeCall(asyncAddress, serverReplySet);
         outcome.finalized(st);
         if (st == RpcErrors.RPC_S_OK && appReply) {

@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A server application's one decision about its call: a reply ({@link ServerCall#complete}) or
@@ -39,11 +38,12 @@ final class ServerDecision<R> {
      * Takes the decision to complete, and writes the reply.
      *
      * @param value the reply
-     * @param ended the exception for a call whose completion has already been made
-     * @throws IllegalStateException if a decision was taken already, or the call is completing
+     * @return false if the call was already completed without the application's reply (a
+     *         failure took it through Comp): the reply is dropped
+     * @throws IllegalStateException if a decision was taken already
      * @throws IllegalArgumentException if the reply cannot be written (the decision is undone)
      */
-    void complete(R value, Supplier<IllegalStateException> ended) {
+    boolean complete(R value) {
         if (!decision.compareAndSet(UNDECIDED, COMPLETING)) {
             throw new IllegalStateException(decision.get() == COMPLETING
                     ? "complete was already called: a call completes once"
@@ -51,7 +51,7 @@ final class ServerDecision<R> {
         }
         synchronized (buffer) {
             if (sealed) {
-                throw ended.get();
+                return false;
             }
             try {
                 reply.write(buffer, value);
@@ -61,6 +61,7 @@ final class ServerDecision<R> {
                         + reply + ": " + e, e);
             }
         }
+        return true;
     }
 
     /** @throws IllegalStateException if the application already chose to complete */
