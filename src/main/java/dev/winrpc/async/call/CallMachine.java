@@ -46,8 +46,8 @@ abstract class CallMachine<R> {
     /** The pipe this side receives (a client's [out], a server's [in]), or null. */
     final Receiver receiver;
     final List<OutParam> outs;
-    final CompletableFuture<R> result = new CompletableFuture<>();
-    final CompletableFuture<R> view = result.copy();
+    final CompletableFuture<R> result;
+    final CompletableFuture<R> view;
     final Outcome outcome = new Outcome();
     /** What the dispatcher notifies: kept apart so that the notification methods are not the call's API. */
     final NotificationTarget target = new CallNotifications(this);
@@ -81,6 +81,8 @@ abstract class CallMachine<R> {
             throw new IllegalArgumentException("a dispatcher and a reply type are required");
         }
         this.dispatcher = dispatcher;
+        this.result = new CallFuture<>(dispatcher);
+        this.view = result.copy();
         this.table = PipeProtocol.forCall(kind, side);
         this.reply = reply;
         this.outs = List.copyOf(outs);

@@ -114,7 +114,7 @@ public final class PipeReader<T> {
                 throw new IllegalStateException("this pipe is read through its publisher");
             }
         }
-        CompletableFuture<T> f = new CompletableFuture<>();
+        CompletableFuture<T> f = new CallFuture<>(c.dispatcher);
         if (c.isEnded()) {
             // Nothing will be pulled any more, and the dispatcher may be gone: answer here.
             if (failure != null) {

@@ -24,11 +24,12 @@ public final class PipeWriter<T> {
     static final class Chunk {
         final Memory memory;
         final int count;
-        final CompletableFuture<Void> sent = new CompletableFuture<>();
+        final CompletableFuture<Void> sent;
 
-        Chunk(Memory memory, int count) {
+        Chunk(Memory memory, int count, CallMachine<?> call) {
             this.memory = memory;
             this.count = count;
+            this.sent = new CallFuture<>(call.dispatcher);
         }
     }
 
@@ -49,7 +50,7 @@ public final class PipeWriter<T> {
     final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     boolean finishRequested;
     boolean nullPushed;
-    final CompletableFuture<Void> finished = new CompletableFuture<>();
+    final CallFuture<Void> finished = new CallFuture<>(null);
 
     // Any thread.
     private volatile boolean finishCalled;
@@ -77,6 +78,7 @@ public final class PipeWriter<T> {
             throw new IllegalStateException("this pipe end already belongs to " + call);
         }
         call = owner;
+        finished.bind(owner.dispatcher);
     }
 
     /** Gives the end back, if it still belongs to a call refused before it started. */
@@ -125,7 +127,7 @@ public final class PipeWriter<T> {
         c.checkNotEnded();
         Memory m = new Memory((long) n * codec.elementSize());
         codec.encode(chunk, m);
-        Chunk k = new Chunk(m, n);
+        Chunk k = new Chunk(m, n, c);
         c.onDispatcher(() -> {
             if (finishRequested || c.isEnded()) {
                 k.sent.completeExceptionally(c.endedException("send"));

@@ -153,7 +153,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
     /** The application's one decision: complete or abort. */
     private final ServerDecision<R> decision;
     /** A server's: completed when the runtime says the client cancelled or went away. */
-    private final CompletableFuture<RpcException> clientGone = new CompletableFuture<>();
+    private final CompletableFuture<RpcException> clientGone;
     private final ServerSubscriptions subscriptions;
     private final Duration nullPushTimeout;
 
@@ -172,6 +172,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
     private ServerCall(Builder<R> b) {
         super(b.dispatcher, Side.SERVER, PipeKind.of(b.in != null, b.out != null), b.reply, b.out, b.in, b.outs);
         this.subscriptions = new ServerSubscriptions(b.dispatcher);
+        this.clientGone = new CallFuture<>(b.dispatcher);
         this.decision = new ServerDecision<>(reply, replyBuffer);
         this.nullPushTimeout = b.nullPushTimeout;
     }

@@ -332,4 +332,52 @@ class ReliabilityTest {
         }
         assertEquals(0, Dispatcher.stalePinned());
     }
+
+    /**
+     * A wait for a call's future on the dispatcher thread that completes it would never end
+     * (the reliability issue: "a handler that blocks on another call of its own dispatcher
+     * deadlocks without a word"). It is refused with a message that says why, for the future
+     * and for stages made from it; a future already complete is answered.
+     */
+    @Test
+    void aWaitOnTheThreadThatCompletesTheFutureIsRefused() throws Exception {
+        Binding b = h.toPeer();
+        ClientCall<Integer> sleeping = ClientCall.start(h.client, Reply.INT, p -> h.fx.fx_Sleep(p, b.handle(), 10_000));
+        java.util.concurrent.CompletableFuture<List<String>> refused = new java.util.concurrent.CompletableFuture<>();
+        h.client.execute(() -> {
+            List<String> messages = new ArrayList<>();
+            for (Runnable wait : List.<Runnable>of(
+                    () -> sleeping.result().join(),
+                    () -> sleeping.result().thenApply(v -> v + 1).join(),
+                    () -> {
+                        try {
+                            sleeping.result().get(1, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new AssertionError("not refused: " + e, e);
+                        }
+                    })) {
+                try {
+                    wait.run();
+                    messages.add("returned");
+                } catch (IllegalStateException e) {
+                    messages.add(e.getMessage());
+                } catch (Throwable t) {
+                    messages.add("wrong: " + t);
+                }
+            }
+            refused.complete(messages);
+        });
+        List<String> messages = refused.get(10, TimeUnit.SECONDS);
+        assertEquals(3, messages.size(), messages.toString());
+        for (String m : messages) {
+            assertTrue(m.contains("would wait for ever"), m);
+        }
+        sleeping.cancel(true);
+        Await.failure(sleeping);
+        java.util.concurrent.CompletableFuture<Throwable> afterwards = new java.util.concurrent.CompletableFuture<>();
+        h.client.execute(() -> afterwards.complete(sleeping.result()
+                .handle((v, t) -> t instanceof java.util.concurrent.CompletionException ? t.getCause() : t).join()));
+        assertInstanceOf(dev.winrpc.async.RpcException.class, afterwards.get(10, TimeUnit.SECONDS),
+                "a complete future is answered on the dispatcher thread too");
+    }
 }
