@@ -39,11 +39,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The three client tables of seed 002 end to end on the simulator: the happy path and each
- * failure path the page lists, each asserting the exact path of states ({@link AsyncCall#path()})
- * and the outcome. The server is the simulator's scripted C server where the client's path does
- * not depend on the server's timing, else a Java server the test drives step by step
- * ({@link ControlledServer}), so every path is deterministic. Failures in the middle of a pipe
+ * The three client tables of the pipe state page end to end on the simulator: the happy path and
+ * each failure path the page lists, each asserting the exact path of states ({@link
+ * AsyncCall#path()}) and the outcome. The server is the simulator's scripted C server where the
+ * client's path does not depend on the server's timing, else a Java server the test drives step by
+ * step ({@link ControlledServer}), so every path is deterministic. Failures in the middle of a pipe
  * come from the fault plan's deterministic fields ("the client's k-th push fails").
  *
  * <p>Transitions that no client can reach are not tested: P/PS/NP's "To fail" (a push is made

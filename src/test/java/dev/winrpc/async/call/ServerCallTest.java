@@ -25,9 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Server calls of the safe layer (the fixture served in Java, as seed 000 serves it in C),
- * called by the simulator's scripted C client: manager routines on native threads, the async
- * handle first, pipes both ways, client cancel and disconnect.
+ * Server calls of the safe layer (the fixture served in Java, as the server-side pipe page serves
+ * it in C), called by the simulator's scripted C client: manager routines on native threads, the
+ * async handle first, pipes both ways, client cancel and disconnect.
  */
 class ServerCallTest {
 

@@ -40,11 +40,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The three server tables of seed 002 end to end on the simulator: a Java server (the safe
- * layer's {@link ServerCall}, driven step by step by the test through {@link ControlledServer})
- * against a Java client ({@link ClientCall}) or the simulator's scripted C client
- * ({@link SimControl#sim_peer_call_start}) with its cancels and disconnects. Each test asserts
- * the exact path of states and the outcome on both sides.
+ * The three server tables of the pipe state page end to end on the simulator: a Java server (the
+ * safe layer's {@link ServerCall}, driven step by step by the test through {@link
+ * ControlledServer}) against a Java client ({@link ClientCall}) or the simulator's scripted C
+ * client ({@link SimControl#sim_peer_call_start}) with its cancels and disconnects. Each test
+ * asserts the exact path of states and the outcome on both sides.
  *
  * <p>Not tested: D's "To fail fatally: raise an exception" (the library never raises into
  * native code; a server that must fail aborts, ServerCall's documentation), and the pushes'

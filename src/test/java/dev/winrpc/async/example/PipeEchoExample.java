@@ -28,11 +28,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The library's main job, end to end (the README's first command): a Java server implements the
- * fixture's PipeEcho the way seed 000's MyAsyncPipeFunc does in C (the manager routine receives
- * the async handle first, registers it for APC notification on a thread of its own, pulls the in
- * pipe, pushes the out pipe with RPC_C_NOTIFY_ON_SEND_COMPLETE, sets the [out] int and completes
- * the call), and a Java client calls it with async pipes both ways and APC notifications. Then a
- * cancelled call and an aborted call. It prints progress, each call's state path, and a summary.
+ * fixture's PipeEcho the way the server-side pipe page's MyAsyncPipeFunc does in C (the manager
+ * routine receives the async handle first, registers it for APC notification on a thread of its
+ * own, pulls the in pipe, pushes the out pipe with RPC_C_NOTIFY_ON_SEND_COMPLETE, sets the [out]
+ * int and completes the call), and a Java client calls it with async pipes both ways and APC
+ * notifications. Then a cancelled call and an aborted call. It prints progress, each call's state
+ * path, and a summary.
  *
  * <p>Runs on whatever {@link RpcRuntime} provides: the runtime simulator off Windows (the
  * command sets {@code -Ddev.winrpc.async.library}); rpcrt4 with the windows-tests fixture on
@@ -82,7 +83,8 @@ public final class PipeEchoExample {
      * @throws Exception on a failure of the example itself
      */
     public static Summary run(Fixture fixture, PrintStream out) throws Exception {
-        out.println("winrpc-async example: seed 000's PipeEcho, served and called in Java");
+        out.println("winrpc-async example: PipeEcho (Microsoft's server-side pipe example), served and "
+                + "called in Java");
         out.println("runtime: " + RpcRuntime.description() + ", " + Native.POINTER_SIZE * 8 + "-bit");
         try (ApcDispatcher serverThread = new ApcDispatcher();
                 ApcDispatcher clientThread = new ApcDispatcher();

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The six tables against seed 002 ("Asynchronous Pipe State"), as {@link SeedTables} transcribes
- * it independently of the production builder: every listed transition is there, nothing else is,
- * and every other (state, input) pair is refused.
+ * The six tables against the pipe state page ("Asynchronous Pipe State"), as {@link SeedTables}
+ * transcribes it independently of the production builder: every listed transition is there, nothing
+ * else is, and every other (state, input) pair is refused.
  */
 class PipeProtocolSeedTest {
 

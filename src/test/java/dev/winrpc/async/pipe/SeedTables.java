@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The six tables of Microsoft's "Asynchronous Pipe State" page (seed 002,
- * /work/shared/seeds/002_13de3bcd83b808c9.txt), transcribed for the tests straight from the
+ * The six tables of Microsoft's "Asynchronous Pipe State" page
+ * (docs/reference/asynchronous-pipe-state.md), transcribed for the tests straight from the
  * page's text and independently of {@link PipeProtocol}'s builder: the tests compare the two.
  *
  * <p>{@link #TRANSITIONS}: one line per sentence of an Action cell: pipe kind, side, state,

@@ -99,9 +99,9 @@ class PipeCallPropertiesTest {
 
     /**
      * The scripted client cancels non-abortively only calls without an out pipe. After such a
-     * cancel it stops pulling its out pipe (seed 002: Can, then WComp), while the simulator
-     * makes a successful reply available only once the client has pulled the out pipe's end
-     * (sim_rpc_call.c, try_available_locked): a server that then completes leaves the scripted
+     * cancel it stops pulling its out pipe (the pipe state page: Can, then WComp), while the
+     * simulator makes a successful reply available only once the client has pulled the out pipe's
+     * end (sim_rpc_call.c, try_available_locked): a server that then completes leaves the scripted
      * client waiting for ever, and the simulator busy for every later test of the run. That
      * simulator issue is shown, without the scripted client, by
      * ClientTablePathsTest.OutPipeClient#nonAbortiveCancelAfterTheServerReplied; the library's

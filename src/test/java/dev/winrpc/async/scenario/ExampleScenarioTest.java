@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's example (seed 000's PipeEcho served and called in Java, then a cancelled and an
- * aborted call), run on whatever backs the fixture: the simulator here, rpcrt4 on Windows.
+ * The README's example (the server-side pipe page's PipeEcho served and called in Java, then a
+ * cancelled and an aborted call), run on whatever backs the fixture: the simulator here, rpcrt4 on
+ * Windows.
  */
 @Tag(Scenarios.TAG)
 class ExampleScenarioTest {

@@ -37,9 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every async pipe kind in both roles (IN: PipeSum, OUT: PipeRange, IN_OUT: PipeEcho), with
- * APC notifications: the client's side follows seed 002's client tables, the Java server's side
- * its server tables. Chunks one at a time, through Flow publishers and subscribers, empty pipes,
- * and chunks larger than the server's buffer.
+ * APC notifications: the client's side follows the pipe state page's client tables, the Java
+ * server's side its server tables. Chunks one at a time, through Flow publishers and subscribers,
+ * empty pipes, and chunks larger than the server's buffer.
  *
  * <p>Pipe calls need APC notifications: the safe layer refuses them on completion-port and event
  * dispatchers, see {@link #pipeCallsAreRefusedWithoutApcNotification}.

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Guards every async pipe kind in the client's role, against the simulator's scripted server,
- * following seed 002's client tables through the raw bindings: an IN pipe (PipeSum: chunks
- * pushed, each followed by RpcSendComplete with RPC_C_NOTIFY_ON_SEND_COMPLETE in Flags, the
+ * following the pipe state page's client tables through the raw bindings: an IN pipe (PipeSum:
+ * chunks pushed, each followed by RpcSendComplete with RPC_C_NOTIFY_ON_SEND_COMPLETE in Flags, the
  * null push, then the reply), an OUT pipe (PipeRange: pulls that return
  * RPC_S_ASYNC_CALL_PENDING are followed by RpcReceiveComplete before the next pull, until a
  * pull returns 0 elements; every value arrives, in order), and an IN-OUT pipe (PipeEcho: the in

@@ -29,12 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Guards the completion semantics of a client call, as abi.md and Microsoft's pages state them:
- * RpcAsyncInitializeHandle refuses a wrong Size with 87 and writes nothing; RpcAsyncCompleteCall
- * before the reply returns RPC_S_ASYNC_CALL_PENDING (not final), after it RPC_S_OK with the
- * reply, and a second final completion returns RPC_S_INVALID_ASYNC_HANDLE (recorded as
- * SIM_MISUSE_SECOND_COMPLETION); RpcAsyncGetCallStatus says 1702 before any call, 997 in
- * flight, the final status once the reply is in, 1914 after the final completion; Fail(code)
+ * Guards the completion semantics of a client call, as docs/reference/abi.md and Microsoft's pages
+ * state them: RpcAsyncInitializeHandle refuses a wrong Size with 87 and writes nothing;
+ * RpcAsyncCompleteCall before the reply returns RPC_S_ASYNC_CALL_PENDING (not final), after it
+ * RPC_S_OK with the reply, and a second final completion returns RPC_S_INVALID_ASYNC_HANDLE
+ * (recorded as SIM_MISUSE_SECOND_COMPLETION); RpcAsyncGetCallStatus says 1702 before any call, 997
+ * in flight, the final status once the reply is in, 1914 after the final completion; Fail(code)
  * delivers code as the completion status; an abortive cancel completes the call at once with
  * RPC_S_CALL_CANCELLED; a non-abortive cancel asks the server, which aborts with
  * RPC_S_CALL_CANCELLED, or, if it finished first, the reply stands; either way the call

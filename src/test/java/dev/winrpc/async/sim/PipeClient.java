@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The client's side of an async pipe call, along seed 002's client tables, with APC
+ * The client's side of an async pipe call, along the pipe state page's client tables, with APC
  * notifications to the calling thread (RPC_C_NOTIFY_ON_SEND_COMPLETE set in Flags). Each step
  * records what happened, so that a test can assert the path the call took.
  *

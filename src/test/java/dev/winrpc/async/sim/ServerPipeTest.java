@@ -39,16 +39,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * async handle first, in its call; the Java server hands the call to a Java thread of its own,
  * chooses APC notification to that thread (which waits alertably) or Event notification,
  * registers with AsyncHandle.RpcAsyncRegisterHandle (the simulator holds a server's
- * notifications until then), pulls and pushes along seed 002's server tables (PipeSum: IN,
- * PipeRange: OUT, PipeEcho: IN then OUT, seed 000's MyAsyncPipeFunc), sets [out] b, and
- * completes with RpcAsyncCompleteCall(pAsync, &reply) or aborts with RpcAsyncAbortCall, whose
- * code the client sees. When the client cancels (abortively or not) or disconnects, the server,
- * which subscribed to both in its manager routine (RpcServerSubscribeForNotification through
- * the raw binding, {@link JavaServer}), is told (RpcClientCancel, RpcClientDisconnect, by APC to
- * its thread); the scripted client waits for that subscription before it interrupts
- * (interrupt_when_subscribed), since a server is never told of what happened before it
- * subscribed. After an abortive cancel or a disconnect its pipe operations fail; the server
- * unsubscribes, aborts, and the call ends cleanly.
+ * notifications until then), pulls and pushes along the pipe state page's server tables (PipeSum:
+ * IN, PipeRange: OUT, PipeEcho: IN then OUT, the server-side pipe page's MyAsyncPipeFunc), sets
+ * [out] b, and completes with RpcAsyncCompleteCall(pAsync, &reply) or aborts with
+ * RpcAsyncAbortCall, whose code the client sees. When the client cancels (abortively or not) or
+ * disconnects, the server, which subscribed to both in its manager routine
+ * (RpcServerSubscribeForNotification through the raw binding, {@link JavaServer}), is told
+ * (RpcClientCancel, RpcClientDisconnect, by APC to its thread); the scripted client waits for that
+ * subscription before it interrupts (interrupt_when_subscribed), since a server is never told of
+ * what happened before it subscribed. After an abortive cancel or a disconnect its pipe operations
+ * fail; the server unsubscribes, aborts, and the call ends cleanly.
  */
 class ServerPipeTest {
 
@@ -267,7 +267,8 @@ class ServerPipeTest {
         SIM_PEER_RESULT r;
         try (JavaServer server = new JavaServer(c -> {
             c.notifyByApc(0);
-            pulled.set(c.pull(100, 1, WAIT_MS)); // one chunk, then give up (seed 002: To fail: go to A)
+            // one chunk, then give up (the pipe state page: "To fail: go to A")
+            pulled.set(c.pull(100, 1, WAIT_MS));
             assertEquals(RpcErrors.RPC_S_OK, c.abort(0x7E57));
         })) {
             r = PeerClient.run(server.endpoint(), pipeSum(20, 100), WAIT_MS);

@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each manager routine runs on the simulator's dispatch thread (a native thread JNA attaches
  * for the callback), records what it was given, and hands the call to a new Java
- * {@link AlertableThread} that runs the test's {@link Handler}, as seed 000's manager routine
- * hands its call to a thread of its own. Unless made with {@code subscribe} false, the manager
- * routine first subscribes the call to its client's cancel and disconnect (a server hears of
- * neither otherwise), by APC to the call's thread; the handler starts after that. The handler
- * chooses the notification
+ * {@link AlertableThread} that runs the test's {@link Handler}, as the server-side pipe page's
+ * manager routine hands its call to a thread of its own. Unless made with {@code subscribe} false,
+ * the manager routine first subscribes the call to its client's cancel and disconnect (a server
+ * hears of neither otherwise), by APC to the call's thread; the handler starts after that. The
+ * handler chooses the notification
  * ({@link RawServerCall#notifyByApc}, {@link RawServerCall#notifyByEvent}), pulls and pushes, and
  * ends the call with {@link RawServerCall#complete} or {@link RawServerCall#abort}; a handler that
  * does neither fails the test, and its call is aborted so that nothing leaks.

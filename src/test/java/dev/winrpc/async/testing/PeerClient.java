@@ -5,8 +5,8 @@ import dev.winrpc.async.testing.SimControl.SIM_PEER_RESULT;
 
 /**
  * The simulator's scripted client (sim_peer_call_start / sim_peer_call_wait): one fixture call
- * made from a simulator thread, following seed 002's client tables, with APC notifications to
- * its own thread.
+ * made from a simulator thread, following the pipe state page's client tables, with APC
+ * notifications to its own thread.
  */
 public final class PeerClient {
 

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One call dispatched to a {@link JavaServer}: what the manager routine was given (the async
  * handle first, the in parameters, the pipes and [out] b), on which thread, and the server's
- * side of the call, driven with the raw bindings along seed 002's server tables.
+ * side of the call, driven with the raw bindings along the pipe state page's server tables.
  *
  * <p>A server hears its client's cancel or disconnect only through
  * {@code RpcServerSubscribeForNotification}. Unless the {@link JavaServer} was made without,
@@ -34,7 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>The state is the runtime's: this object only views it ({@link RPC_ASYNC_STATE#RPC_ASYNC_STATE(Pointer)}),
  * with JNA's auto-read turned off too, so that no library call reads it after the final
- * completion (the server "must not touch" it then, seed 000).
+ * completion (the server "must not touch" it then, the server-side pipe page).
  *
  * <p>Everything here except the fields runs on the call's own Java thread (the handler's).
  */
