@@ -33,7 +33,7 @@ public final class PipeReader<T> {
     // Dispatcher thread only.
     long demand;
     final ArrayDeque<CompletableFuture<T>> receivers = new ArrayDeque<>();
-    Flow.Subscriber<? super T> subscriber;
+    volatile Flow.Subscriber<? super T> subscriber;
     boolean ended;
     Throwable failure;
     private boolean publisherUsed;
@@ -208,36 +208,75 @@ public final class PipeReader<T> {
             // during it (its first requests may pull the pipe to its end) is told as it happens.
             Throwable failedBefore = failure;
             boolean endedBefore = ended;
-            c.deliverSafely(() -> s.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                    c.onDispatcherIfLive(() -> {
-                        if (n <= 0) {
-                            c.failFromApplication(new IllegalArgumentException(
-                                    "Flow.Subscription.request(" + n + ")"));
-                            return;
-                        }
-                        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                        c.act();
-                    });
-                }
-
-                @Override
-                public void cancel() {
-                    c.onDispatcherIfLive(() -> {
-                        if (!ended && failure == null) {
-                            c.failFromApplication(new java.util.concurrent.CancellationException(
-                                    "the pipe's subscriber cancelled"));
-                        }
-                    });
-                }
-            }));
+            c.deliverSafely(() -> s.onSubscribe(new PipeSubscription(c, s)));
             if (failedBefore != null) {
                 c.deliverSafely(() -> s.onError(failedBefore));
             } else if (endedBefore) {
                 c.deliverSafely(s::onComplete);
             }
         });
+    }
+
+    /**
+     * The subscription of the publisher's one subscriber. After cancel (rules 3.6, 3.7) requests
+     * and cancels are no-ops, nothing more is signalled, and the reader lets go of the
+     * subscriber (3.13); the call fails as the application asked (a client cancels, a server
+     * aborts).
+     */
+    private final class PipeSubscription implements Flow.Subscription {
+        private final CallMachine<?> c;
+        private final Flow.Subscriber<? super T> s;
+        private volatile boolean cancelled;
+
+        PipeSubscription(CallMachine<?> c, Flow.Subscriber<? super T> s) {
+            this.c = c;
+            this.s = s;
+        }
+
+        @Override
+        public void request(long n) {
+            if (cancelled) {
+                return;
+            }
+            c.onDispatcherIfLive(() -> {
+                if (cancelled || subscriber != s) {
+                    return;
+                }
+                if (n <= 0) {
+                    c.failFromApplication(new IllegalArgumentException("Flow.Subscription.request(" + n
+                            + "): rule 3.9 of Reactive Streams allows only a positive request"));
+                    return;
+                }
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                c.act();
+            });
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            if (c.isEnded()) {
+                forget(s);
+                return;
+            }
+            c.onDispatcherIfLive(() -> {
+                forget(s);
+                if (!ended && failure == null) {
+                    c.failFromApplication(new java.util.concurrent.CancellationException(
+                            "the pipe's subscriber cancelled"));
+                }
+            });
+        }
+    }
+
+    /** The subscriber is told nothing more, and no longer referenced. */
+    private synchronized void forget(Flow.Subscriber<?> s) {
+        if (subscriber == s) {
+            subscriber = null;
+        }
     }
 
     // ---- dispatcher thread -----------------------------------------------------------------------
@@ -251,8 +290,11 @@ public final class PipeReader<T> {
         CompletableFuture<T> f = receivers.poll();
         if (f != null) {
             f.complete(chunk);
-        } else if (subscriber != null) {
-            call().deliverSafely(() -> subscriber.onNext(chunk));
+        } else {
+            Flow.Subscriber<? super T> s = subscriber;
+            if (s != null) {
+                call().deliverSafely(() -> s.onNext(chunk));
+            }
         }
     }
 
@@ -265,8 +307,10 @@ public final class PipeReader<T> {
         while ((f = receivers.poll()) != null) {
             f.complete(null);
         }
-        if (subscriber != null) {
-            call().deliverSafely(subscriber::onComplete);
+        Flow.Subscriber<? super T> s = subscriber;
+        if (s != null) {
+            subscriber = null; // terminal: told once, then let go
+            call().deliverSafely(s::onComplete);
         }
     }
 
@@ -279,8 +323,10 @@ public final class PipeReader<T> {
         while ((f = receivers.poll()) != null) {
             f.completeExceptionally(cause);
         }
-        if (subscriber != null) {
-            call().deliverSafely(() -> subscriber.onError(cause));
+        Flow.Subscriber<? super T> s = subscriber;
+        if (s != null) {
+            subscriber = null; // terminal: told once, then let go
+            call().deliverSafely(() -> s.onError(cause));
         }
     }
 

@@ -171,6 +171,7 @@ public final class PipeWriter<T> {
 
             @Override
             public void onSubscribe(Flow.Subscription s) {
+                Objects.requireNonNull(s, "subscription"); // rule 2.13
                 if (subscription != null) {
                     s.cancel();
                     return;
@@ -179,11 +180,13 @@ public final class PipeWriter<T> {
                 s.request(1);
             }
 
-            // Flow §2.13: none of these throws back into the publisher. A chunk or an end the call
-            // can no longer take (it has ended, its dispatcher closed) cancels the subscription.
+            // Flow §2.13: none of these throws back into the publisher but for a null argument. A
+            // chunk or an end the call can no longer take (it has ended, its dispatcher closed)
+            // cancels the subscription.
 
             @Override
             public void onNext(T item) {
+                Objects.requireNonNull(item, "item"); // rule 2.13
                 CompletableFuture<Void> sent;
                 try {
                     sent = send(item);
@@ -202,6 +205,7 @@ public final class PipeWriter<T> {
 
             @Override
             public void onError(Throwable t) {
+                Objects.requireNonNull(t, "throwable"); // rule 2.13
                 try {
                     call().failFromApplication(t);
                 } catch (IllegalStateException notAttached) {
