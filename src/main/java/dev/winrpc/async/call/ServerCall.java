@@ -239,8 +239,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         try {
             onDispatcher(this::dispatched);
         } catch (DispatcherClosedException closing) {
-            // The dispatcher began closing after the call was registered: the close fails it
-            // (D, "To fail gracefully": A), and result() tells why. The accept itself stands.
+            // Closing began after the registration: the close aborts the call (D: A); accept stands.
         }
     }
 
@@ -315,8 +314,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
      * that decides to fail after reading its [in] pipe to the end can abort from the reader's
      * own callback: the end is delivered before the table leaves the pull state.)
      *
-     * <p>As with {@link #complete}, an abort of a call that already ended without the
-     * application (its client left, its dispatcher closed) has no effect and returns normally.
+     * <p>As with {@link #complete}, aborting a call that ended without the application returns.
      *
      * @param exceptionCode the fault for the client; not 0
      * @throws IllegalArgumentException if the code is 0
