@@ -95,6 +95,10 @@ SIM_HIDDEN int sim_server_cancel_requested(PRPC_ASYNC_STATE pAsync);
  * no call in progress on pAsync). */
 SIM_HIDDEN int sim_server_subscriptions(PRPC_ASYNC_STATE pAsync);
 
+/* Used by the scripted peers: the SIM_BEHAVIOUR_* bits the call on pAsync (a client or a server
+ * state with a call in progress) plays, or 0 if pAsync has no call in progress. */
+SIM_HIDDEN uint32_t sim_call_behaviours(PRPC_ASYNC_STATE pAsync);
+
 /* Used by the scripted peers: the fault plan in force when the call on pAsync (a client or a
  * server state with a call in progress) started, and a generator seeded from (plan seed, that
  * call's sequence number, stream), so the peers' own decisions replay too. Returns 0 (plan and

@@ -15,10 +15,17 @@
  *
  * The scripted client (sim_peer_call_start / sim_peer_call_wait) makes one fixture call from a
  * simulator thread, seed 002's client tables: APC notifications to its own thread, in-pipe
- * chunks each followed by a wait for RpcSendComplete, the null push, the out pipe drained, a
- * cancel or a disconnect at the requested point, the wait for the completion, and
- * RpcAsyncCompleteCall. With interrupt_when_subscribed, its cancel or disconnect waits until the
- * server has subscribed to hear it.
+ * chunks each followed by a wait for RpcSendComplete, the null push, the out pipe drained (to
+ * its end, even after an early RpcCallComplete), a cancel or a disconnect at the requested
+ * point, the wait for the completion, and RpcAsyncCompleteCall. With interrupt_when_subscribed,
+ * its cancel or disconnect waits until the server has subscribed to hear it.
+ *
+ * Both survive every runtime behaviour of winrpcsim.h (SIM_BEHAVIOUR_*): a wait for a send ends
+ * with any notification of the state (one may cover several sends, or come for the request
+ * itself; a push before the previous send completed is allowed); a pending pull waits for
+ * RpcReceiveComplete, or, when the call plays APC_EVENT_AT_RUN (an APC then passes the latest
+ * event issued, not its own), for any notification of the state, after which a pull that is
+ * still too early pends again.
  *
  * Neither ever commits a misuse. Both give up on a pipe notification that does not come in
  * time (seed 002: "on failure to get a notification", the client cancels and the server
@@ -70,8 +77,7 @@ typedef struct srv_ctx {
     PRPC_ASYNC_STATE pAsync;
     HANDLE hThread;
     uint32_t events;   /* bit (1 << RPC_ASYNC_EVENT) per event received */
-    uint32_t sends;    /* RpcSendComplete received */
-    uint32_t recvs;    /* RpcReceiveComplete received */
+    uint32_t notes;    /* notifications of the state itself received, whatever their event */
     int cancel;        /* RpcClientCancel received (or the client had cancelled before) */
     int disconnect;    /* RpcClientDisconnect received */
     uint32_t cancels, disconnects; /* subscription notifications received, per kind */
@@ -90,8 +96,11 @@ static void WINRPC_ENTRY srv_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASY
     if ((unsigned)Event < 32u)
         x->events |= 1u << Event;
     switch (Event) {
-    case RpcSendComplete: x->sends++; break;
-    case RpcReceiveComplete: x->recvs++; break;
+    case RpcSendComplete:
+    case RpcReceiveComplete:
+    case RpcCallComplete:
+        x->notes++;
+        break;
     case RpcClientCancel:
         x->cancel = 1;
         x->cancels++;
@@ -237,7 +246,7 @@ static RPC_STATUS srv_pull_all(srv_ctx *x, ASYNC_INTPIPE *in,
     RPC_STATUS result = RPC_S_OK;
     for (;;) {
         uint32_t n = 0;
-        uint32_t seen = x->recvs;
+        uint32_t seen = x->notes;
         RPC_STATUS st = in->pull(in->state, buf, FX_CHUNK_ELEMENTS, &n);
         if (st == RPC_S_OK) {
             if (n == 0)
@@ -247,8 +256,10 @@ static RPC_STATUS srv_pull_all(srv_ctx *x, ASYNC_INTPIPE *in,
                 break;
             }
         } else if (st == RPC_S_ASYNC_CALL_PENDING) {
-            /* Wait for RpcReceiveComplete before pulling again. */
-            if (!srv_wait(x, &x->recvs, seen, x->wait_ms)) {
+            /* Wait for RpcReceiveComplete before pulling again. Any notification of the state
+             * will do: its event is a hint (under APC_EVENT_AT_RUN an APC carries the latest
+             * event issued, not its own), and a pull too early only pends again. */
+            if (!srv_wait(x, &x->notes, seen, x->wait_ms)) {
                 result = srv_why(x);
                 break;
             }
@@ -261,14 +272,15 @@ static RPC_STATUS srv_pull_all(srv_ctx *x, ASYNC_INTPIPE *in,
     return result;
 }
 
-/* Pushes n elements (n == 0: the null push) and waits for RpcSendComplete. */
+/* Pushes n elements (n == 0: the null push) and waits for RpcSendComplete (any notification
+ * of the state: its event is a hint, and one notification may cover several sends). */
 static RPC_STATUS srv_push(srv_ctx *x, ASYNC_INTPIPE *out, int32_t *buf, uint32_t n)
 {
-    uint32_t seen = x->sends;
+    uint32_t seen = x->notes;
     RPC_STATUS st = out->push(out->state, buf, n);
     if (st != RPC_S_OK)
         return RPC_S_CALL_FAILED;
-    if (!srv_wait(x, &x->sends, seen, x->wait_ms))
+    if (!srv_wait(x, &x->notes, seen, x->wait_ms))
         return srv_why(x);
     return RPC_S_OK;
 }
@@ -426,7 +438,7 @@ typedef struct cli_ctx {
     RPC_ASYNC_STATE *st;
     HANDLE hThread;
     uint32_t events;
-    uint32_t sends, recvs;
+    uint32_t notes;           /* notifications received, whatever their event */
     int complete;             /* RpcCallComplete received */
     uint64_t cancel_at;       /* UINT64_MAX: no cancel planned */
     int cancel_abortive;
@@ -435,6 +447,7 @@ typedef struct cli_ctx {
     int gave_up;              /* stopped the pipes: cancelled, disconnected, or failed */
     int await_subscription;   /* SIM_PEER_CALL.interrupt_when_subscribed */
     uint32_t wait_ms;
+    uint32_t recvs;           /* RpcReceiveComplete received (as the event says) */
 } cli_ctx;
 
 static void WINRPC_ENTRY cli_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASYNC_EVENT Event)
@@ -443,12 +456,11 @@ static void WINRPC_ENTRY cli_apc(PRPC_ASYNC_STATE pAsync, void *Context, RPC_ASY
     cli_ctx *x = pAsync->UserInfo;
     if ((unsigned)Event < 32u)
         x->events |= 1u << Event;
-    switch (Event) {
-    case RpcCallComplete: x->complete = 1; break;
-    case RpcSendComplete: x->sends++; break;
-    case RpcReceiveComplete: x->recvs++; break;
-    default: break;
-    }
+    x->notes++;
+    if (Event == RpcCallComplete)
+        x->complete = 1;
+    else if (Event == RpcReceiveComplete)
+        x->recvs++;
 }
 
 /* With interrupt_when_subscribed: waits alertably until the server side of the call has
@@ -490,16 +502,17 @@ static void cli_give_up(cli_ctx *x)
     }
 }
 
-/* Waits alertably until *counter differs from seen (1), or the call completes, a planned
- * cancel happens, or the wait times out (0; on a timeout the client gives up). */
-static int cli_wait(cli_ctx *x, const uint32_t *counter, uint32_t seen)
+/* Waits alertably until *counter differs from seen (1), or the call completes (with
+ * stop_on_complete), a planned cancel happens, or the wait times out (0; on a timeout the
+ * client gives up). */
+static int cli_wait(cli_ctx *x, const uint32_t *counter, uint32_t seen, int stop_on_complete)
 {
     uint64_t deadline = sim_now_ms() + x->wait_ms;
     for (;;) {
         if (*counter != seen)
             return 1;
         cli_cancel_due(x);
-        if (x->complete || x->gave_up)
+        if ((stop_on_complete && x->complete) || x->gave_up)
             return 0;
         uint64_t now = sim_now_ms();
         if (now >= deadline) {
@@ -564,6 +577,7 @@ static void client_main(void *ctx)
     int32_t *buf = NULL;
     int has_in = call->op == SIM_OP_PIPE_SUM || call->op == SIM_OP_PIPE_ECHO;
     int has_out = call->op == SIM_OP_PIPE_RANGE || call->op == SIM_OP_PIPE_ECHO;
+    int in_ended = !has_in; /* the null push was made: the out pipe may be pulled */
 
     x.hThread = OpenThread(WINRPC_THREAD_SET_CONTEXT | 0x00100000u /* SYNCHRONIZE */, 0,
                            GetCurrentThreadId());
@@ -628,7 +642,11 @@ static void client_main(void *ctx)
                 break;
             for (uint32_t j = 0; j < call->in_chunk_elements; j++)
                 buf[j] = value++;
-            uint32_t seen = x.sends;
+            /* Any notification counts as the send's: its event is a hint (APC_EVENT_AT_RUN),
+             * one notification may cover several sends (COLLAPSE_SEND_COMPLETES), and one may
+             * come for the request itself (INITIAL_SEND_COMPLETE); pushing again before a
+             * send completed is allowed. */
+            uint32_t seen = x.notes;
             if (in.push(in.state, buf, call->in_chunk_elements) != RPC_S_OK) {
                 x.gave_up = 1; /* seed 002: on failure go to End (here: complete the call) */
                 break;
@@ -637,27 +655,38 @@ static void client_main(void *ctx)
                 cli_disconnect(&x);
                 break;
             }
-            if (!cli_wait(&x, &x.sends, seen))
+            if (!cli_wait(&x, &x.notes, seen, 1))
                 break;
         }
         if (!x.gave_up && !x.complete && call->disconnect_after_chunks >= 0 &&
             (uint32_t)call->disconnect_after_chunks >= chunks)
             cli_disconnect(&x);
         cli_cancel_due(&x);
-        if (!x.gave_up && !x.complete && in.push(in.state, NULL, 0) != RPC_S_OK)
-            x.gave_up = 1;
+        if (!x.gave_up && !x.complete) {
+            if (in.push(in.state, NULL, 0) != RPC_S_OK)
+                x.gave_up = 1;
+            else
+                in_ended = 1;
+        }
     } else if (call->disconnect_after_chunks >= 0) {
         cli_disconnect(&x);
     }
 
-    /* The out pipe, to its end. */
-    if (has_out) {
-        while (!x.gave_up && !x.complete) {
+    /* The out pipe, to its end, even after RpcCallComplete: under CALL_COMPLETE_BEFORE_DRAIN a
+     * successful call completes before its data is pulled, and completing before the end would
+     * lose it; after a failure the next pull fails. A pending pull waits for RpcReceiveComplete;
+     * under APC_EVENT_AT_RUN, where an APC passes the latest event issued rather than its own,
+     * for any notification (the runtime lets a pull after one pend again). Not before the in
+     * pipe's null push: a call that ended while the client was still sending is not pulled. */
+    const uint32_t *pull_counter =
+        (sim_call_behaviours(&st) & SIM_BEHAVIOUR_APC_EVENT_AT_RUN) != 0 ? &x.notes : &x.recvs;
+    if (has_out && in_ended) {
+        while (!x.gave_up) {
             cli_cancel_due(&x);
             if (x.gave_up)
                 break;
             uint32_t n = 0;
-            uint32_t seen = x.recvs;
+            uint32_t seen = *pull_counter;
             s = out.pull(out.state, buf, FX_CHUNK_ELEMENTS, &n);
             if (s == RPC_S_OK && n == 0)
                 break; /* the end */
@@ -668,7 +697,7 @@ static void client_main(void *ctx)
                 if (sim_rng_chance(&rng, plan.disconnect_ppm))
                     cli_disconnect(&x);
             } else if (s == RPC_S_ASYNC_CALL_PENDING) {
-                if (!cli_wait(&x, &x.recvs, seen))
+                if (!cli_wait(&x, pull_counter, seen, 0))
                     break;
             } else {
                 x.gave_up = 1;

@@ -26,6 +26,15 @@ static void chunks_free_locked(chunk **head, chunk **tail)
     *head = *tail = NULL;
 }
 
+/* Discards what channel ch holds for its receiver: arrived and not pulled, and (BACK_PRESSURE)
+ * held outside the window, whose sends will never complete now. */
+static void rx_discard_locked(channel *ch)
+{
+    chunks_free_locked(&ch->rx_head, &ch->rx_tail);
+    chunks_free_locked(&ch->held_head, &ch->held_tail);
+    ch->rx_elems = 0;
+}
+
 static void allocs_free_locked(sim_call *c, int role)
 {
     for (alloc_buf **pa = &c->allocs; *pa != NULL;) {
@@ -53,7 +62,7 @@ SIM_HIDDEN void call_unref_locked(sim_call *c)
     }
     for (int i = 0; i < 2; i++) {
         chunks_free_locked(&c->ch[i].fl_head, &c->ch[i].fl_tail);
-        chunks_free_locked(&c->ch[i].rx_head, &c->ch[i].rx_tail);
+        rx_discard_locked(&c->ch[i]);
     }
     allocs_free_locked(c, 0);
     free(c);
@@ -81,6 +90,12 @@ static void make_available_locked(outbox *ob, sim_call *c, RPC_STATUS status)
     issue_locked(ob, side_rec_locked(c, ROLE_CLIENT), RpcCallComplete, -1, 0);
 }
 
+SIM_HIDDEN int early_undrained(const sim_call *c)
+{
+    return c->reply_available && c->final_status == RPC_S_OK && c->has_out &&
+           !c->ch[CH_OUT].end_returned && !c->client_done;
+}
+
 /* A successful reply becomes available once it has arrived and, for a call with an out pipe,
  * the client has pulled the pipe's end. STRICT: the reply follows the pipe data in the
  * response, so RpcCallComplete comes only after the client drained the out pipe (seed 002:
@@ -90,14 +105,24 @@ SIM_HIDDEN void try_available_locked(outbox *ob, sim_call *c)
     if (c->failed || !c->reply_arrived || c->reply_available)
         return;
     if (c->has_out && !c->ch[CH_OUT].end_returned) {
-        if (!c->cancel_told)
+        if (c->cancel_told) {
+            /* STRICT: a client that cancelled (even non-abortively) waits for the completion
+             * and pulls no more (seed 002: Can, then WComp); what it left in the out pipe is
+             * discarded and the call completes as cancelled, since the client did not get all
+             * of it. */
+            rx_discard_locked(&c->ch[CH_OUT]);
+            make_available_locked(ob, c, RPC_S_CALL_CANCELLED);
+            return;
+        }
+        /* BEHAVIOUR: CALL_COMPLETE_BEFORE_DRAIN. Nothing documents the order of
+         * RpcCallComplete and the out pipe's data; seed 002's OUT client table has the client
+         * wait for the call-complete notification after its null pull, but a runtime that has
+         * the whole response (ncalrpc) can say the call is complete before the application
+         * pulled it: Wine's async_notifier_proc (dlls/rpcrt4/rpc_message.c) notifies
+         * RpcCallComplete as soon as data comes in on the connection. The pulls still return
+         * the data and the end (see RpcAsyncCompleteCall for a completion before it). */
+        if (!behaves(c, SIM_BEHAVIOUR_CALL_COMPLETE_BEFORE_DRAIN))
             return; /* the reply follows the out pipe's data: the client pulls to the end first */
-        /* STRICT: a client that cancelled (even non-abortively) waits for the completion and
-         * pulls no more (seed 002: Can, then WComp); what it left in the out pipe is discarded
-         * and the call completes as cancelled, since the client did not get all of it. */
-        chunks_free_locked(&c->ch[CH_OUT].rx_head, &c->ch[CH_OUT].rx_tail);
-        make_available_locked(ob, c, RPC_S_CALL_CANCELLED);
-        return;
     }
     make_available_locked(ob, c, RPC_S_OK);
 }
@@ -110,10 +135,15 @@ SIM_HIDDEN void fail_call_locked(outbox *ob, sim_call *c, RPC_STATUS client_stat
                              RPC_STATUS pipe_status, int server_event)
 {
     if (!c->failed) {
+        /* CALL_COMPLETE_BEFORE_DRAIN: the client was told the call completed, but it has not
+         * got all of the out pipe and now never will: the call's status becomes the failure
+         * (no second RpcCallComplete: the first one stands as the call's end). */
+        if (early_undrained(c))
+            c->final_status = client_status;
         c->failed = 1;
         c->pipe_fail_status = pipe_status;
         for (int i = 0; i < 2; i++)
-            chunks_free_locked(&c->ch[i].rx_head, &c->ch[i].rx_tail);
+            rx_discard_locked(&c->ch[i]);
     }
     /* A subscribed server hears why (RpcClientCancel, RpcClientDisconnect) before its pending
      * pull is woken, so that it knows the reason when the next pull fails. */
@@ -144,15 +174,45 @@ SIM_HIDDEN void side_finish_locked(sim_call *c, staterec *r)
     subs_end_locked(r, NULL);
     sim_count(SIM_COUNT_ASYNC_STATES, -1);
     allocs_free_locked(c, role);
-    /* Data still buffered for this side is of no use any more. */
-    channel *rx = &c->ch[role == ROLE_CLIENT ? CH_OUT : CH_IN];
-    chunks_free_locked(&rx->rx_head, &rx->rx_tail);
+    /* Data still buffered (or held outside the window) for this side is of no use any more. */
+    rx_discard_locked(&c->ch[role == ROLE_CLIENT ? CH_OUT : CH_IN]);
     if (role == ROLE_SERVER && c->ep != NULL)
         c->ep->server_calls--;
     idle_add_locked(r);
 }
 
-/* A chunk of channel `chan` arrives at its receiver: the send has completed. */
+/* Chunk k is let in at the receiver of channel `chan`: the data (or the end) can be pulled, the
+ * send has completed. */
+static void admit_locked(outbox *ob, sim_call *c, int chan, chunk *k)
+{
+    channel *ch = &c->ch[chan];
+    int notify = k->notify;
+    k->next = NULL;
+    if (k->n == 0) {
+        ch->end_arrived = 1;
+        sim_count(SIM_COUNT_PIPE_BUFFERS, -1);
+        free(k);
+    } else {
+        if (ch->rx_tail != NULL)
+            ch->rx_tail->next = k;
+        else
+            ch->rx_head = k;
+        ch->rx_tail = k;
+        ch->rx_elems += k->n - k->off;
+    }
+    /* Several sends may collapse into one RpcSendComplete (Microsoft: "Client-side Asynchronous
+     * Pipe Handling"): one already on its way covers this one. BEHAVIOUR:
+     * COLLAPSE_SEND_COMPLETES: "on its way" lasts until an APC's routine has run
+     * (send_apc_out), not only until the APC is queued. */
+    if (notify && !ch->send_notif_out && !ch->send_apc_out)
+        issue_locked(ob, side_rec_locked(c, chan_sender(chan)), RpcSendComplete, chan, 0);
+    if (ch->pull_pending && !ch->pull_notified)
+        issue_locked(ob, side_rec_locked(c, chan_receiver(chan)), RpcReceiveComplete, chan,
+                     rng_delay(&c->rng[RS_RECV_DELAY], c->plan.max_delay_ms));
+}
+
+/* A chunk of channel `chan` arrives at its receiver: the send has completed, unless
+ * BACK_PRESSURE holds it outside the receiver's window. */
 SIM_HIDDEN void arrive_task_locked(outbox *ob, sim_call *c, int chan)
 {
     channel *ch = &c->ch[chan];
@@ -164,30 +224,34 @@ SIM_HIDDEN void arrive_task_locked(outbox *ob, sim_call *c, int chan)
         ch->fl_tail = NULL;
     k->next = NULL;
     int receiver_done = chan_receiver(chan) == ROLE_CLIENT ? c->client_done : c->server_done;
-    int notify = k->notify;
     if (c->failed || receiver_done) {
         sim_count(SIM_COUNT_PIPE_BUFFERS, -1);
         free(k);
         return;
     }
-    if (k->n == 0) {
-        ch->end_arrived = 1;
-        sim_count(SIM_COUNT_PIPE_BUFFERS, -1);
-        free(k);
-    } else {
-        if (ch->rx_tail != NULL)
-            ch->rx_tail->next = k;
+    if (bp_must_hold(c, ch, k)) {
+        if (ch->held_tail != NULL)
+            ch->held_tail->next = k;
         else
-            ch->rx_head = k;
-        ch->rx_tail = k;
+            ch->held_head = k;
+        ch->held_tail = k;
+        return;
     }
-    /* Several sends may collapse into one RpcSendComplete (Microsoft: "Client-side Asynchronous
-     * Pipe Handling"): one already on its way covers this one. */
-    if (notify && !ch->send_notif_out)
-        issue_locked(ob, side_rec_locked(c, chan_sender(chan)), RpcSendComplete, chan, 0);
-    if (ch->pull_pending && !ch->pull_notified)
-        issue_locked(ob, side_rec_locked(c, chan_receiver(chan)), RpcReceiveComplete, chan,
-                     rng_delay(&c->rng[RS_RECV_DELAY], c->plan.max_delay_ms));
+    admit_locked(ob, c, chan, k);
+}
+
+SIM_HIDDEN void bp_release_locked(outbox *ob, sim_call *c, int chan)
+{
+    channel *ch = &c->ch[chan];
+    while (ch->held_head != NULL) {
+        chunk *k = ch->held_head;
+        if (k->n != 0 && ch->rx_elems != 0 && (uint64_t)ch->rx_elems + k->n > c->window)
+            return;
+        ch->held_head = k->next;
+        if (ch->held_head == NULL)
+            ch->held_tail = NULL;
+        admit_locked(ob, c, chan, k);
+    }
 }
 
 /* The server's Complete or Abort reaches the client. */
@@ -374,6 +438,17 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
             goto out;
         }
         st = c->final_status;
+        if (st == RPC_S_OK && c->has_out && !c->ch[CH_OUT].end_returned) {
+            /* BEHAVIOUR: CALL_COMPLETE_BEFORE_DRAIN (only then can a successful status come
+             * before the end was pulled). Completing now would lose the data the client has
+             * not pulled: refused, not final; the client pulls to the end, then completes. */
+            sim_misuse(SIM_MISUSE_PIPE_DISCIPLINE,
+                       "RpcAsyncCompleteCall: client state %p completes before pulling the end of "
+                       "its out pipe (RpcCallComplete came before the data was drained; the data "
+                       "still in the pipe would be lost)", (void *)pAsync);
+            st = RPC_X_PIPE_DISCIPLINE_ERROR;
+            goto out;
+        }
         if (st == RPC_S_OK) {
             if (Reply == NULL) {
                 /* STRICT: every fixture operation returns an int; Windows would write through
@@ -513,8 +588,17 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync, i
         goto out;
     }
     sim_call *c = r->call;
-    if (c->reply_available)
-        goto out; /* the call has already finished: nothing to cancel */
+    if (c->reply_available) {
+        /* CALL_COMPLETE_BEFORE_DRAIN: told the call completed, the client still had out-pipe
+         * data to pull: it gives up on the rest (what is left is discarded, the out pipe
+         * fails, the call's status becomes RPC_S_CALL_CANCELLED; its RpcCallComplete came
+         * already). Otherwise the call has already finished: nothing to cancel. */
+        if (early_undrained(c)) {
+            c->cancel_told = 1;
+            fail_call_locked(&ob, c, RPC_S_CALL_CANCELLED, RPC_S_CALL_CANCELLED, -1);
+        }
+        goto out;
+    }
     if (fAbort) {
         /* Abortive: the client's call completes at once with RPC_S_CALL_CANCELLED; the server
          * is told (if it subscribed) and whatever it does later is discarded. */
@@ -557,7 +641,7 @@ SIM_HIDDEN RPC_STATUS sim_client_disconnect(PRPC_ASYNC_STATE pAsync)
         goto out;
     }
     sim_call *c = r->call;
-    if (!c->reply_available)
+    if (!c->reply_available || early_undrained(c))
         fail_call_locked(&ob, c, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED,
                          (int)RpcClientDisconnect);
 out:

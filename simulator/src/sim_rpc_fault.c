@@ -151,6 +151,7 @@ SIM_EXPORT void sim_reset(void)
     memset(&g_plan, 0, sizeof g_plan);
     g_reply_delay = 0;
     g_seq = 0;
+    behaviours_reset_locked();
     unlock();
     sim_misuse_clear();
 }

@@ -20,6 +20,8 @@
  *   sim_rpc_endpoint.c   endpoints and bindings (fx_ServerStart/Stop, fx_BindingCreate/Free),
  *                        dispatching a call to its manager routine
  *   sim_rpc_stubs.c      the fixture's client stubs (fx_Add ... fx_PipeEcho): starting a call
+ *   sim_rpc_behaviour.c  the runtime behaviours tests can switch on (sim_set_behaviours,
+ *                        sim_set_pipe_window) and the decisions they share
  *
  * Model. A call joins a client state (the caller's RPC_ASYNC_STATE) and a server state (one
  * the simulator allocates and hands to the manager routine). Each state has a record in a
@@ -136,8 +138,15 @@ typedef struct channel {
     int pull_pending;         /* a pull returned PENDING; cleared when RpcReceiveComplete is
                                  delivered (or dropped, or discarded) */
     int pull_notified;        /* that RpcReceiveComplete has been issued */
+    uint32_t pend_mark;       /* APC_EVENT_AT_RUN: the receiver's notes_run when its pull
+                                 pended (or pended again) */
     int send_notif_out;       /* an RpcSendComplete is issued and not yet delivered: further
                                  sends collapse into it */
+    int send_apc_out;         /* COLLAPSE_SEND_COMPLETES: that RpcSendComplete's APC is queued
+                                 and its routine has not run yet: further sends collapse too */
+    chunk *held_head, *held_tail; /* BACK_PRESSURE: arrived beyond the receiver's window: not
+                                 pullable yet, their sends not complete */
+    uint32_t rx_elems;        /* elements arrived (in rx) and not yet pulled */
 } channel;
 
 typedef struct pipe_end {
@@ -173,6 +182,8 @@ struct sim_call {
     int32_t a, b;
     uint32_t u;
     SIM_FAULT_PLAN plan;
+    uint32_t behaviours;       /* SIM_BEHAVIOUR_* in force when the call started */
+    uint32_t window;           /* BACK_PRESSURE's window, in elements */
     sim_rng rng[RS_RECV_DELAY + 1];
     PRPC_ASYNC_STATE cstate, sstate;
     int has_in, has_out;
@@ -243,6 +254,9 @@ typedef struct apc_entry {
     RPC_ASYNC_EVENT event;
     PFN_RPCNOTIFICATION_ROUTINE routine;
     int sub;                  /* a subscription notification: runs even after the call ended */
+    int settles_chan;         /* COLLAPSE_SEND_COMPLETES: 1 + the channel whose send_apc_out
+                                 this RpcSendComplete's APC clears when it runs (or is
+                                 forgotten); 0 none */
     unsigned char snap[16];   /* for a subscription's routine: its snapshot */
     int snap_ok;
 } apc_entry;
@@ -269,6 +283,7 @@ typedef struct staterec {
     int retry_scheduled;      /* a T_RETRY task is on its way for the held ones */
     RPC_NOTIFICATION_TYPES ntype_seen; /* a server's NotificationType at its last call */
     apc_entry *apcs;          /* APCs queued for this state and not yet run */
+    uint32_t notes_run;       /* APC routines run for this state's own notifications */
     /* RpcServerSubscribeForNotification (server states) */
     uint32_t sub_active;      /* RpcNotification* bits subscribed now */
     subscription subs[SUB_KINDS];
@@ -321,6 +336,8 @@ SIM_HIDDEN extern hmap g_bindings;     /* binding* -> binding (sim_rpc_endpoint.
 /* a call's handles (the call, &call->client_handle) -> sim_call (sim_rpc_call.c) */
 SIM_HIDDEN extern hmap g_call_handles;
 SIM_HIDDEN extern SIM_FAULT_PLAN g_plan; /* sim_rpc_fault.c */
+SIM_HIDDEN extern uint32_t g_behaviours; /* sim_rpc_behaviour.c: SIM_BEHAVIOUR_* for new calls */
+SIM_HIDDEN extern uint32_t g_pipe_window; /* sim_rpc_behaviour.c: BACK_PRESSURE's, for new calls */
 SIM_HIDDEN extern uint32_t g_seq;      /* sim_rpc_fault.c */
 /* scheduled tasks and spawned dispatches not yet finished (sim_rpc_notify.c) */
 SIM_HIDDEN extern int64_t g_tasks_out;
@@ -369,6 +386,23 @@ SIM_HIDDEN int fault_drop_notification_locked(sim_call *c, int role);
 /* The delay of the push of side `role` that fault_push_fails_locked counted last. */
 SIM_HIDDEN uint32_t fault_send_delay_locked(sim_call *c, int role);
 
+/* ---- sim_rpc_behaviour.c -------------------------------------------------------------------- */
+
+/* Whether call c plays behaviour b (a SIM_BEHAVIOUR_* bit). */
+static inline int behaves(const sim_call *c, uint32_t b) { return (c->behaviours & b) != 0; }
+/* Restores the defaults (sim_reset); called with g_lock held. */
+SIM_HIDDEN void behaviours_reset_locked(void);
+/* Whether a send by the sender of state p, made now, asks for RpcSendComplete: Flags has
+ * RPC_C_NOTIFY_ON_SEND_COMPLETE and, under SEND_COMPLETE_APC_ONLY, NotificationType is Apc.
+ * Called on the sender's own thread (its push, its call). */
+SIM_HIDDEN int send_notify_wanted(const sim_call *c, PRPC_ASYNC_STATE p);
+/* BACK_PRESSURE: whether chunk k, arriving at channel ch now, must wait outside the receiver's
+ * window (behind what already waits). */
+SIM_HIDDEN int bp_must_hold(const sim_call *c, const channel *ch, const chunk *k);
+/* COLLAPSE_SEND_COMPLETES: the RpcSendComplete APC an apc_entry settles has run (or will never
+ * run): further sends of its channel get a notification again. */
+SIM_HIDDEN void apc_settle_locked(const apc_entry *a);
+
 /* ---- sim_rpc_notify.c ----------------------------------------------------------------------- */
 
 SIM_HIDDEN void ob_init(outbox *ob);
@@ -403,8 +437,14 @@ SIM_HIDDEN void fail_call_locked(outbox *ob, sim_call *c, RPC_STATUS client_stat
                                  RPC_STATUS pipe_status, int server_event);
 /* A state leaves its call (final completion, or a server state the runtime ends itself). */
 SIM_HIDDEN void side_finish_locked(sim_call *c, staterec *r);
-/* A chunk of channel `chan` arrives at its receiver: the send has completed. */
+/* A chunk of channel `chan` arrives at its receiver: the send has completed (unless
+ * BACK_PRESSURE holds it outside the receiver's window). */
 SIM_HIDDEN void arrive_task_locked(outbox *ob, sim_call *c, int chan);
+/* BACK_PRESSURE: the receiver of channel `chan` pulled; lets in what now fits its window. */
+SIM_HIDDEN void bp_release_locked(outbox *ob, sim_call *c, int chan);
+/* CALL_COMPLETE_BEFORE_DRAIN: the client was told its call completed successfully while its
+ * out pipe still holds data, or its end, not pulled. */
+SIM_HIDDEN int early_undrained(const sim_call *c);
 /* The server's Complete or Abort reaches the client. */
 SIM_HIDDEN void reply_task_locked(outbox *ob, sim_call *c);
 

@@ -146,6 +146,7 @@ SIM_HIDDEN void apcs_forget_locked(staterec *r, int keep_sub)
         }
         *pa = a->next_in_rec;
         hm_del(&g_apcs, (const void *)(uintptr_t)a->id);
+        apc_settle_locked(a);
         free(a);
     }
 }
@@ -210,7 +211,8 @@ static void deliver_task_locked(outbox *ob, PRPC_ASYNC_STATE p, uint64_t gen)
     if (r->nq_head == NULL)
         r->nq_tail = NULL;
     RPC_ASYNC_EVENT ev = n->event;
-    notif_settle_locked(r->call, ev, n->chan);
+    int chan = n->chan;
+    notif_settle_locked(r->call, ev, chan);
     sim_count(SIM_COUNT_PENDING_NOTIFICATIONS, -1);
     free(n);
     if (r->phase != PH_CALL || r->gen != gen)
@@ -219,9 +221,13 @@ static void deliver_task_locked(outbox *ob, PRPC_ASYNC_STATE p, uint64_t gen)
     check_fields_locked(r, "notification");
     /* The runtime writes Event (and its own bookkeeping) before it notifies. For an APC the
      * write happens on the notified thread, just before the routine runs (apc_run): written
-     * here it could overwrite the Event that an earlier APC's routine is reading. */
+     * here it could overwrite the Event that an earlier APC's routine is reading.
+     * BEHAVIOUR: APC_EVENT_AT_RUN writes it here for an APC too, as Wine's async_notifier_proc
+     * (dlls/rpcrt4/rpc_message.c) does before QueueUserAPC; the APC then reads it when it
+     * runs (apc_run). */
     RPC_NOTIFICATION_TYPES type = r->p->NotificationType;
-    if (type != RpcNotificationTypeApc)
+    int at_run = behaves(r->call, SIM_BEHAVIOUR_APC_EVENT_AT_RUN);
+    if (type != RpcNotificationTypeApc || at_run)
         r->p->Event = ev;
     r->reserved[2]++;
     r->p->Reserved[2] = r->reserved[2];
@@ -276,6 +282,17 @@ static void deliver_task_locked(outbox *ob, PRPC_ASYNC_STATE p, uint64_t gen)
         }
         a->next_in_rec = r->apcs;
         r->apcs = a;
+        /* BEHAVIOUR: COLLAPSE_SEND_COMPLETES. Microsoft ("Client-side Asynchronous Pipe
+         * Handling"): a sender that pushes again before the previous push completed "may,
+         * depending on the speed of the transfer operation, receive only one send-complete
+         * notification, rather than one notification for each buffer or each push
+         * operation". With APCs the notification reaches the sender only when its routine
+         * runs: until then, sends that complete collapse into it. */
+        if (ev == RpcSendComplete && chan >= 0 &&
+            behaves(r->call, SIM_BEHAVIOUR_COLLAPSE_SEND_COMPLETES)) {
+            a->settles_chan = 1 + chan;
+            r->call->ch[chan].send_apc_out = 1;
+        }
         act.kind = A_APC;
         act.h = r->p->u.APC.hThread;
         act.apc_id = a->id;
@@ -416,6 +433,7 @@ static void apc_run(void *ctx)
                 break;
             }
     }
+    apc_settle_locked(a); /* the routine runs now: later sends are notified again */
     if (a->sub && r != NULL && r->gen == a->gen) {
         /* A subscription notification: delivered whatever the call's phase; the state is not
          * written. The same "routine gone" check, against the subscription's snapshot. */
@@ -438,7 +456,12 @@ static void apc_run(void *ctx)
         }
     } else if (!a->sub && r != NULL && r->phase == PH_CALL && r->gen == a->gen) {
         check_fields_locked(r, "notification");
-        r->p->Event = a->event;
+        /* BEHAVIOUR: APC_EVENT_AT_RUN. Wine queues the APC with the state alone, and its
+         * async_apc_notifier_proc passes state->Event, read when the APC runs: a later
+         * notification issued before this APC ran has overwritten it. */
+        int at_run = behaves(r->call, SIM_BEHAVIOUR_APC_EVENT_AT_RUN);
+        if (!at_run)
+            r->p->Event = a->event;
         /* The best-effort "routine gone" check: the routine's first bytes must still be
          * readable and unchanged since the snapshot (a freed callback trampoline, an unloaded
          * module). */
@@ -456,7 +479,8 @@ static void apc_run(void *ctx)
         } else {
             routine = a->routine;
             p = a->p;
-            ev = a->event;
+            ev = at_run ? r->p->Event : a->event;
+            r->notes_run++;
         }
     }
     unlock();
@@ -532,6 +556,7 @@ SIM_HIDDEN void ob_flush(outbox *ob)
                             *pa = a->next_in_rec;
                             break;
                         }
+                apc_settle_locked(a);
                 free(a);
             }
             unlock();

@@ -68,6 +68,17 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
         goto out;
     }
     if (ch->pull_pending) {
+        staterec *rr = side_rec_locked(c, e->role);
+        if (behaves(c, SIM_BEHAVIOUR_APC_EVENT_AT_RUN) && rr != NULL &&
+            rr->notes_run != ch->pend_mark) {
+            /* BEHAVIOUR: APC_EVENT_AT_RUN. An APC passes the latest event issued, not its own,
+             * so the receiver cannot tell its RpcReceiveComplete from another notification:
+             * a pull again after any notification of its state ran since the pull pended is
+             * not a misuse; it pends again (its RpcReceiveComplete is still to come). */
+            ch->pend_mark = rr->notes_run;
+            st = RPC_S_ASYNC_CALL_PENDING;
+            goto out;
+        }
         /* STRICT: after RPC_S_ASYNC_CALL_PENDING the receiver waits for RpcReceiveComplete
          * before pulling again (abi.md); pulling earlier is a discipline error. */
         sim_misuse(SIM_MISUSE_PIPE_DISCIPLINE,
@@ -97,7 +108,9 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
         goto out;
     }
     if (ch->rx_head == NULL && !ch->end_arrived) {
+        staterec *rr = side_rec_locked(c, e->role);
         ch->pull_pending = 1;
+        ch->pend_mark = rr != NULL ? rr->notes_run : 0;
         st = RPC_S_ASYNC_CALL_PENDING;
         goto out;
     }
@@ -116,6 +129,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
             n = esize;
         memcpy(buf, k->data + k->off, (size_t)n * sizeof(int32_t));
         k->off += n;
+        ch->rx_elems -= n;
         *ecount = n;
         if (k->off == k->n) {
             ch->rx_head = k->next;
@@ -124,6 +138,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
             sim_count(SIM_COUNT_PIPE_BUFFERS, -1);
             free(k);
         }
+        bp_release_locked(&ob, c, e->chan); /* room was made */
         goto out;
     }
     /* The end: RPC_S_OK with ecount 0. */
@@ -190,9 +205,10 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_push(char *state, int32_t *buf, uint32_t
     if (ecount != 0)
         memcpy(k->data, buf, (size_t)ecount * sizeof(int32_t));
     /* The caller may reuse buf as soon as push returns (Microsoft: "Client-side Asynchronous
-     * Pipe Handling"). Whether RpcSendComplete follows is decided by Flags now. */
+     * Pipe Handling"). Whether RpcSendComplete follows is decided by Flags now (and, under
+     * SEND_COMPLETE_APC_ONLY, by NotificationType). */
     PRPC_ASYNC_STATE sp = e->role == ROLE_CLIENT ? c->cstate : c->sstate;
-    k->notify = (sp->Flags & WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE) != 0;
+    k->notify = send_notify_wanted(c, sp);
     if (ch->fl_tail != NULL)
         ch->fl_tail->next = k;
     else

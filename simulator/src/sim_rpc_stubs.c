@@ -130,6 +130,8 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
     c->b = b;
     c->u = u;
     c->plan = g_plan;
+    c->behaviours = g_behaviours;
+    c->window = g_pipe_window;
     for (uint32_t i = 0; i <= RS_RECV_DELAY; i++)
         c->rng[i].s = stream_seed(c->plan.seed, c->seq, i);
     c->cstate = pAsync;
@@ -215,6 +217,15 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
                            "memory", fn, (void *)pAsync,
                            routine_addr(pAsync->u.APC.NotificationRoutine));
     sim_count(SIM_COUNT_ASYNC_STATES, 1);
+    /* BEHAVIOUR: INITIAL_SEND_COMPLETE. Seed 002 (docs/reference/asynchronous-pipe-state.md):
+     * the IN and IN-OUT client tables go from C ("Make the call ... On success go to state WS")
+     * to WS, which waits for RpcSendComplete before the first push: the request itself is a
+     * send, and RPC_ASYNC_EVENT's RpcSendComplete says only that the runtime "finished
+     * transmitting some of the data provided by the user". Switched on, the request's send
+     * completes as the call is made. (The fault plan counts it as the client's first
+     * notification.) */
+    if (has_in && behaves(c, SIM_BEHAVIOUR_INITIAL_SEND_COMPLETE) && send_notify_wanted(c, pAsync))
+        issue_locked(&ob, r, RpcSendComplete, CH_IN, 0);
 
     /* The server's state: initialised by the runtime, NotificationType None until the server
      * sets it. */

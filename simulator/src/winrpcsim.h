@@ -127,6 +127,68 @@ void sim_set_fault_plan(const SIM_FAULT_PLAN *plan); /* NULL: no faults, no dela
 /* The scripted server's fixed reply delay (added to any fault-plan delay), in ms. */
 void sim_set_reply_delay(uint32_t ms);
 
+/* Runtime behaviours. Where Microsoft's documentation leaves a behaviour of the runtime open,
+ * the simulator takes the reading marked "STRICT:" in its source. Each bit below makes it play a
+ * harsher reading the documentation also allows instead, so that tests can show a client or
+ * server survives each of them. Like the fault plan, the mask (and the pipe window) in force
+ * when a call starts is the call's for its whole life; sim_reset() sets the mask to 0 and the
+ * window to its default. ../../docs/reference/runtime-behaviours.md gives each one's source.
+ *
+ * APC_EVENT_AT_RUN: with APC notification, the runtime queues one APC per notification naming
+ *   only the state, and the APC passes the state's Event field as it is when the APC runs; the
+ *   field is written when each notification is issued (Wine: dlls/rpcrt4/rpc_message.c,
+ *   async_notifier_proc and async_apc_notifier_proc). Two notifications issued before the
+ *   target's next alertable wait both arrive as the later one. (Off: each APC carries its own
+ *   event and writes Event just before its routine runs.) Subscription notifications are not
+ *   affected: the runtime does not write the state for them.
+ * INITIAL_SEND_COMPLETE: a client call with an [in] pipe, made with
+ *   RPC_C_NOTIFY_ON_SEND_COMPLETE in Flags, gets one RpcSendComplete for the request itself,
+ *   issued when the call is made, before any push (the IN and IN-OUT client tables go from C to
+ *   WS, the state that waits for RpcSendComplete).
+ * COLLAPSE_SEND_COMPLETES: the sends that complete while an RpcSendComplete of the same pipe is
+ *   on its way to the sender get no notification of their own, up to the moment it is
+ *   delivered: for APC, when its routine has run (off: when the APC is queued); for Event and
+ *   I/O completion port, when the event is set or the packet posted (as off).
+ * CALL_COMPLETE_BEFORE_DRAIN: a successful reply makes the client's call complete
+ *   (RpcCallComplete, RpcAsyncGetCallStatus RPC_S_OK) as soon as it arrives, even with out-pipe
+ *   data, or the pipe's end, not yet pulled. Pulls still return the data and then the end. A
+ *   client RpcAsyncCompleteCall before it pulled the end is a misuse (SIM_MISUSE_PIPE_DISCIPLINE)
+ *   refused with RPC_X_PIPE_DISCIPLINE_ERROR, not final. A cancel (abortive or not) or a
+ *   disconnect before the end was pulled discards what is left, fails the out pipe and makes
+ *   the call's status RPC_S_CALL_CANCELLED (RPC_S_CALL_FAILED for a disconnect or a failed
+ *   pull); no second RpcCallComplete is issued. (Off: RpcCallComplete only after the end was
+ *   pulled.)
+ * BACK_PRESSURE: the receiving side of each pipe buffers at most sim_pipe_window() elements
+ *   that were sent and not yet pulled; a push beyond that is accepted (it returns RPC_S_OK) but
+ *   its data reaches the receiver, and its send completes (RpcSendComplete), only once the
+ *   receiver has pulled enough to make room. A chunk larger than the window is let in alone
+ *   into an empty buffer. The call's failure (a cancel, a disconnect, an abort) discards what
+ *   is held. (Off: the receiver buffers without limit.)
+ * SEND_COMPLETE_APC_ONLY: RpcSendComplete only for a sender whose NotificationType is Apc
+ *   (read at the push, and for INITIAL_SEND_COMPLETE when the call is made); with Event, Ioc or
+ *   None, no RpcSendComplete at all. */
+enum {
+    SIM_BEHAVIOUR_APC_EVENT_AT_RUN = 1u << 0,
+    SIM_BEHAVIOUR_INITIAL_SEND_COMPLETE = 1u << 1,
+    SIM_BEHAVIOUR_COLLAPSE_SEND_COMPLETES = 1u << 2,
+    SIM_BEHAVIOUR_CALL_COMPLETE_BEFORE_DRAIN = 1u << 3,
+    SIM_BEHAVIOUR_BACK_PRESSURE = 1u << 4,
+    SIM_BEHAVIOUR_SEND_COMPLETE_APC_ONLY = 1u << 5,
+    SIM_BEHAVIOURS_ALL = (1u << 6) - 1u
+};
+
+/* Sets the behaviours of the calls started from now on; bits outside SIM_BEHAVIOURS_ALL are
+ * ignored. */
+void sim_set_behaviours(uint32_t mask);
+/* The behaviours in force for calls started now. */
+uint32_t sim_behaviours(void);
+
+/* BACK_PRESSURE's window, in elements, for the calls started from now on: 0 restores the
+ * default, SIM_PIPE_WINDOW_DEFAULT (two of the fixture's chunks, 2 * FX_CHUNK_ELEMENTS). */
+#define SIM_PIPE_WINDOW_DEFAULT (2u * FX_CHUNK_ELEMENTS)
+void sim_set_pipe_window(uint32_t elements);
+uint32_t sim_pipe_window(void);
+
 /* A scripted client for server-side tests: calls an operation of the fixture on `endpoint`
  * from a simulator thread, pushes its in pipe, drains its out pipe, and can cancel or
  * disconnect at a given point. */
@@ -217,8 +279,8 @@ RPC_STATUS sim_scribble_runtime_fields(PRPC_ASYNC_STATE pAsync, uint32_t salt);
  * notification, no running simulator thread); returns 1 if idle. */
 int32_t sim_quiesce(uint32_t timeout_ms);
 
-/* Restores defaults: no fault plan, no reply delay, oracle cleared. Calls in flight are not
- * touched. */
+/* Restores defaults: no fault plan, no reply delay, no behaviours (mask 0), the default pipe
+ * window, oracle cleared. Calls in flight are not touched. */
 void sim_reset(void);
 
 #ifdef __cplusplus

@@ -48,6 +48,28 @@ public interface SimControl extends Library {
     int SIM_COUNT_SUBSCRIPTIONS = 6;
     int SIM_COUNT__MAX = 7;
 
+    // Runtime behaviours (winrpcsim.h, sim_set_behaviours): where Microsoft's documentation
+    // leaves a behaviour of the runtime open, each bit makes the simulator play a harsher reading
+    // than its default one, for the calls started while it is set; sim_reset clears them.
+    // SimBehaviours names them, and applies the ones the system property winrpc.sim.behaviours
+    // asks for before every test. docs/reference/runtime-behaviours.md gives each one's source.
+    /** An APC passes the state's Event as it is when the APC runs (the latest issued). */
+    int SIM_BEHAVIOUR_APC_EVENT_AT_RUN = 1;
+    /** A client call with an [in] pipe and RPC_C_NOTIFY_ON_SEND_COMPLETE gets an RpcSendComplete for the request. */
+    int SIM_BEHAVIOUR_INITIAL_SEND_COMPLETE = 1 << 1;
+    /** Sends that complete before the sender's RpcSendComplete APC ran get no notification of their own. */
+    int SIM_BEHAVIOUR_COLLAPSE_SEND_COMPLETES = 1 << 2;
+    /** RpcCallComplete as soon as the reply is there, out-pipe data unpulled; completing before the end is a misuse. */
+    int SIM_BEHAVIOUR_CALL_COMPLETE_BEFORE_DRAIN = 1 << 3;
+    /** A receiver buffers at most the pipe window; sends beyond it complete only once it pulled. */
+    int SIM_BEHAVIOUR_BACK_PRESSURE = 1 << 4;
+    /** RpcSendComplete only for a sender notified by APC. */
+    int SIM_BEHAVIOUR_SEND_COMPLETE_APC_ONLY = 1 << 5;
+    /** Every behaviour. */
+    int SIM_BEHAVIOURS_ALL = (1 << 6) - 1;
+    /** BACK_PRESSURE's default window, in elements: two of the fixture's chunks (2 * FX_CHUNK_ELEMENTS). */
+    int SIM_PIPE_WINDOW_DEFAULT = 2048;
+
     /** The counters' names, by index, for messages. */
     String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
         "pipe buffers", "pending notifications", "subscriptions"};
@@ -126,6 +148,18 @@ public interface SimControl extends Library {
     void sim_set_fault_plan(SIM_FAULT_PLAN plan);
 
     void sim_set_reply_delay(int ms);
+
+    /** The behaviours of the calls started from now on; bits outside SIM_BEHAVIOURS_ALL are ignored. */
+    void sim_set_behaviours(int mask);
+
+    /** @return the behaviours in force for calls started now */
+    int sim_behaviours();
+
+    /** BACK_PRESSURE's window, in elements, for the calls started from now on (0: the default). */
+    void sim_set_pipe_window(int elements);
+
+    /** @return BACK_PRESSURE's window for calls started now */
+    int sim_pipe_window();
 
     int sim_peer_call_start(String endpoint, SIM_PEER_CALL call);
 
