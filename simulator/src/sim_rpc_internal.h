@@ -307,6 +307,10 @@ typedef struct task {
 
 enum { A_SCHED = 1, A_SPAWN, A_APC, A_EVENT, A_IOC };
 
+/* A delay that is no delay at all: the task runs in the thread that flushes the outbox (the
+ * application's, in a stub), so what it delivers is queued before the stub returns. */
+#define SIM_DELAY_NOW UINT32_MAX
+
 typedef struct action {
     int kind;
     uint32_t delay;

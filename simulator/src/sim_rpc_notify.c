@@ -519,7 +519,9 @@ SIM_HIDDEN void ob_flush(outbox *ob)
         action *act = &ob->a[i];
         switch (act->kind) {
         case A_SCHED:
-            if (sim_schedule(act->delay, task_run, act->t) != 0)
+            if (act->delay == SIM_DELAY_NOW)
+                task_run(act->t);
+            else if (sim_schedule(act->delay, task_run, act->t) != 0)
                 task_run(act->t); /* no delivery thread: run it here rather than lose it */
             break;
         case A_SPAWN:

@@ -222,10 +222,11 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
      * to WS, which waits for RpcSendComplete before the first push: the request itself is a
      * send, and RPC_ASYNC_EVENT's RpcSendComplete says only that the runtime "finished
      * transmitting some of the data provided by the user". Switched on, the request's send
-     * completes as the call is made. (The fault plan counts it as the client's first
-     * notification.) */
+     * completes as the call is made: its notification is queued before the stub returns
+     * (SIM_DELAY_NOW), as a runtime that sends the request synchronously would. (The fault
+     * plan counts it as the client's first notification.) */
     if (has_in && behaves(c, SIM_BEHAVIOUR_INITIAL_SEND_COMPLETE) && send_notify_wanted(c, pAsync))
-        issue_locked(&ob, r, RpcSendComplete, CH_IN, 0);
+        issue_locked(&ob, r, RpcSendComplete, CH_IN, SIM_DELAY_NOW);
 
     /* The server's state: initialised by the runtime, NotificationType None until the server
      * sets it. */

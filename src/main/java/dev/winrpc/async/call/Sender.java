@@ -10,6 +10,7 @@ import static dev.winrpc.async.pipe.PipeInput.SENT_MORE;
 
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.pipe.Action;
+import dev.winrpc.async.pipe.Side;
 import dev.winrpc.async.raw.ASYNC_PIPE;
 import dev.winrpc.async.raw.RpcErrors;
 import java.time.Duration;
@@ -31,6 +32,10 @@ final class Sender {
     ASYNC_PIPE pipe;
     /** Pushes (and the null push) not yet covered by an RpcSendComplete. */
     private int outstandingSends;
+    /** A push (or the null push) has been made. */
+    private boolean pushed;
+    /** A client's first push waits one turn of the dispatcher's loop: 0 before, 1 during, 2 after (see afterSend). */
+    private int firstTurn;
 
     Sender(CallMachine<?> call, PipeWriter<?> writer) {
         this.call = call;
@@ -58,6 +63,7 @@ final class Sender {
         }
         writer.inFlight.add(k);
         outstandingSends++;
+        pushed = true;
         call.apply(OK);
         return true;
     }
@@ -80,6 +86,7 @@ final class Sender {
         }
         writer.nullPushed = true;
         outstandingSends++;
+        pushed = true;
         call.apply(OK);
         return true;
     }
@@ -97,6 +104,20 @@ final class Sender {
             return true;
         }
         if (outstandingSends > 0) {
+            return false;
+        }
+        if (!pushed && firstTurn < 2 && call.table.side() == Side.CLIENT) {
+            // The client tables go from C to WS: a runtime may send an RpcSendComplete for the
+            // call itself, queued before the stub returned. The first push waits one turn of
+            // the loop (its alertable wait runs what is queued), so that such a notification
+            // meets no push outstanding and cannot be taken for the first push's.
+            if (firstTurn == 0) {
+                firstTurn = 1;
+                call.dispatcher.execute(() -> {
+                    firstTurn = 2;
+                    call.act();
+                });
+            }
             return false;
         }
         if (writer.hasChunk()) {
