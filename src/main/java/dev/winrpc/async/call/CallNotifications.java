@@ -98,7 +98,11 @@ final class CallNotifications implements NotificationTarget {
                     call.onDispatcherClosing();
                     call.act();
                 }
-                call.failEverything(cause);
+                // The application hears the call's first failure (a stub or subscriber that
+                // threw before the close, say), as END would have told it: the close is only
+                // the first failure of a call that had not failed yet.
+                Throwable first = call.outcome.failure();
+                call.failEverything(first != null ? first : cause);
             } else {
                 if (call.action() == Action.MAKE_CALL) {
                     call.apply(FAILED);

@@ -1,0 +1,53 @@
+package dev.winrpc.async.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.EventDispatcher;
+import dev.winrpc.async.testing.Binding;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dispatcher that closes under a call which has already failed keeps the call's first
+ * failure (Outcome: "the first failure is kept"): found by the soak (seed 2, lifecycle 361: a
+ * client stub that threw after starting the call, its EventDispatcher closed at once), where
+ * the call's result failed with the close's DispatcherClosedException and the stub's exception
+ * was lost. The close completed result() early with its own exception instead of the call's.
+ */
+class CloseAfterFailureTest {
+
+    private CallHarness h;
+
+    @BeforeEach
+    void open() {
+        h = new CallHarness();
+    }
+
+    @AfterEach
+    void close() {
+        h.closeChecked(true);
+    }
+
+    @Test
+    void aStubThatThrewIsWhatTheCallFailsWithWhenItsDispatcherClosesAtOnce() {
+        Binding b = h.toPeer();
+        for (int i = 0; i < 20; i++) {
+            IllegalStateException boom = new IllegalStateException("the stub threw after starting the call");
+            Dispatcher d = new EventDispatcher();
+            d.setExceptionHandler(t -> { });
+            ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> {
+                h.fx.fx_Sleep(p, b.handle(), -1); // until cancelled
+                throw boom;
+            });
+            d.close(); // the close runs the stub, the call's cancel, and finds the call still live
+            assertSame(boom, Await.failure(c), "round " + i);
+            Await.ended(c);
+            assertTrue(CallProbe.registrationClosed(c), c.toString());
+        }
+        assertEquals(0, Dispatcher.stalePinned());
+    }
+}
