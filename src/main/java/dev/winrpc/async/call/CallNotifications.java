@@ -83,6 +83,7 @@ final class CallNotifications implements NotificationTarget {
         try {
             call.outcome.fail(cause);
             if (cause instanceof DispatcherClosedException) {
+                call.dispatcherClosing = true;
                 // "On failure to get a notification": the dispatcher still delivers this
                 // call's notifications while it closes, and the call must end now.
                 if (call.action() == Action.MAKE_CALL) {
