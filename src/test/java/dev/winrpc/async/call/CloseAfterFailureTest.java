@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * failure (Outcome: "the first failure is kept"): found by the soak (seed 2, lifecycle 361: a
  * client stub that threw after starting the call, its EventDispatcher closed at once), where
  * the call's result failed with the close's DispatcherClosedException and the stub's exception
- * was lost. The close completed result() early with its own exception instead of the call's.
+ * was lost. The close completed result() early, before the call reached END; it now leaves
+ * that to END (which also lets a server's fault supersede, as for any call), and tells only a
+ * call that it detaches because it did not end in time.
  */
 class CloseAfterFailureTest {
 
