@@ -114,7 +114,10 @@ public final class Soak {
                 leaks += Dispatcher.stalePinned();
                 sim.sim_reset();
                 if (!problems.isEmpty()) {
-                    fail(where + ":\n  " + String.join("\n  ", problems));
+                    String why = where + ":\n  " + String.join("\n  ", problems);
+                    fail(why);
+                    System.out.println("SOAK checkpoint FAILED: " + why);
+                    break;
                 }
                 System.out.println("SOAK checkpoint: " + end + " lifecycles, " + mix + ", clean");
                 System.out.flush();
