@@ -15,6 +15,7 @@ import dev.winrpc.async.soak.Plan.ClientAct;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.Simulator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +57,10 @@ final class ClientSide {
     /** A start on the dispatcher after it was closed: what it did. */
     String startAfterClose;
     private CompletableFuture<Void> closing;
+    /** Plain calls to the scripted server on the same dispatcher, which closes under them: Add(i, index). */
+    final List<Watched<Integer>> extras = new ArrayList<>();
+    /** ... and how many of their starts the closing dispatcher refused. */
+    int extrasRefused;
     private java.util.concurrent.Future<?> cancelTimer;
     private volatile boolean cancelled;
 
@@ -114,6 +119,15 @@ final class ClientSide {
                 LifecycleRun.sleep(p.closeClientAfterMs());
                 dispatcher.close();
             }, run.engine.exec);
+            for (int i = 0; i < p.extraCalls(); i++) {
+                int x = i;
+                try {
+                    extras.add(run.watch("extra call " + i, ClientCall.start(dispatcher, Reply.INT,
+                            ptr -> FX.fx_Add(ptr, run.slot.peer.handle(), x, p.index()))));
+                } catch (DispatcherClosedException refused) {
+                    extrasRefused++;
+                }
+            }
         }
     }
 
@@ -216,33 +230,9 @@ final class ClientSide {
 
     /** Feeds the [in] pipe from a Flow publisher, which fails after clientAt chunks if so planned. */
     private void publish() {
-        Flow.Subscriber<int[]> s = in.subscriber();
-        s.onSubscribe(new Flow.Subscription() {
-            private int next;
-            private boolean done;
-
-            @Override
-            public synchronized void request(long n) {
-                for (; n > 0 && !done; n--) {
-                    cancelAt(next, true);
-                    if (p.clientAct() == ClientAct.PUBLISHER_FAILS && next == p.clientAt()) {
-                        done = true;
-                        s.onError(injected);
-                    } else if (next == toSend.size()) {
-                        done = true;
-                        s.onComplete();
-                    } else {
-                        sent.add(toSend.get(next));
-                        s.onNext(toSend.get(next++));
-                    }
-                }
-            }
-
-            @Override
-            public synchronized void cancel() {
-                done = true;
-            }
-        });
+        new ChunkPublisher(toSend, chunk -> cancelAt(chunk, true),
+                p.clientAct() == ClientAct.PUBLISHER_FAILS ? p.clientAt() : -1, injected, sent)
+                .subscribe(in.subscriber());
     }
 
     private void receiveLoop() {
@@ -333,6 +323,10 @@ final class ClientSide {
             }
         }
         watched.check(run.problems);
+        for (Watched<Integer> x : extras) {
+            x.await(run.problems);
+            x.check(run.problems);
+        }
         if (b != null && watched.completed && watched.failure != null) {
             try {
                 b.getInt();

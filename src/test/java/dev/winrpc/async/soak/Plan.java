@@ -23,6 +23,8 @@ record Plan(
         Disp refusedOn,
         /** The client's dispatcher is one of its own, closed this long after the start (-1: shared, never). */
         int closeClientAfterMs,
+        /** Plain calls to the scripted server started on that dispatcher too, beside the lifecycle's call. */
+        int extraCalls,
         /** The server's dispatcher is one of its own, closed this long after the accept (-1: shared, never). */
         int closeServerAfterMs,
         ClientAct clientAct,
@@ -37,6 +39,8 @@ record Plan(
         int serverAt,
         int abortCode,
         Read serverRead,
+        /** The server's [out] pipe is fed by a Flow publisher (else by send()). */
+        boolean serverPublishes,
         /** In-pipe chunks, each of chunkElements; for RANGE, count = chunks * chunkElements. */
         int chunks,
         int chunkElements,
@@ -127,7 +131,9 @@ record Plan(
         /** The [in] pipe's subscriber throws from onNext of chunk serverAt (1-based). */
         SUBSCRIBER_THROWS,
         /** The [in] pipe's subscriber throws from onComplete. */
-        THROW_AT_END
+        THROW_AT_END,
+        /** The [out] pipe's publisher signals onError before chunk serverAt. */
+        PUBLISHER_FAILS
     }
 
     private static final Disp[] PLAIN_SERVER = {Disp.APC, Disp.IOCP, Disp.EVENT};
@@ -147,6 +153,7 @@ record Plan(
         Disp serverDisp = pipes ? Disp.APC : PLAIN_SERVER[r.nextInt(3)];
         Disp refusedOn = kind.javaClient() && pipes && r.nextInt(40) == 0 ? Disp.values()[1 + r.nextInt(3)] : null;
         int closeClient = kind.javaClient() && r.nextInt(30) == 0 ? r.nextInt(4) : -1;
+        int extraCalls = closeClient >= 0 ? r.nextInt(3) : 0;
         int closeServer = kind.javaServer() && r.nextInt(30) == 0 ? r.nextInt(4) : -1;
         int chunks = r.nextInt(5);
         int chunkElements = 1 + r.nextInt(r.nextBoolean() ? 8 : 300);
@@ -193,6 +200,7 @@ record Plan(
         int serverAt = 0;
         int abortCode = 0x4000 + r.nextInt(0x1000);
         Read serverRead = r.nextBoolean() ? Read.PUBLISHER : Read.RECEIVE;
+        boolean serverPublishes = op.out() && r.nextBoolean();
         if (kind.javaServer() && r.nextInt(100) < 45) {
             List<ServerAct> acts = new ArrayList<>(List.of(ServerAct.DELAY, ServerAct.ABORT_AT, ServerAct.ABORT_AFTER_MS));
             if (op.in() && chunks > 0) {
@@ -200,6 +208,9 @@ record Plan(
             }
             if (op.in()) {
                 acts.add(ServerAct.THROW_AT_END);
+            }
+            if (op.out()) {
+                acts.add(ServerAct.PUBLISHER_FAILS);
             }
             serverAct = acts.get(r.nextInt(acts.size()));
             switch (serverAct) {
@@ -210,6 +221,10 @@ record Plan(
                     serverRead = Read.PUBLISHER;
                 }
                 case THROW_AT_END -> serverRead = Read.PUBLISHER;
+                case PUBLISHER_FAILS -> {
+                    serverAt = r.nextInt(chunks + 1);
+                    serverPublishes = true;
+                }
                 default -> serverAt = 0;
             }
         }
@@ -228,9 +243,9 @@ record Plan(
         if (op == Op.FAIL && kind == Kind.JAVA_TO_PEER && r.nextInt(8) == 0) {
             abortCode = 0; // the scripted server's Fail(0) aborts with RPC_S_CALL_FAILED
         }
-        return new Plan(index, kind, op, clientDisp, serverDisp, refusedOn, closeClient, closeServer,
+        return new Plan(index, kind, op, clientDisp, serverDisp, refusedOn, closeClient, extraCalls, closeServer,
                 clientAct, clientAt, abortive, clientRead, clientPublishes, serverAct, serverAt, abortCode,
-                serverRead, chunks, chunkElements, readerChunk, r.nextInt(1 << 20) - (1 << 19),
+                serverRead, serverPublishes, chunks, chunkElements, readerChunk, r.nextInt(1 << 20) - (1 << 19),
                 op == Op.RANGE ? total : r.nextInt(1 << 20), sleepMs, peerCancelMs, peerAbortive, peerDisconnect);
     }
 
@@ -265,11 +280,13 @@ record Plan(
             }
             s.append(op.out() ? " read " + clientRead : "").append(op.in() ? (clientPublishes ? " publish" : " send") : "");
             s.append(refusedOn != null ? " refused first on " + refusedOn : "");
-            s.append(closeClientAfterMs >= 0 ? " close after " + closeClientAfterMs + " ms" : "");
+            s.append(closeClientAfterMs >= 0 ? " close after " + closeClientAfterMs + " ms with " + extraCalls
+                    + " more calls on it" : "");
         }
         if (kind.javaServer()) {
             s.append(" | server ").append(serverDisp).append(' ').append(serverAct);
-            s.append(serverAct != ServerAct.NONE ? "(" + serverAt + ")" : "").append(op.in() ? " read " + serverRead : "");
+            s.append(serverAct != ServerAct.NONE ? "(" + serverAt + ")" : "").append(op.in() ? " read " + serverRead : "")
+                    .append(op.out() ? (serverPublishes ? " publish" : " send") : "");
             s.append(closeServerAfterMs >= 0 ? " close after " + closeServerAfterMs + " ms" : "");
         }
         if (kind == Kind.PEER_TO_JAVA) {

@@ -40,7 +40,8 @@ final class Rules {
                     c == ClientAct.SUBSCRIBER_THROWS || c == ClientAct.PUBLISHER_FAILS,
                     c == ClientAct.STUB_THROWS_BEFORE || c == ClientAct.STUB_THROWS_AFTER,
                     p.closeClientAfterMs() >= 0, p.closeServerAfterMs() >= 0,
-                    p.serverAct() == ServerAct.SUBSCRIBER_THROWS || p.serverAct() == ServerAct.THROW_AT_END,
+                    p.serverAct() == ServerAct.SUBSCRIBER_THROWS || p.serverAct() == ServerAct.THROW_AT_END
+                            || p.serverAct() == ServerAct.PUBLISHER_FAILS,
                     p.peerCancelMs() >= 0, p.peerDisconnectAfter() >= 0,
                     r.server != null ? r.server.decision : Decision.NONE);
         }
@@ -78,6 +79,9 @@ final class Rules {
             }
         }
         ClientSide c = r.client;
+        if (c != null) {
+            checkExtras(r, f);
+        }
         if (c != null && p.refusedOn() != null && !"refused".equals(c.refusal)) {
             r.problem("a pipe call on " + p.refusedOn() + " was not refused: " + c.refusal);
         }
@@ -224,6 +228,25 @@ final class Rules {
         }
         if (r.server != null && r.server.decision == Decision.COMPLETE && p.op().in()) {
             same(r, "the server's [in] pipe", Calls.flatten(c.toSend), Calls.flatten(r.server.received));
+        }
+    }
+
+    /** The plain calls beside the lifecycle's on its closing dispatcher: a reply, or the close. */
+    private static void checkExtras(LifecycleRun r, Facts f) {
+        Set<Integer> codes = new HashSet<>();
+        if (f.faults && r.mix.plan().fault_reply_ppm > 0) {
+            codes.add(FaultMix.PLANNED_FAULT);
+        }
+        for (int i = 0; i < r.client.extras.size(); i++) {
+            Watched<Integer> x = r.client.extras.get(i);
+            if (!x.completed) {
+                continue; // a problem already
+            }
+            String w = x.failure == null ? x.value == i + r.plan.index() ? "reply" : "wrong reply " + x.value
+                    : failureWord(x.failure, codes);
+            if (!w.equals("reply") && !w.equals("closed") && !(w.equals("fault") && !codes.isEmpty())) {
+                r.problem("extra call " + i + " on the closing dispatcher ended with \"" + w + "\"");
+            }
         }
     }
 

@@ -170,6 +170,23 @@ final class ServerSide {
 
     /** @return true if the data was sent and the pipe finished */
     private boolean sendAll(List<int[]> data, boolean abortBefore) {
+        if (p.serverPublishes()) {
+            ChunkPublisher pub = new ChunkPublisher(data, i -> {
+                if (abortBefore) {
+                    abortAt(i);
+                }
+            }, p.serverAct() == ServerAct.PUBLISHER_FAILS ? p.serverAt() : -1, injected, sentOut);
+            pub.subscribe(a.out.subscriber());
+            try {
+                return pub.done.get(Watched.BOUND_S, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                run.problem("the server's publisher was neither finished nor cancelled within " + Watched.BOUND_S
+                        + " s: " + a.call);
+                return false;
+            } catch (ExecutionException | InterruptedException e) {
+                return false;
+            }
+        }
         for (int i = 0; i < data.size(); i++) {
             if (abortBefore && abortAt(i)) {
                 return false;

@@ -181,6 +181,15 @@ public final class Soak {
         if (p.closeClientAfterMs() >= 0 || p.closeServerAfterMs() >= 0) {
             keys.add("dispatcher closed under the call");
         }
+        if (p.extraCalls() > 0) {
+            keys.add("dispatcher closed under " + (1 + p.extraCalls()) + " calls");
+        }
+        if (p.op().out() && p.kind().javaServer()) {
+            keys.add(p.serverPublishes() ? "server [out] publisher" : "server [out] send");
+        }
+        if (p.op().in() && p.kind().javaClient()) {
+            keys.add(p.clientPublishes() ? "client [in] publisher" : "client [in] send");
+        }
         if (p.refusedOn() != null) {
             keys.add("pipe call refused on " + p.refusedOn());
         }
