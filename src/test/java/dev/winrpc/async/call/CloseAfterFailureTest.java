@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.dispatch.EventDispatcher;
 import dev.winrpc.async.testing.Binding;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,34 +20,24 @@ import org.junit.jupiter.api.Test;
  */
 class CloseAfterFailureTest {
 
-    private CallHarness h;
-
-    @BeforeEach
-    void open() {
-        h = new CallHarness();
-    }
-
-    @AfterEach
-    void close() {
-        h.closeChecked(true);
-    }
-
     @Test
     void aStubThatThrewIsWhatTheCallFailsWithWhenItsDispatcherClosesAtOnce() {
-        Binding b = h.toPeer();
-        for (int i = 0; i < 20; i++) {
-            IllegalStateException boom = new IllegalStateException("the stub threw after starting the call");
-            Dispatcher d = new EventDispatcher();
-            d.setExceptionHandler(t -> { });
-            ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> {
-                h.fx.fx_Sleep(p, b.handle(), -1); // until cancelled
-                throw boom;
-            });
-            d.close(); // the close runs the stub, the call's cancel, and finds the call still live
-            assertSame(boom, Await.failure(c), "round " + i);
-            Await.ended(c);
-            assertTrue(CallProbe.registrationClosed(c), c.toString());
+        try (CallHarness h = new CallHarness()) {
+            Binding b = h.toPeer();
+            for (int i = 0; i < 20; i++) {
+                IllegalStateException boom = new IllegalStateException("the stub threw after starting the call");
+                Dispatcher d = new EventDispatcher();
+                d.setExceptionHandler(t -> { });
+                ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> {
+                    h.fx.fx_Sleep(p, b.handle(), -1); // until cancelled
+                    throw boom;
+                });
+                d.close(); // the close runs the stub, the call's cancel, and finds the call still live
+                assertSame(boom, Await.failure(c), "round " + i);
+                Await.ended(c);
+                assertTrue(CallProbe.registrationClosed(c), c.toString());
+            }
+            assertEquals(0, Dispatcher.stalePinned());
         }
-        assertEquals(0, Dispatcher.stalePinned());
     }
 }

@@ -19,10 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A lifecycle's Java client: starts its {@link ClientCall} through the public API (after a
@@ -202,30 +200,10 @@ final class ClientSide {
     }
 
     private void write() {
-        for (int i = 0; i < toSend.size(); i++) {
-            cancelAt(i, true);
-            CompletableFuture<Void> f;
-            try {
-                f = in.send(toSend.get(i));
-            } catch (IllegalStateException ended) {
-                return;
-            }
-            sent.add(toSend.get(i));
-            if (!LifecycleRun.settles(f)) {
-                run.problem("the client's send of chunk " + i + " neither completed nor failed within "
-                        + Watched.BOUND_S + " s: " + call);
-                return;
-            }
-            if (f.isCompletedExceptionally()) {
-                return;
-            }
-        }
-        cancelAt(toSend.size(), true);
-        try {
-            in.finish();
-        } catch (IllegalStateException ended) {
-            // the call ended first
-        }
+        run.sendEach("the client", in, toSend, chunk -> {
+            cancelAt(chunk, true);
+            return true;
+        }, sent, call);
     }
 
     /** Feeds the [in] pipe from a Flow publisher, which fails after clientAt chunks if so planned. */
@@ -239,18 +217,12 @@ final class ClientSide {
         try {
             while (true) {
                 cancelAt(received.size(), false);
-                int[] c = out.receive().get(Watched.BOUND_S, TimeUnit.SECONDS);
-                if (c == null) {
+                int[] c = run.next("the client", out, call);
+                if (c == null || c == LifecycleRun.END) {
                     break;
                 }
                 received.add(c);
             }
-        } catch (ExecutionException failed) {
-            // the call failed: the pipe ends here
-        } catch (TimeoutException e) {
-            run.problem("the client's receive neither completed nor failed within " + Watched.BOUND_S + " s: " + call);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             readDone.complete(null);
         }

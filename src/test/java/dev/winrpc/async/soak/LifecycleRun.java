@@ -1,12 +1,13 @@
 package dev.winrpc.async.soak;
 
 import dev.winrpc.async.call.AsyncCall;
+import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.ArrayList;
 
 /**
@@ -151,6 +153,76 @@ final class LifecycleRun {
     }
 
     // ---- bounded waits -------------------------------------------------------------------------
+
+    /**
+     * Sends the chunks one at a time, each once the previous one was sent, then finishes the pipe.
+     *
+     * @param who the writer's side, for the message
+     * @param writer a pipe's sending end
+     * @param chunks what to send
+     * @param before runs before chunk i is sent (i == chunks.size(): before the end); false stops
+     * @param sent gets each chunk handed to send()
+     * @param call its call, for the message
+     * @return true if every chunk was sent and the pipe finished; false if the call ended first,
+     *         or if a send did neither within the bound (a problem then)
+     */
+    boolean sendEach(String who, PipeWriter<int[]> writer, List<int[]> chunks, IntPredicate before, List<int[]> sent,
+            Object call) {
+        for (int i = 0; i < chunks.size(); i++) {
+            if (!before.test(i)) {
+                return false;
+            }
+            java.util.concurrent.CompletableFuture<Void> f;
+            try {
+                f = writer.send(chunks.get(i));
+            } catch (IllegalStateException ended) {
+                return false;
+            }
+            sent.add(chunks.get(i));
+            if (!settles(f)) {
+                problem(who + "'s send of chunk " + i + " neither completed nor failed within " + Watched.BOUND_S
+                        + " s: " + call);
+                return false;
+            }
+            if (f.isCompletedExceptionally()) {
+                return false;
+            }
+        }
+        if (!before.test(chunks.size())) {
+            return false;
+        }
+        try {
+            writer.finish();
+            return true;
+        } catch (IllegalStateException ended) {
+            return false; // the call ended first
+        }
+    }
+
+    /** What {@link #next} returns at the end of a pipe. */
+    static final int[] END = new int[0];
+
+    /**
+     * @param who the reader's side, for the message
+     * @param reader a pipe's receiving end
+     * @param call its call, for the message
+     * @return the next chunk; {@link #END} at the end of the pipe; null if the pipe failed, or
+     *         if it did neither within the bound (a problem then)
+     */
+    int[] next(String who, PipeReader<int[]> reader, Object call) {
+        try {
+            int[] c = reader.receive().get(Watched.BOUND_S, TimeUnit.SECONDS);
+            return c == null ? END : c;
+        } catch (ExecutionException failed) {
+            return null; // the call failed: the pipe ends here
+        } catch (TimeoutException e) {
+            problem(who + "'s receive neither completed nor failed within " + Watched.BOUND_S + " s: " + call);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
 
     /** @return true if the future completed (either way) within the bound */
     static boolean settles(java.util.concurrent.Future<?> f) {

@@ -5,6 +5,7 @@ import dev.winrpc.async.call.ControlledServer;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.pipe.IllegalPipeTransitionException;
 import dev.winrpc.async.soak.Plan.ServerAct;
+import dev.winrpc.async.testing.ChunkCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -187,101 +188,65 @@ final class ServerSide {
                 return false;
             }
         }
-        for (int i = 0; i < data.size(); i++) {
-            if (abortBefore && abortAt(i)) {
-                return false;
-            }
-            CompletableFuture<Void> f;
-            try {
-                f = a.out.send(data.get(i));
-            } catch (IllegalStateException ended) {
-                return false;
-            }
-            sentOut.add(data.get(i));
-            if (!LifecycleRun.settles(f)) {
-                run.problem("the server's send of chunk " + i + " neither completed nor failed within "
-                        + Watched.BOUND_S + " s: " + a.call);
-                return false;
-            }
-            if (f.isCompletedExceptionally()) {
-                return false;
-            }
-        }
-        try {
-            a.out.finish();
-            return true;
-        } catch (IllegalStateException ended) {
-            return false;
-        }
+        return run.sendEach("the server", a.out, data, i -> i == data.size() || !(abortBefore && abortAt(i)), sentOut,
+                a.call);
     }
 
     /** @return true if the pipe was read to its end and the application goes on */
     private boolean readAll() {
         if (p.serverRead() == Plan.Read.PUBLISHER) {
-            CompletableFuture<Boolean> end = new CompletableFuture<>();
-            a.in.publisher().subscribe(new Flow.Subscriber<>() {
-                private Flow.Subscription sub;
-
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    sub = subscription;
-                    sub.request(1);
+            ChunkCollector<int[]> collector = new ChunkCollector<>(item -> {
+                received.add(item);
+                if (p.serverAct() == ServerAct.SUBSCRIBER_THROWS && p.serverAt() == received.size()) {
+                    throw injected;
                 }
-
-                @Override
-                public void onNext(int[] item) {
-                    received.add(item);
-                    if (p.serverAct() == ServerAct.SUBSCRIBER_THROWS && p.serverAt() == received.size()) {
-                        throw injected;
-                    }
-                    if (received.size() < p.chunks()) {
-                        abortAt(received.size()); // an abort at the last chunk comes after the end
-                    }
-                    sub.request(1);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    end.complete(false);
-                }
-
-                @Override
-                public void onComplete() {
-                    end.complete(true);
-                    if (p.serverAct() == ServerAct.THROW_AT_END) {
-                        throw injected;
-                    }
+                if (received.size() < p.chunks()) {
+                    abortAt(received.size()); // an abort at the last chunk comes after the end
                 }
             });
-            try {
-                return end.get(Watched.BOUND_S, TimeUnit.SECONDS) && p.serverAct() != ServerAct.THROW_AT_END;
-            } catch (TimeoutException e) {
+            a.in.publisher().subscribe(p.serverAct() == ServerAct.THROW_AT_END ? throwingAtEnd(collector) : collector);
+            if (!LifecycleRun.settles(collector.done())) {
                 run.problem("the server's subscriber was told neither onComplete nor onError: " + a.call);
                 return false;
-            } catch (ExecutionException | InterruptedException e) {
+            }
+            return !collector.done().isCompletedExceptionally() && p.serverAct() != ServerAct.THROW_AT_END;
+        }
+        while (true) {
+            int[] c = run.next("the server", a.in, a.call);
+            if (c == null || c == LifecycleRun.END) {
+                return c != null;
+            }
+            received.add(c);
+            if (received.size() < p.chunks() && abortAt(received.size())) {
                 return false;
             }
         }
-        try {
-            while (true) {
-                int[] c = a.in.receive().get(Watched.BOUND_S, TimeUnit.SECONDS);
-                if (c == null) {
-                    return true;
-                }
-                received.add(c);
-                if (received.size() < p.chunks() && abortAt(received.size())) {
-                    return false;
-                }
+    }
+
+    /** The subscriber, which then throws from onComplete. */
+    private Flow.Subscriber<int[]> throwingAtEnd(Flow.Subscriber<int[]> s) {
+        return new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                s.onSubscribe(subscription);
             }
-        } catch (ExecutionException failed) {
-            return false;
-        } catch (TimeoutException e) {
-            run.problem("the server's receive neither completed nor failed within " + Watched.BOUND_S + " s: " + a.call);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+
+            @Override
+            public void onNext(int[] item) {
+                s.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                s.onError(t);
+            }
+
+            @Override
+            public void onComplete() {
+                s.onComplete();
+                throw injected;
+            }
+        };
     }
 
     /** Waits for the application, the result and the close, then checks the call. */
