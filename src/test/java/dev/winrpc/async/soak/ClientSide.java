@@ -75,6 +75,9 @@ final class ClientSide {
 
     private ClientCall.Builder<Integer> builder(Dispatcher d) {
         ClientCall.Builder<Integer> bl = ClientCall.builder(d, Reply.INT);
+        if (p.cancelTimeoutMs() > 0) {
+            bl.cancelTimeout(java.time.Duration.ofMillis(p.cancelTimeoutMs()));
+        }
         if (in != null) {
             bl.send(in);
         }

@@ -31,6 +31,8 @@ record Plan(
         /** CANCEL_AFTER_MS: ms; CANCEL_AT_CHUNK, SUBSCRIBER_*, PUBLISHER_FAILS: the chunk. */
         int clientAt,
         boolean abortive,
+        /** A non-abortive cancel turns abortive after this many ms (0: the default bound). */
+        int cancelTimeoutMs,
         Read clientRead,
         /** The client's [in] pipe is fed by a Flow publisher (else by send()). */
         boolean clientPublishes,
@@ -191,6 +193,8 @@ record Plan(
                 default -> clientAt = 0;
             }
         }
+        boolean cancels = clientAct == ClientAct.CANCEL_AFTER_MS || clientAct == ClientAct.CANCEL_AT_CHUNK;
+        int cancelTimeoutMs = cancels && !abortive && r.nextInt(3) == 0 ? 1 + r.nextInt(10) : 0;
         if ((clientAct == ClientAct.SUBSCRIBER_THROWS || clientAct == ClientAct.SUBSCRIBER_CANCELS) && total == 0) {
             chunks = 1; // the subscriber needs a chunk to act on
             total = chunkElements;
@@ -244,7 +248,7 @@ record Plan(
             abortCode = 0; // the scripted server's Fail(0) aborts with RPC_S_CALL_FAILED
         }
         return new Plan(index, kind, op, clientDisp, serverDisp, refusedOn, closeClient, extraCalls, closeServer,
-                clientAct, clientAt, abortive, clientRead, clientPublishes, serverAct, serverAt, abortCode,
+                clientAct, clientAt, abortive, cancelTimeoutMs, clientRead, clientPublishes, serverAct, serverAt, abortCode,
                 serverRead, serverPublishes, chunks, chunkElements, readerChunk, r.nextInt(1 << 20) - (1 << 19),
                 op == Op.RANGE ? total : r.nextInt(1 << 20), sleepMs, peerCancelMs, peerAbortive, peerDisconnect);
     }
@@ -276,7 +280,8 @@ record Plan(
         if (kind.javaClient()) {
             s.append(" | client ").append(clientDisp).append(' ').append(clientAct);
             if (clientAct != ClientAct.NONE) {
-                s.append('(').append(clientAt).append(abortive ? ", abortive" : ", non-abortive").append(')');
+                s.append('(').append(clientAt).append(abortive ? ", abortive" : ", non-abortive")
+                        .append(cancelTimeoutMs > 0 ? ", abortive after " + cancelTimeoutMs + " ms" : "").append(')');
             }
             s.append(op.out() ? " read " + clientRead : "").append(op.in() ? (clientPublishes ? " publish" : " send") : "");
             s.append(refusedOn != null ? " refused first on " + refusedOn : "");

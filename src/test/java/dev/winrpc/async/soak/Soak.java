@@ -172,7 +172,8 @@ public final class Soak {
         if (p.kind().javaClient()) {
             keys.add("client on " + p.clientDisp());
             keys.add("client act " + p.clientAct() + (p.clientAct().name().startsWith("CANCEL")
-                    ? p.abortive() ? " abortive" : " non-abortive" : ""));
+                    ? p.abortive() ? " abortive" : p.cancelTimeoutMs() > 0 ? " non-abortive, short bound"
+                    : " non-abortive" : ""));
         }
         if (p.kind().javaServer()) {
             keys.add("server on " + p.serverDisp());
