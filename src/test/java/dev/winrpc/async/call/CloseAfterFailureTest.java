@@ -1,12 +1,21 @@
 package dev.winrpc.async.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Memory;
+import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.dispatch.EventDispatcher;
+import dev.winrpc.async.pipe.PipeState;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.testing.Binding;
+import dev.winrpc.async.testing.SimControl;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +47,38 @@ class CloseAfterFailureTest {
                 assertTrue(CallProbe.registrationClosed(c), c.toString());
             }
             assertEquals(0, Dispatcher.stalePinned());
+        }
+    }
+
+    /**
+     * The other half: a call that does not end while the closing dispatcher still delivers (its
+     * RpcCallComplete was lost: the fault plan drops it) is detached after CLOSE_DRAIN, and its
+     * result then fails with the close; it never stays without an outcome.
+     */
+    @Test
+    void aCallDetachedByTheCloseIsToldThen() {
+        int staleBefore = Dispatcher.stalePinned();
+        try (CallHarness h = new CallHarness()) {
+            SimControl.SIM_FAULT_PLAN plan = new SimControl.SIM_FAULT_PLAN();
+            plan.client_drop_notification_at = 1; // the RpcCallComplete
+            h.sim.sim_set_fault_plan(plan);
+            Binding b = h.toPeer();
+            Dispatcher d = new ApcDispatcher();
+            d.setExceptionHandler(t -> { });
+            ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> h.fx.fx_Add(p, b.handle(), 2, 3));
+            Await.state(c, PipeState.WCOMP);
+            Await.until("the call's completion is there, unnotified",
+                    () -> Rpcrt4Direct.RpcAsyncGetCallStatus(c.asyncAddress) != RpcErrors.RPC_S_ASYNC_CALL_PENDING);
+            Await.quiet(20);
+            assertEquals(PipeState.WCOMP, c.state(), "the RpcCallComplete was dropped");
+            d.close(); // waits CLOSE_DRAIN for the call, then detaches it
+            assertInstanceOf(DispatcherClosedException.class, Await.failure(c));
+            assertFalse(c.ended());
+            assertEquals(staleBefore + 1, Dispatcher.stalePinned());
+            // What the application does with a detached call: finish the runtime's call, let go.
+            assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCompleteCall(c.asyncAddress, new Memory(16)));
+            c.registration.close();
+            assertEquals(staleBefore, Dispatcher.stalePinned());
         }
     }
 }
