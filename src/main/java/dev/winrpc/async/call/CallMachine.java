@@ -73,6 +73,8 @@ abstract class CallMachine<R> {
     private boolean acting;
     private boolean actAgain;
     boolean endHandled;
+    /** The dispatcher closes under the call: no reply or request of the application's can reach it. */
+    boolean dispatcherClosing;
     private final WaitBound waitBound = new WaitBound(this);
 
     CallMachine(Dispatcher dispatcher, Side side, PipeKind kind, Reply<R> reply, PipeWriter<?> writer,

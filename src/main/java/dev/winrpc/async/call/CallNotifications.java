@@ -82,7 +82,14 @@ final class CallNotifications implements NotificationTarget {
     public void onFailure(Throwable cause) {
         try {
             call.outcome.fail(cause);
-            if (cause instanceof DispatcherClosedException) {
+            if (cause instanceof DispatcherClosedException && call.dispatcherClosing) {
+                // The close detached the call, which did not end while the dispatcher still
+                // delivered: it will not reach END, so the application is told now, with the
+                // call's first failure (a stub that threw before the close, say).
+                Throwable first = call.outcome.failure();
+                call.failEverything(first != null ? first : cause);
+            } else if (cause instanceof DispatcherClosedException) {
+                call.dispatcherClosing = true;
                 // "On failure to get a notification": the dispatcher still delivers this
                 // call's notifications while it closes, and the call must end now.
                 if (call.action() == Action.MAKE_CALL) {
@@ -98,7 +105,8 @@ final class CallNotifications implements NotificationTarget {
                     call.onDispatcherClosing();
                     call.act();
                 }
-                call.failEverything(cause);
+                // END tells the application how the call ended (a server's fault, say), as
+                // for any call; a call that does not get there is told when it is detached.
             } else {
                 if (call.action() == Action.MAKE_CALL) {
                     call.apply(FAILED);

@@ -385,7 +385,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         }
         boolean replyStands = !outcome.failed() || clientCancelled;
         if (!serverReplySet && !compAfterFailure) {
-            if (replyStands) {
+            if (replyStands && !dispatcherClosing) {
                 // Waiting for the application's reply. After a client's cancel the server may
                 // still finish (a non-abortive cancel asks, it does not end the call): its reply
                 // goes, and the application hears of the cancel through clientGone(). Comp has
@@ -467,7 +467,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
 
     @Override
     void onDispatcherClosing() {
-        // The table's failure path (A) was taken where the state has one.
+        // The table's failure path (A) was taken where the state has one; Comp aborts (completeAction).
     }
 
     @Override

@@ -50,7 +50,8 @@ final class ClosingCalls {
         }
         for (Registration r : d.registry.live()) {
             detach(d, r);
-            d.report(new DispatcherClosedException(d + ": the call on the RPC_ASYNC_STATE at 0x"
+            // Told to the call too: it will not end, and its application must hear so.
+            d.fail(r, new DispatcherClosedException(d + ": the call on the RPC_ASYNC_STATE at 0x"
                     + Long.toHexString(r.stateAddress) + " did not end within " + Dispatcher.CLOSE_DRAIN.toSeconds()
                     + " s of close; it is no longer notified, and its memory stays pinned"));
         }
