@@ -249,7 +249,10 @@ final class ClientSide {
                     throw injected;
                 }
                 if (received.size() == p.clientAt() && p.clientAct() == ClientAct.SUBSCRIBER_CANCELS) {
+                    // A cancelled subscriber is told nothing more (Reactive Streams 3.6, 3.13):
+                    // its cancel is the end of its reading.
                     sub.cancel();
+                    readDone.complete(null);
                     return;
                 }
                 cancelAt(received.size(), false);
