@@ -3,20 +3,20 @@
  *
  * The scripted server serves SIM_PEER_ENDPOINT: an FX_SERVER_EPV written in C, implementing the
  * six fixture operations as ../../windows-tests/fx_glue.h specifies. It uses the simulator's
- * public API the way a careful C server does (seed 000, seed 002's server tables): it asks for
- * APC notifications to its own thread (a real handle from OpenThread with THREAD_SET_CONTEXT),
- * registers the handle with RpcAsyncRegisterInfo, subscribes in the manager routine
- * (RpcServerSubscribeForNotification, Binding NULL on the dispatch thread) to its client's
- * cancel and disconnect, by APC to the same thread, pulls and pushes on the pipes the runtime
- * gave it, waits alertably with SleepEx, unsubscribes (waiting for every notification the
+ * public API the way a careful C server does (the server-side pipe page, the pipe state page's
+ * server tables): it asks for APC notifications to its own thread (a real handle from OpenThread
+ * with THREAD_SET_CONTEXT), registers the handle with RpcAsyncRegisterInfo, subscribes in the
+ * manager routine (RpcServerSubscribeForNotification, Binding NULL on the dispatch thread) to its
+ * client's cancel and disconnect, by APC to the same thread, pulls and pushes on the pipes the
+ * runtime gave it, waits alertably with SleepEx, unsubscribes (waiting for every notification the
  * runtime says it queued), and ends with RpcAsyncCompleteCall or RpcAsyncAbortCall. A cancel
  * made before it subscribed is never notified: right after subscribing it asks, as a Windows
  * server would with RpcServerTestCancel (sim_server_cancel_requested stands in for it).
  *
  * The scripted client (sim_peer_call_start / sim_peer_call_wait) makes one fixture call from a
- * simulator thread, seed 002's client tables: APC notifications to its own thread, in-pipe
- * chunks each followed by a wait for RpcSendComplete, the null push, the out pipe drained (to
- * its end, even after an early RpcCallComplete), a cancel or a disconnect at the requested
+ * simulator thread, the pipe state page's client tables: APC notifications to its own thread,
+ * in-pipe chunks each followed by a wait for RpcSendComplete, the null push, the out pipe drained
+ * (to its end, even after an early RpcCallComplete), a cancel or a disconnect at the requested
  * point, the wait for the completion, and RpcAsyncCompleteCall. With interrupt_when_subscribed,
  * its cancel or disconnect waits until the server has subscribed to hear it.
  *
@@ -28,7 +28,7 @@
  * still too early pends again.
  *
  * Neither ever commits a misuse. Both give up on a pipe notification that does not come in
- * time (seed 002: "on failure to get a notification", the client cancels and the server
+ * time (the pipe state page: "on failure to get a notification", the client cancels and the server
  * aborts): within PEER_DROP_WAIT_MS plus four times the plan's largest delay when the fault
  * plan drops notifications, else within PEER_WAIT_MS (the other side may be a slow Java test).
  * Both also poll RpcAsyncGetCallStatus while they wait, so a dropped RpcCallComplete,
@@ -124,7 +124,7 @@ static void srv_setup(srv_ctx *x, PRPC_ASYNC_STATE pAsync, uint32_t flags)
     x->fault_code = plan.fault_code != 0 ? plan.fault_code : (uint32_t)RPC_S_CALL_FAILED;
     x->wait_ms = peer_wait_ms(&plan);
     /* A real handle to this thread: GetCurrentThread()'s pseudo-handle would name the
-     * runtime's thread (abi.md). */
+     * runtime's thread (docs/reference/abi.md). */
     x->hThread = OpenThread(WINRPC_THREAD_SET_CONTEXT | 0x00100000u /* SYNCHRONIZE */, 0,
                             GetCurrentThreadId());
     pAsync->UserInfo = x;
@@ -479,7 +479,7 @@ static void cli_await_subscription(cli_ctx *x, int kind)
     }
 }
 
-/* Makes the planned cancel once its time has come (seed 002: "To fail: go to Can"). */
+/* Makes the planned cancel once its time has come (the pipe state page: "To fail: go to Can"). */
 static void cli_cancel_due(cli_ctx *x)
 {
     if (x->cancelled || sim_now_ms() < x->cancel_at)
@@ -616,7 +616,7 @@ static void client_main(void *ctx)
     default: s = fx_PipeEcho(&st, hb, call->a, &in, &out, &out_b); break;
     }
     if (s != RPC_S_OK) {
-        res.status = s; /* seed 002: on exception go to End */
+        res.status = s; /* the pipe state page: on exception go to End */
         goto done;
     }
     SIM_FAULT_PLAN plan;
@@ -648,7 +648,8 @@ static void client_main(void *ctx)
              * send completed is allowed. */
             uint32_t seen = x.notes;
             if (in.push(in.state, buf, call->in_chunk_elements) != RPC_S_OK) {
-                x.gave_up = 1; /* seed 002: on failure go to End (here: complete the call) */
+                /* the pipe state page: on failure go to End (here: complete the call) */
+                x.gave_up = 1;
                 break;
             }
             if (sim_rng_chance(&rng, plan.disconnect_ppm)) {

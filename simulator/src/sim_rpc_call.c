@@ -98,8 +98,8 @@ SIM_HIDDEN int early_undrained(const sim_call *c)
 
 /* A successful reply becomes available once it has arrived and, for a call with an out pipe,
  * the client has pulled the pipe's end. STRICT: the reply follows the pipe data in the
- * response, so RpcCallComplete comes only after the client drained the out pipe (seed 002:
- * the client waits for the call-complete notification after its null pull). */
+ * response, so RpcCallComplete comes only after the client drained the out pipe (the pipe state
+ * page: the client waits for the call-complete notification after its null pull). */
 SIM_HIDDEN void try_available_locked(outbox *ob, sim_call *c)
 {
     if (c->failed || !c->reply_arrived || c->reply_available)
@@ -107,17 +107,17 @@ SIM_HIDDEN void try_available_locked(outbox *ob, sim_call *c)
     if (c->has_out && !c->ch[CH_OUT].end_returned) {
         if (c->cancel_told) {
             /* STRICT: a client that cancelled (even non-abortively) waits for the completion
-             * and pulls no more (seed 002: Can, then WComp); what it left in the out pipe is
-             * discarded and the call completes as cancelled, since the client did not get all
-             * of it. */
+             * and pulls no more (the pipe state page: Can, then WComp); what it left in the out
+             * pipe is discarded and the call completes as cancelled, since the client did not get
+             * all of it. */
             rx_discard_locked(&c->ch[CH_OUT]);
             make_available_locked(ob, c, RPC_S_CALL_CANCELLED);
             return;
         }
         /* BEHAVIOUR: CALL_COMPLETE_BEFORE_DRAIN. Nothing documents the order of
-         * RpcCallComplete and the out pipe's data; seed 002's OUT client table has the client
-         * wait for the call-complete notification after its null pull, but a runtime that has
-         * the whole response (ncalrpc) can say the call is complete before the application
+         * RpcCallComplete and the out pipe's data; the pipe state page's OUT client table has the
+         * client wait for the call-complete notification after its null pull, but a runtime that
+         * has the whole response (ncalrpc) can say the call is complete before the application
          * pulled it: Wine's async_notifier_proc (dlls/rpcrt4/rpc_message.c) notifies
          * RpcCallComplete as soon as data comes in on the connection. The pulls still return
          * the data and the end (see RpcAsyncCompleteCall for a completion before it). */
@@ -281,7 +281,7 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAs
         return RPC_S_INVALID_ARG;
     }
     if (Size != sizeof(RPC_ASYNC_STATE)) {
-        /* Windows returns ERROR_INVALID_PARAMETER and writes nothing (abi.md). */
+        /* Windows returns ERROR_INVALID_PARAMETER and writes nothing (docs/reference/abi.md). */
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT,
                    "RpcAsyncInitializeHandle: Size %u is not sizeof(RPC_ASYNC_STATE) %u",
                    Size, (unsigned)sizeof(RPC_ASYNC_STATE));
@@ -300,7 +300,7 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAs
     }
     if (r != NULL && r->role == ROLE_SERVER) {
         /* A server's state belongs to the runtime; after its final completion the server must
-         * not touch it (seed 000). */
+         * not touch it (the server-side pipe page). */
         sim_misuse(SIM_MISUSE_USE_AFTER_COMPLETION,
                    "RpcAsyncInitializeHandle: server state %p after its final completion",
                    (void *)pAsync);
@@ -382,7 +382,8 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync
     if (r == NULL)
         goto out;
     if (r->phase == PH_INIT) {
-        st = RPC_S_INVALID_BINDING; /* what Windows returns for a state never used (abi.md) */
+        /* what Windows returns for a state never used (docs/reference/abi.md) */
+        st = RPC_S_INVALID_BINDING;
     } else if (r->phase == PH_DONE) {
         sim_misuse(SIM_MISUSE_USE_AFTER_COMPLETION,
                    "RpcAsyncGetCallStatus: %s state %p after its final completion",
@@ -469,8 +470,8 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
     /* Server: sends the reply; final. */
     if (!c->failed) {
         /* STRICT: a server completes only after it pulled its in pipe to the end and made the
-         * null push on its out pipe (seed 002, server tables: Comp follows the null pull and
-         * the null push). Refused, not final: the server must finish its pipes or abort. */
+         * null push on its out pipe (the pipe state page, server tables: Comp follows the null pull
+         * and the null push). Refused, not final: the server must finish its pipes or abort. */
         if (c->has_in && !c->ch[CH_IN].end_returned) {
             sim_misuse(SIM_MISUSE_PIPE_DISCIPLINE,
                        "RpcAsyncCompleteCall: server state %p completes before pulling the end "
@@ -540,8 +541,9 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncAbortCall(PRPC_ASYNC_STATE pAsync,
         goto out;
     }
     if (ExceptionCode == 0) {
-        /* STRICT: only a nonzero ExceptionCode reaches the client as a fault (abi.md); a zero
-         * code would complete the client with RPC_S_OK and no reply. Refused, not final. */
+        /* STRICT: only a nonzero ExceptionCode reaches the client as a fault
+         * (docs/reference/abi.md); a zero code would complete the client with RPC_S_OK and no
+         * reply. Refused, not final. */
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT,
                    "RpcAsyncAbortCall: ExceptionCode 0 on server state %p", (void *)pAsync);
         st = RPC_S_INVALID_ARG;

@@ -156,8 +156,8 @@ SIM_HIDDEN void apcs_forget_locked(staterec *r, int keep_sub)
 /* The manager routine receives a server state whose NotificationType is None; the state's own
  * notifications (RpcSendComplete, RpcReceiveComplete) issued before the server has chosen how
  * to be notified are held until it has: until it registers the handle with
- * RpcAsyncRegisterInfo (seed 000: a server that receives by APC "must ... register the
- * asynchronous handle with the run-time library"), or, having set a NotificationType other
+ * RpcAsyncRegisterInfo (the server-side pipe page: a server that receives by APC "must ... register
+ * the asynchronous handle with the run-time library"), or, having set a NotificationType other
  * than None, calls into the runtime (any RpcAsync* or pipe function on its call). The
  * simulator reads a server's choice only on the server's own calls: reading it from the
  * delivery thread while the server writes it would be a data race. A server that never does

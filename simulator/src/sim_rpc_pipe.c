@@ -80,7 +80,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
             goto out;
         }
         /* STRICT: after RPC_S_ASYNC_CALL_PENDING the receiver waits for RpcReceiveComplete
-         * before pulling again (abi.md); pulling earlier is a discipline error. */
+         * before pulling again (docs/reference/abi.md); pulling earlier is a discipline error. */
         sim_misuse(SIM_MISUSE_PIPE_DISCIPLINE,
                    "pipe pull: the %s pulls its %s pipe again before the RpcReceiveComplete "
                    "for its pending pull", role_name(e->role), e->chan == CH_IN ? "in" : "out");

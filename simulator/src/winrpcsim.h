@@ -9,7 +9,7 @@
  * SIM_PEER_ENDPOINT) or by a server registered with fx_ServerStart, and test-only control
  * functions (sim_*) declared here.
  *
- * Where Windows' documentation and ../../../shared/reference/abi.md are silent, the simulator
+ * Where Windows' documentation and docs/reference/abi.md are silent, the simulator
  * picks the strictest reading and says so in a comment marked "STRICT:".
  */
 #ifndef WINRPCSIM_H

@@ -1398,9 +1398,9 @@ static void test_client_pipe_echo(void)
         REQUIRE(GetQueuedCompletionStatusEx(port, &e, 1, &got, 5000, 0));
         CHECK_EQ(st.Event, RpcSendComplete);
     }
-    /* As seed 000 does: no send-complete for the null push, so that from now on the only
-     * notifications are RpcReceiveComplete (each after a pending pull) and, once the out pipe
-     * is drained, RpcCallComplete; st.Event then names the packet just dequeued. */
+    /* As the server-side pipe page does: no send-complete for the null push, so that from now
+     * on the only notifications are RpcReceiveComplete (each after a pending pull) and, once the
+     * out pipe is drained, RpcCallComplete; st.Event then names the packet just dequeued. */
     st.Flags = 0;
     CHECK_EQ(in.push(in.state, NULL, 0), RPC_S_OK);
     int64_t sum = 0;

@@ -6,7 +6,7 @@
  *   - with mingw-w64 as a Windows program (<windows.h>, <rpc.h>, <rpcasync.h>, -lrpcrt4), run
  *     under Wine.
  *
- * It exercises only what Wine 8.0 implements (see shared/reference/abi.md, "What Wine 8.0
+ * It exercises only what Wine 8.0 implements (see docs/reference/abi.md, "What Wine 8.0
  * implements"): APCs and alertable waits, events, completion ports, and RpcAsyncInitializeHandle.
  * It never calls RpcAsyncRegisterInfo (Wine aborts), GetCallStatus/CancelCall/AbortCall (Wine
  * stubs) or anything else Wine lacks.
