@@ -288,7 +288,9 @@ abstract class CallMachine<R> {
         // late receive() or subscribe()) then sees how they ended.
         if (failure == null) {
             if (sender != null) {
-                sender.writer.sendsCompleted();
+                // A call that ended well has sent everything, whether or not an RpcSendComplete
+                // said so (the null push's may be read as the RpcCallComplete after it).
+                sender.onSendComplete();
             }
             if (receiver != null) {
                 receiver.reader.end();
