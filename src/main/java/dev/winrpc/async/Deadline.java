@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>A value: what a call is given ({@code ClientCall.Builder#deadline}) or what a binding may
  * hold as the default of the calls made on it. The runtime's own {@code RPC_C_OPT_CALL_TIMEOUT}
- * does not apply to asynchronous calls, which is why the library keeps the time itself, on the
+ * does not apply to asynchronous calls (and is an inactivity timeout, not a deadline: see
+ * {@code docs/reference/deadlines.md}), which is why the library keeps the time itself, on the
  * call's dispatcher thread (no thread of its own).
  */
 public final class Deadline {
