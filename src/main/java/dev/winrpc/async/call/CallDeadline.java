@@ -55,20 +55,27 @@ final class CallDeadline {
     }
 
     /**
-     * The deadline passed: cancel(true), unless the call is past its "To fail" (completing,
-     * or cancelled already: a non-abortive cancel still waiting then becomes abortive).
+     * The deadline passed. A call that can still take its "To fail" takes cancel(true)'s path;
+     * one past it (waiting for the reply after its null push, or completing) is cancelled
+     * abortively outside the table, as a closing dispatcher does. Either is the deadline's own
+     * only if nothing had failed or cancelled the call before; a non-abortive cancel of the
+     * application's still waiting becomes abortive, and stays the application's.
      */
     private void expired(ClientCall<?> call) {
         if (call.isEnded() || call.dispatcherClosing) {
             return; // the close fails the call
         }
-        if (call.accepts(PipeInput.APP_FAIL) && !call.appFailPending) {
-            fired = true; // before the cancel, which may reach END at once
-            call.cancel(true);
-        } else {
-            call.cancelAbortively();
-            call.act();
+        boolean ours = !call.cancelIssued && !call.appFailPending && !call.outcome.failed();
+        if (call.accepts(PipeInput.APP_FAIL)) {
+            if (ours) {
+                fired = true; // before the cancel, which may reach END at once
+                call.cancel(true);
+            }
+            return; // otherwise a failure is on its way through the table
         }
+        fired = ours && !call.outcome.isFinalized();
+        call.cancelAbortively();
+        call.act();
     }
 
     /**

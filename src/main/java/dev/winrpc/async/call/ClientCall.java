@@ -204,7 +204,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
     // ---- dispatcher thread only ----
     /** RpcAsyncCompleteCall returned RPC_S_ASYNC_CALL_PENDING: Comp waits for RpcCallComplete. */
     private boolean awaitingCallComplete;
-    private boolean cancelIssued;
+    boolean cancelIssued;
     private boolean cancelAbortive = true;
     /** An abortive RpcAsyncCancelCall has been made: the runtime ends the call at once. */
     private boolean abortiveCancelIssued;
