@@ -2,6 +2,7 @@ package dev.winrpc.async.call;
 
 import static dev.winrpc.async.call.Calls.chunk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,6 +152,37 @@ class ClientDeadlineTest {
             assertTrue(call.path().contains(PipeState.CAN), call.path().toString());
             assertInstanceOf(RpcDeadlineExceededException.class, Await.failure(received),
                     "the out pipe fails with the call's failure");
+            Await.ended(call);
+            Await.failure(s.call); // the server's call sees the cancel
+            Await.ended(s.call);
+            assertEquals(0, DispatcherTimers.count(h.client));
+        } finally {
+            h.closeChecked(false);
+        }
+    }
+
+    /**
+     * The deadline passes after the null push, while the client waits for a reply the server
+     * never gives: past the table's "To fail", the call is cancelled abortively all the same.
+     */
+    @Test
+    void aDeadlineEndsACallWaitingForItsReplyAfterTheNullPush() {
+        CallHarness h = new CallHarness();
+        try {
+            ControlledServer srv = h.javaServer();
+            Binding b = h.toJava();
+            PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+            ClientCall<Integer> call = h.track(ClientCall.builder(h.client, Reply.INT).send(in)
+                    .deadline(Duration.ofSeconds(1))
+                    .start(ctx -> h.fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
+            ControlledServer.Accepted s = srv.next();
+            Await.value(in.send(chunk(1, 3)));
+            Await.value(in.finish()); // the null push: the client now waits for the reply
+            RpcDeadlineExceededException e = assertInstanceOf(RpcDeadlineExceededException.class,
+                    Await.failure(call));
+            assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, e.status());
+            assertTrue(call.path().contains(PipeState.NP), call.path().toString());
+            assertFalse(call.path().contains(PipeState.CAN), "WComp has no \"To fail\": " + call.path());
             Await.ended(call);
             Await.failure(s.call); // the server's call sees the cancel
             Await.ended(s.call);
