@@ -10,6 +10,11 @@ import java.util.Optional;
  * abortively ({@code RpcAsyncCancelCall(pAsync, TRUE)}) and the call fails with an
  * {@link RpcDeadlineExceededException}, unless the call has already completed.
  *
+ * <p>If the call's dispatcher closes before the deadline passes, the call fails with the
+ * dispatcher's {@code DispatcherClosedException} (the close cancels it abortively), and the
+ * deadline never fires. A call that the application cancelled before its deadline fails as a
+ * cancelled call; a non-abortive cancel still waiting when the deadline passes becomes abortive.
+ *
  * <p>A value: what a call is given ({@code ClientCall.Builder#deadline}) or what a binding may
  * hold as the default of the calls made on it. The runtime's own {@code RPC_C_OPT_CALL_TIMEOUT}
  * does not apply to asynchronous calls (and is an inactivity timeout, not a deadline: see

@@ -13,10 +13,12 @@ import java.time.Duration;
  * counted from the moment the application started the call, armed once the runtime has the
  * call and cancelled at END. When it fires before END, the call takes the abortive cancel of
  * {@link ClientCall#cancel(boolean) cancel(true)} (the table's "To fail", RpcAsyncCancelCall,
- * then the completion as usual), and if the runtime then ends the call with
- * RPC_S_CALL_CANCELLED its failure becomes an {@link RpcDeadlineExceededException}. A reply the
- * runtime had already taken stands: exactly one outcome. Dispatcher thread only, except the
- * constructor.
+ * then the completion as usual; past the "To fail", the abortive cancel a closing dispatcher
+ * makes), and if the runtime then ends the call with RPC_S_CALL_CANCELLED its failure becomes
+ * an {@link RpcDeadlineExceededException}. A reply the runtime had already taken stands:
+ * exactly one outcome. A dispatcher that closes first fails the call with its own exception,
+ * and the timer is dropped. Dispatcher thread only, except the constructor. (Why the library
+ * keeps the time: docs/reference/deadlines.md.)
  */
 final class CallDeadline {
 
