@@ -20,7 +20,7 @@ public final class Scheduled implements Comparable<Scheduled> {
         cancelled = true;
     }
 
-    /** @return true once cancelled */
+    /** {@return true once cancelled} */
     public boolean isCancelled() {
         return cancelled;
     }
