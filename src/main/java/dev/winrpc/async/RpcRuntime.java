@@ -39,7 +39,7 @@ public final class RpcRuntime {
     public static final String LIBRARY_PROPERTY = "dev.winrpc.async.library";
 
     /**
-     * System property: {@code auto} (the default) lets {@link dev.winrpc.async.raw.Rpcrt4Util#RpcAsyncRegisterHandle}
+     * System property: {@code auto} (the default) lets {@link dev.winrpc.async.dispatch.Dispatcher#registerServerCall}
      * call RpcAsyncRegisterInfo where it is exported and known to be safe; {@code never} stops it.
      */
     public static final String REGISTER_INFO_PROPERTY = "dev.winrpc.async.registerInfo";
@@ -232,12 +232,12 @@ public final class RpcRuntime {
         return b;
     }
 
-    /** @return true if the runtime can be used here */
+    /** {@return true if the runtime can be used here} */
     public static boolean isAvailable() {
         return backing().unavailable == null;
     }
 
-    /** @return why the runtime cannot be used here, or null if it can */
+    /** {@return why the runtime cannot be used here, or null if it can} */
     public static RpcRuntimeUnavailableException unavailabilityCause() {
         Backing b = backing();
         return b.unavailable == null ? null : b.failure();
@@ -252,13 +252,13 @@ public final class RpcRuntime {
         available();
     }
 
-    /** @return what backs the bindings, for logs: e.g. "rpcrt4.dll and kernel32.dll" */
+    /** {@return what backs the bindings, for logs: e.g. "rpcrt4.dll and kernel32.dll"} */
     public static String description() {
         return backing().description;
     }
 
     /**
-     * @return the rpcrt4 functions
+     * {@return the rpcrt4 functions}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Rpcrt4 rpcrt4() {
@@ -266,7 +266,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return jna-platform's kernel32 mapping, bound to the library that backs the runtime
+     * {@return jna-platform's kernel32 mapping, bound to the library that backs the runtime}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Kernel32 kernel32() {
@@ -274,7 +274,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return the kernel32 functions jna-platform lacks
+     * {@return the kernel32 functions jna-platform lacks}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Kernel32Ex kernel32Ex() {

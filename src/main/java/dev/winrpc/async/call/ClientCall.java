@@ -55,13 +55,13 @@ public final class ClientCall<R> extends AsyncCall<R> {
 
     /** What the stub gets: the addresses to pass to it. */
     public interface Context {
-        /** @return the call's PRPC_ASYNC_STATE */
+        /** {@return the call's PRPC_ASYNC_STATE} */
         Pointer pAsync();
 
-        /** @return the [in] pipe structure to pass (the stub fills it in), or null */
+        /** {@return the [in] pipe structure to pass (the stub fills it in), or null} */
         Pointer inPipe();
 
-        /** @return the [out] pipe structure to pass (the stub fills it in), or null */
+        /** {@return the [out] pipe structure to pass (the stub fills it in), or null} */
         Pointer outPipe();
     }
 
@@ -75,7 +75,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
     /** Starts the call: a MIDL client stub, or glue around one. */
     @FunctionalInterface
     public interface Stub {
-        /**
+        /** Starts the call with the addresses the stub needs.
          * @param ctx the addresses to pass
          * @return the RPC_STATUS of the initial call (RPC_S_OK when it was started)
          */
@@ -218,7 +218,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         this.outPipe = out != null ? new ASYNC_PIPE() : null;
     }
 
-    /**
+    /** Starts building a client call.
      * @param dispatcher notifies the call (APC, completion port, event; polling for plain calls)
      * @param reply the reply type
      * @param <R> the reply's Java type

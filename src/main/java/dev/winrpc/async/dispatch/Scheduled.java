@@ -52,7 +52,7 @@ public final class Scheduled implements Comparable<Scheduled> {
         }
     }
 
-    /** @return true once cancelled */
+    /** {@return true once cancelled} */
     public boolean isCancelled() {
         return cancelled;
     }
