@@ -31,7 +31,7 @@ public final class Deadline {
         this.duration = duration;
     }
 
-    /** @return no deadline: the call takes as long as it takes */
+    /** {@return no deadline: the call takes as long as it takes} */
     public static Deadline none() {
         return NONE;
     }
@@ -52,12 +52,12 @@ public final class Deadline {
         return new Deadline(duration);
     }
 
-    /** @return true for {@link #none()} */
+    /** {@return true for {@link #none()}} */
     public boolean isNone() {
         return duration == null;
     }
 
-    /** @return the duration, or empty for {@link #none()} */
+    /** {@return the duration, or empty for {@link #none()}} */
     public Optional<Duration> duration() {
         return Optional.ofNullable(duration);
     }

@@ -15,9 +15,12 @@ public final class RpcDeadlineExceededException extends RpcException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The deadline that passed, counted from the call's start. */
     private final Duration deadline;
 
     /**
+     * Makes the failure of a call whose deadline passed.
+     *
      * @param function the native function that reported the status, e.g. "RpcAsyncCompleteCall"
      * @param status the status the runtime ended the call with
      * @param deadline the call's deadline
@@ -28,7 +31,7 @@ public final class RpcDeadlineExceededException extends RpcException {
         this.deadline = Objects.requireNonNull(deadline, "deadline");
     }
 
-    /** @return the deadline that passed, counted from the call's start */
+    /** {@return the deadline that passed, counted from the call's start} */
     public Duration deadline() {
         return deadline;
     }
