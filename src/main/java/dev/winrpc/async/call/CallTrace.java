@@ -32,6 +32,11 @@ final class CallTrace {
     static final String LOGGER = "dev.winrpc.async.call";
 
     private static final Logger LOG = System.getLogger(LOGGER);
+    /**
+     * Asks whether the event is enabled, so that a call makes its own only then: whether an
+     * event is enabled is its type's, not the instance's ({@link jdk.jfr.Event#isEnabled()}).
+     */
+    private static final CallEvent PROBE = new CallEvent();
     private static final AtomicLong IDS = new AtomicLong();
 
     final long id = IDS.incrementAndGet();
@@ -47,8 +52,8 @@ final class CallTrace {
 
     CallTrace(CallMachine<?> call) {
         this.call = call;
-        CallEvent e = new CallEvent();
-        if (e.isEnabled()) {
+        if (PROBE.isEnabled()) {
+            CallEvent e = new CallEvent();
             e.begin();
             this.event = e;
         } else {

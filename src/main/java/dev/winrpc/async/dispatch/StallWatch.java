@@ -5,7 +5,7 @@ package dev.winrpc.async.dispatch;
  * {@link DispatcherStallEvent}: a handler that held it at least the threshold (the system
  * property {@value #THRESHOLD_PROPERTY}, in milliseconds, read once; default
  * {@value #DEFAULT_THRESHOLD_MILLIS}) is committed as a stall. While no recording has the event
- * enabled, {@link #begin()} costs one check and returns null, and {@link #end} one null check.
+ * enabled, {@link #begin()} costs one check and makes nothing, and {@link #end} one null check.
  */
 final class StallWatch {
 
@@ -25,15 +25,18 @@ final class StallWatch {
     /** A task or a timer ran. */
     static final String TASK = "task";
 
+    /** Asks whether the event is enabled (its type's, not the instance's): no event is made otherwise. */
+    private static final DispatcherStallEvent PROBE = new DispatcherStallEvent();
+
     private StallWatch() {
     }
 
     /** @return the event begun, if a recording has it enabled; else null */
     static DispatcherStallEvent begin() {
-        DispatcherStallEvent e = new DispatcherStallEvent();
-        if (!e.isEnabled()) {
+        if (!PROBE.isEnabled()) {
             return null;
         }
+        DispatcherStallEvent e = new DispatcherStallEvent();
         e.begin();
         e.startNanos = System.nanoTime();
         return e;

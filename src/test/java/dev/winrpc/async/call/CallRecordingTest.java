@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@link RecordingFile}: a {@code dev.winrpc.async.Call} for each side of a call with pipes both
  * ways (side, operation, notification kind, outcome, status, duration, the pipes' chunks and
  * bytes each way), and a {@code dev.winrpc.async.DispatcherStall} for a subscriber that held the
- * client's dispatcher thread past the threshold (100 ms by default).
+ * client's dispatcher thread past the threshold (100 ms by default). The library's event
+ * classes are in use before the recording starts, as in a process where one is started later.
  */
 class CallRecordingTest {
 
@@ -54,6 +55,11 @@ class CallRecordingTest {
         Path dump = Files.createTempFile("winrpc-async-calls", ".jfr");
         ClientCall<Integer> call;
         ServerCall<Integer> server;
+        // A call before the recording: the library's event classes are loaded and in use
+        // before a recording starts (as when one is started in a running process).
+        ClientCall<Integer> before = h.track(ClientCall.start(h.client, Reply.INT,
+                p -> h.fx.fx_Add(p, h.toPeer().handle(), 2, 40)));
+        assertEquals(42, Await.value(before));
         try (Recording recording = new Recording()) {
             recording.enable("dev.winrpc.async.Call");
             recording.enable("dev.winrpc.async.DispatcherStall");
@@ -94,6 +100,9 @@ class CallRecordingTest {
             Files.deleteIfExists(dump);
         }
 
+        for (RecordedEvent e : named(events, "dev.winrpc.async.Call")) {
+            assertTrue(e.getLong("callId") != before.id(), "a call made before the recording: " + e);
+        }
         RecordedEvent client = theCall(events, call.id());
         assertEquals("CLIENT", client.getString("side"));
         assertEquals("IN_OUT pipe, client", client.getString("table"));
