@@ -18,10 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One line per transition: {@code call 7 CLIENT [IN pipe, client] WS -> PS} (the first
  * transition, into the table's first state, reads {@code start -> C}), and one at the end:
- * {@code call 7 CLIENT [IN pipe, client] ended OK RPC_S_OK (0), path C, (WS PS) x100, ...}.
+ * {@code call 7 CLIENT [IN pipe, client] ended OK RPC_S_OK (0), sent 100 chunks (409600 bytes),
+ * received 0 chunks (0 bytes), path C, (WS PS) x100, WS, NP, WCOMP, COMP, END} (the operation's
+ * name after the status, when the application gave one; the path as {@link CallPath#bounded()}).
  * Nothing is logged per notification at INFO or above. Disabled, each transition costs one
  * {@code isLoggable} check, and the event is not even made unless a recording has it enabled
- * when the call starts.
+ * when the call starts. A call that never reaches END (one a closing dispatcher had to detach)
+ * has no end line and no event.
  *
  * <p>Counts (chunks and bytes through the pipes) are kept on the dispatcher's thread; the
  * operation's name may be set from any thread.
@@ -79,7 +82,16 @@ final class CallTrace {
      */
     void moved(PipeState from, PipeState to) {
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, prefix() + (from == null ? "start" : from.name()) + " -> " + to.name());
+            log(prefix() + (from == null ? "start" : from.name()) + " -> " + to.name());
+        }
+    }
+
+    /** Logs at DEBUG; a logger that throws does not fail the call (its line is lost). */
+    private static void log(String line) {
+        try {
+            LOG.log(Level.DEBUG, line);
+        } catch (RuntimeException brokenLogger) {
+            // The log is an observer: the call goes on without the line.
         }
     }
 
@@ -109,7 +121,7 @@ final class CallTrace {
         int status = statusOf(failure);
         String path = call.path.bounded();
         if (log) {
-            LOG.log(Level.DEBUG, prefix() + "ended " + outcome + " " + RpcException.nameOf(status) + " (" + status
+            log(prefix() + "ended " + outcome + " " + RpcException.nameOf(status) + " (" + status
                     + ")" + (operation.isEmpty() ? "" : ", operation " + operation) + ", sent " + chunksSent
                     + " chunks (" + bytesSent + " bytes), received " + chunksReceived + " chunks ("
                     + bytesReceived + " bytes), path " + path);

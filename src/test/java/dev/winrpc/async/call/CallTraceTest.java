@@ -139,6 +139,17 @@ class CallTraceTest {
     }
 
     @Test
+    void aLoggerThatThrowsDoesNotFailTheCall() {
+        try (Capture c = CapturingLoggerFinder.capture(Level.DEBUG).broken()) {
+            ClientCall<Integer> call = h.track(ClientCall.start(h.client, Reply.INT,
+                    p -> h.fx.fx_Add(p, h.toPeer().handle(), 2, 40)));
+            assertEquals(42, Await.value(call));
+            assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.COMP, PipeState.END), call.path());
+            assertEquals(5, linesOf(c, call).size(), "each line was tried: " + linesOf(c, call));
+        }
+    }
+
+    @Test
     void theBoundedPathCountsRepeats() {
         List<PipeState> path = new ArrayList<>(List.of(PipeState.C, PipeState.WS));
         for (int i = 0; i < 1000; i++) {

@@ -29,6 +29,8 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
     private static final List<Entry> ENTRIES = new CopyOnWriteArrayList<>();
     /** The level recorded from, or OFF (no capture open). */
     private static volatile Level threshold = Level.OFF;
+    /** The library's loggers throw from log() (a broken logger), while a capture is open. */
+    private static volatile boolean broken;
 
     /** A capture: records from its opening to its closing. */
     public static final class Capture implements AutoCloseable {
@@ -54,9 +56,21 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
             return out;
         }
 
+        /**
+         * Makes the library's loggers throw from log() until the capture closes, as a broken
+         * logger of an application's might; each line is recorded before the throw.
+         *
+         * @return this capture
+         */
+        public Capture broken() {
+            broken = true;
+            return this;
+        }
+
         @Override
         public void close() {
             threshold = Level.OFF;
+            broken = false;
             ENTRIES.clear();
         }
     }
@@ -111,6 +125,9 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
         public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
             if (recorded(level)) {
                 ENTRIES.add(new Entry(getName(), level, msg));
+                if (broken) {
+                    throw new IllegalStateException("a broken logger");
+                }
             }
             next.log(level, bundle, msg, thrown);
         }
@@ -119,6 +136,9 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
         public void log(Level level, ResourceBundle bundle, String format, Object... params) {
             if (recorded(level)) {
                 ENTRIES.add(new Entry(getName(), level, format(format, params)));
+                if (broken) {
+                    throw new IllegalStateException("a broken logger");
+                }
             }
             next.log(level, bundle, format, params);
         }
