@@ -41,6 +41,33 @@ public abstract sealed class AsyncCall<R> extends CallMachine<R> permits ClientC
 
     // ---- what callers see ------------------------------------------------------------------------
 
+    /**
+     * {@return the call's id: unique in the process, in the order calls were made}
+     * The {@code dev.winrpc.async.call} log lines and the {@code dev.winrpc.async.Call}
+     * Flight Recorder event name the call by it.
+     */
+    public final long id() {
+        return trace.id;
+    }
+
+    /**
+     * Names the operation the call makes or serves (for the end log line and the Flight
+     * Recorder event; the library cannot know it: the stub or manager routine is the
+     * application's). May be called from any thread, until the call ends.
+     *
+     * @param name the operation's name, e.g. "PipeEcho"; null for none
+     * @return this call
+     */
+    public final AsyncCall<R> operation(String name) {
+        trace.operation(name);
+        return this;
+    }
+
+    /** {@return the operation's name given to {@link #operation(String)}, or ""} */
+    public final String operation() {
+        return trace.operation();
+    }
+
     /** {@return the state the call is in now} */
     public final PipeState state() {
         return path.current();

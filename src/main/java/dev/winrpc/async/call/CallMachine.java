@@ -51,7 +51,8 @@ abstract class CallMachine<R> {
     final Outcome outcome = new Outcome();
     /** What the dispatcher notifies: kept apart so that the notification methods are not the call's API. */
     final NotificationTarget target = new CallNotifications(this);
-    final CallPath path = new CallPath();
+    final CallTrace trace = new CallTrace(this); // the log lines and the JFR event (CallTrace)
+    final CallPath path = new CallPath(trace);
     private volatile boolean ended;
     /** The application gave its decision (a reply, or an abort): [out] values are frozen. */
     volatile boolean replyGiven;
@@ -298,6 +299,7 @@ abstract class CallMachine<R> {
         } else {
             failPipes(failure);
         }
+        trace.ended(failure);
         ended = true;
         if (registrationReleasable()) {
             releaseRegistration();

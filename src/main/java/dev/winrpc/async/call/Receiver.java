@@ -67,6 +67,7 @@ final class Receiver {
         if (n == 0) {
             r.end();
         } else {
+            call.trace.received((long) n * r.codec().elementSize());
             deliver(r, n);
         }
         if (call.appFailPending && call.accepts(APP_FAIL)) {

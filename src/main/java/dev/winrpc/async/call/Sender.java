@@ -62,6 +62,7 @@ final class Sender {
             return true;
         }
         writer.inFlight.add(k);
+        call.trace.sent((long) k.count * writer.codec().elementSize());
         outstandingSends++;
         pushed = true;
         call.apply(OK);

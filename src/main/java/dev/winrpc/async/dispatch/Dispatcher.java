@@ -53,7 +53,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     final Lifecycle lifecycle = new Lifecycle();
     final CallRegistry registry = new CallRegistry();
-    final LoopTasks tasks = new LoopTasks();
+    final LoopTasks tasks;
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
     private final Set<Capability> capabilities;
@@ -70,6 +70,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
      */
     Dispatcher(String kind, ThreadFactory factory, Set<Capability> capabilities) {
         this.name = "winrpc-" + kind + "-dispatcher-" + IDS.incrementAndGet();
+        this.tasks = new LoopTasks(name);
         this.capabilities = Collections.unmodifiableSet(capabilities.isEmpty()
                 ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities));
         this.loop = new LoopThread(name, factory, this::run);
@@ -338,16 +339,9 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
                 report(e);
             }
         }
-        if (!inDispatcherThread() && loop.thread().isAlive()) {
-            try {
-                loop.thread().join(CLOSE_DRAIN.toMillis() + 25_000);
-                if (loop.thread().isAlive()) {
-                    report(new IllegalStateException(name + " did not end within "
-                            + (CLOSE_DRAIN.toSeconds() + 25) + " s of close()"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (!inDispatcherThread() && !loop.join(CLOSE_DRAIN.toMillis() + 25_000)) {
+            report(new IllegalStateException(name + " did not end within "
+                    + (CLOSE_DRAIN.toSeconds() + 25) + " s of close()"));
         }
     }
 
@@ -468,11 +462,13 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
     }
 
     final void deliver(Registration r, int event) {
+        DispatcherStallEvent stall = StallWatch.begin(); // Flight Recorder, when enabled
         try {
             r.target.onNotification(event);
         } catch (Throwable t) {
             fail(r, t);
         }
+        StallWatch.end(stall, name, StallWatch.NOTIFICATION);
     }
 
     void fail(Registration r, Throwable cause) {

@@ -25,6 +25,13 @@ final class LoopTasks {
     final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Dispatcher thread only. */
     private final TimerQueue timers = new TimerQueue();
+    /** The dispatcher's name, for {@link StallWatch}. */
+    private final String owner;
+
+    /** @param owner the dispatcher's name */
+    LoopTasks(String owner) {
+        this.owner = owner;
+    }
 
     /** @param task to run on the dispatcher thread */
     void add(Runnable task) {
@@ -81,12 +88,14 @@ final class LoopTasks {
         return queued.get() > 0;
     }
 
-    private static void run(Runnable r, Consumer<Throwable> report) {
+    private void run(Runnable r, Consumer<Throwable> report) {
+        DispatcherStallEvent stall = StallWatch.begin();
         try {
             r.run();
         } catch (Throwable e) {
             report.accept(e);
         }
+        StallWatch.end(stall, owner, StallWatch.TASK);
     }
 
     /**

@@ -133,6 +133,23 @@ final class LoopThread {
     }
 
     /**
+     * Waits for the thread to end ({@link Thread#join(long)}); an interrupt ends the wait early
+     * and is kept for the caller.
+     *
+     * @param millis at most this long
+     * @return false if the thread is still alive when the wait ran out (not when interrupted)
+     */
+    boolean join(long millis) {
+        try {
+            thread.join(millis);
+            return !thread.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
      * Waits for the thread's body to return.
      *
      * @param millis at most this long

@@ -105,6 +105,7 @@ public final class PipeEchoExample {
                     .send(in).receive(echo).out(b)
                     .start(ctx -> fixture.fx_PipeEcho(ctx.pAsync(), binding.handle, ADD, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
+            call.operation("PipeEcho"); // names it in the log lines and the Flight Recorder event
             int expectedSum = 0;
             for (int c = 0; c < CHUNKS; c++) {
                 int[] chunk = new int[CHUNK];
@@ -149,6 +150,7 @@ public final class PipeEchoExample {
             // ---- a cancelled call ----------------------------------------------------------------
             ClientCall<Integer> sleep = ClientCall.start(clientThread, Reply.INT,
                     p -> fixture.fx_Sleep(p, binding.handle, -1));
+            sleep.operation("Sleep");
             sleep.cancel(true);
             int cancelled = statusOf(sleep.result());
             out.println("cancelled call: Sleep(INFINITE), abortive cancel -> "
@@ -158,6 +160,7 @@ public final class PipeEchoExample {
             // ---- an aborted call -----------------------------------------------------------------
             ClientCall<Integer> fail = ClientCall.start(clientThread, Reply.INT,
                     p -> fixture.fx_Fail(p, binding.handle, FAULT));
+            fail.operation("Fail");
             RpcException fault = exceptionOf(fail.result());
             ServerCall<?> failServer = serverCalls.get(serverCalls.size() - 1);
             failServer.result().handle((v, t) -> null).get(30, TimeUnit.SECONDS);
