@@ -463,10 +463,23 @@ static void finish_if_done_locked(void)
 
 static int g_wait_pending; /* an RpcServerListen(DontWait) not yet waited for */
 
+/* A wait for the end of every call, made by a call's own thread, would wait for itself.
+ * STRICT: Windows' pages do not say; the simulator refuses with RPC_S_CALL_IN_PROGRESS and
+ * records the misuse instead of hanging. */
+static int waits_for_itself(const char *fn)
+{
+    if (tl_call == NULL)
+        return 0;
+    sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "%s on a thread running a call: it would wait for itself", fn);
+    return 1;
+}
+
 SIM_EXPORT RPC_STATUS RpcServerListen(uint32_t MinimumCallThreads, uint32_t MaxCalls, uint32_t DontWait)
 {
     (void)MinimumCallThreads;
     (void)MaxCalls;
+    if (!DontWait && waits_for_itself("RpcServerListen"))
+        return RPC_S_CALL_IN_PROGRESS;
     bind_lock();
     RPC_STATUS st = RPC_S_OK;
     if (g_listening)
@@ -514,6 +527,8 @@ SIM_EXPORT RPC_STATUS RpcMgmtStopServerListening(RPC_BINDING_HANDLE Binding)
 
 SIM_EXPORT RPC_STATUS RpcMgmtWaitServerListen(void)
 {
+    if (waits_for_itself("RpcMgmtWaitServerListen"))
+        return RPC_S_CALL_IN_PROGRESS;
     bind_lock();
     RPC_STATUS st = RPC_S_OK;
     if (!g_wait_pending)

@@ -474,6 +474,35 @@ static void test_free_and_unregister_in_call(void)
     end_clean();
 }
 
+typedef struct self_stop {
+    RPC_STATUS stop, wait;
+} self_stop;
+
+static RPC_STATUS stop_from_inside(void *ctx, RPC_BINDING_HANDLE call)
+{
+    (void)call;
+    self_stop *s = ctx;
+    s->stop = RpcMgmtStopServerListening(NULL);
+    s->wait = RpcMgmtWaitServerListen();
+    return RPC_S_OK;
+}
+
+static void test_stop_from_inside_a_call(void)
+{
+    start_server("ncalrpc", "selfstop", 0, NULL);
+    RPC_BINDING_HANDLE h = bind_str("ncalrpc:[selfstop]", RPC_S_OK);
+    self_stop s = {-1, -1};
+    CHECK_EQ(sim_call_interface(h, &g_if1, 0, stop_from_inside, &s), RPC_S_OK);
+    CHECK_EQ(s.stop, RPC_S_OK);               /* stopping from a call is fine ... */
+    CHECK_EQ(s.wait, RPC_S_CALL_IN_PROGRESS); /* ... waiting for every call from one is not */
+    expect_one_misuse(SIM_MISUSE_BAD_ARGUMENT);
+    CHECK_EQ(sim_counter(SIM_COUNT_LISTENING), 0); /* listening ended with the call */
+    CHECK_EQ(RpcMgmtWaitServerListen(), RPC_S_OK);
+    CHECK_EQ(RpcServerUnregisterIfEx(&g_if1, NULL, 1), RPC_S_OK);
+    free_binding(h);
+    end_clean();
+}
+
 static void test_leaks_are_counted_and_reset(void)
 {
     RPC_BINDING_HANDLE h = bind_str("ncalrpc:[leak]", RPC_S_OK);
@@ -520,6 +549,7 @@ int main(void)
     TA_RUN(test_interface_flags);
     TA_RUN(test_security_callback);
     TA_RUN(test_free_and_unregister_in_call);
+    TA_RUN(test_stop_from_inside_a_call);
     TA_RUN(test_leaks_are_counted_and_reset);
     TA_RUN(test_autolisten);
     return ta_exit_code();
