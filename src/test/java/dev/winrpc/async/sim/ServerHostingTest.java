@@ -332,6 +332,41 @@ class ServerHostingTest {
     }
 
     @Test
+    void aServerClosedFromItsOwnSecurityCallback() {
+        // Stopping is allowed there (the call runs to its end, then listening ends); waiting for
+        // every call would wait for itself (refused and recorded); unregistering the interface
+        // whose call is being admitted is the misuse the safe layer must never commit.
+        AtomicInteger stopped = new AtomicInteger(-1);
+        AtomicInteger waited = new AtomicInteger(-1);
+        AtomicInteger unregistered = new AtomicInteger(-1);
+        Rpcrt4Server.RPC_IF_CALLBACK_FN closer = (ifs, ctx) -> {
+            try {
+                stopped.set(S.RpcMgmtStopServerListening(null));
+                waited.set(S.RpcMgmtWaitServerListen());
+                unregistered.set(S.RpcServerUnregisterIfEx(ifs, null, 1));
+                return RpcErrors.RPC_S_OK;
+            } catch (RuntimeException e) {
+                return Rpcrt4Server.RPC_S_ACCESS_DENIED;
+            }
+        };
+        useEp(Rpcrt4Binding.RPC_C_PROTSEQ_NCALRPC, "closer");
+        register(iface, Rpcrt4Server.RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH, closer);
+        listen();
+        Pointer h = bind("ncalrpc:[closer]");
+        assertEquals(42, call(h, iface, new Manager()));
+        assertEquals(RpcErrors.RPC_S_OK, stopped.get());
+        assertEquals(RpcErrors.RPC_S_CALL_IN_PROGRESS, waited.get());
+        assertEquals(RpcErrors.RPC_S_OK, unregistered.get());
+        Simulator.expectMisuses(SimControl.SIM_MISUSE_BAD_ARGUMENT,
+                SimControl.SIM_MISUSE_IF_UNREGISTERED_IN_CALL);
+        assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_LISTENING));
+        assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_INTERFACES));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcMgmtWaitServerListen());
+        assertEquals(RpcErrors.RPC_S_SERVER_UNAVAILABLE, call(h, iface, new Manager()));
+        free(h);
+    }
+
+    @Test
     void aServerLeftListeningFailsTheOraclesCheck() {
         useEp(Rpcrt4Binding.RPC_C_PROTSEQ_NCALRPC, "left");
         register(iface, 0, null);
