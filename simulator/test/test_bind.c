@@ -503,6 +503,67 @@ static void test_stop_from_inside_a_call(void)
     end_clean();
 }
 
+/* Many threads call at once on one binding and on bindings of their own, while the main
+ * thread queries the server: every call is taken, and everything is given back. */
+static _Atomic int g_in_manager, g_max_in_manager;
+
+static RPC_STATUS counting_manager(void *ctx, RPC_BINDING_HANDLE call)
+{
+    (void)ctx;
+    int now = atomic_fetch_add(&g_in_manager, 1) + 1;
+    int seen = atomic_load(&g_max_in_manager);
+    while (now > seen && !atomic_compare_exchange_weak(&g_max_in_manager, &seen, now)) {
+    }
+    RPC_CALL_ATTRIBUTES_V2_W a;
+    memset(&a, 0, sizeof a);
+    a.Version = 2;
+    RPC_STATUS st = RpcServerInqCallAttributesW(call, &a);
+    atomic_fetch_sub(&g_in_manager, 1);
+    return st == RPC_S_OK ? 7 : st;
+}
+
+typedef struct caller { RPC_BINDING_HANDLE shared; int ok; } caller;
+
+static void *caller_thread(void *arg)
+{
+    caller *c = arg;
+    for (int i = 0; i < 200; i++) {
+        RPC_BINDING_HANDLE own = NULL;
+        if (RpcBindingCopy(c->shared, &own) != RPC_S_OK)
+            continue;
+        if (sim_call_interface(c->shared, &g_if1, 1, counting_manager, NULL) == 7 &&
+            sim_call_interface(own, &g_if1, 2, counting_manager, NULL) == 7)
+            c->ok++;
+        RpcBindingFree(&own);
+    }
+    return NULL;
+}
+
+static void test_concurrent_calls(void)
+{
+    start_server("ncalrpc", "many", 0, NULL);
+    RPC_BINDING_HANDLE h = bind_str("ncalrpc:[many]", RPC_S_OK);
+    enum { N = 6 };
+    pthread_t t[N];
+    caller c[N];
+    for (int i = 0; i < N; i++) {
+        c[i].shared = h;
+        c[i].ok = 0;
+        REQUIRE(pthread_create(&t[i], NULL, caller_thread, &c[i]) == 0);
+    }
+    for (int i = 0; i < 200; i++)
+        CHECK_EQ(RpcMgmtIsServerListening(h), RPC_S_OK);
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ(c[i].ok, 200);
+    }
+    CHECK_EQ(atomic_load(&g_in_manager), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_BINDINGS), 1);
+    stop_server();
+    free_binding(h);
+    end_clean();
+}
+
 static void test_leaks_are_counted_and_reset(void)
 {
     RPC_BINDING_HANDLE h = bind_str("ncalrpc:[leak]", RPC_S_OK);
@@ -550,6 +611,7 @@ int main(void)
     TA_RUN(test_security_callback);
     TA_RUN(test_free_and_unregister_in_call);
     TA_RUN(test_stop_from_inside_a_call);
+    TA_RUN(test_concurrent_calls);
     TA_RUN(test_leaks_are_counted_and_reset);
     TA_RUN(test_autolisten);
     return ta_exit_code();
