@@ -32,11 +32,16 @@ public class RpcException extends RuntimeException {
         SERVER_FAULT
     }
 
+    /** The RPC_STATUS or fault code. */
     private final int status;
+    /** The native function that returned the status, e.g. "RpcAsyncCompleteCall". */
     private final String function;
+    /** Which side failed. */
     private final Kind kind;
 
     /**
+     * Creates the exception for a status a native function returned.
+     *
      * @param kind which side failed
      * @param function the native function that returned the status, e.g. "RpcAsyncCompleteCall"
      * @param status the RPC_STATUS or fault code
@@ -100,27 +105,27 @@ public class RpcException extends RuntimeException {
         }
     }
 
-    /** @return the RPC_STATUS (or, for a server fault, the fault code) */
+    /** {@return the RPC_STATUS (or, for a server fault, the fault code)} */
     public int status() {
         return status;
     }
 
-    /** @return the symbolic name of {@link #status()}, or its hexadecimal value if unknown */
+    /** {@return the symbolic name of {@link #status()}, or its hexadecimal value if unknown} */
     public String statusName() {
         return nameOf(status);
     }
 
-    /** @return the native function that returned the status */
+    /** {@return the native function that returned the status} */
     public String function() {
         return function;
     }
 
-    /** @return which side failed */
+    /** {@return which side failed} */
     public Kind kind() {
         return kind;
     }
 
-    /** @return true if the server failed the call with a fault code */
+    /** {@return true if the server failed the call with a fault code} */
     public boolean isServerFault() {
         return kind == Kind.SERVER_FAULT;
     }

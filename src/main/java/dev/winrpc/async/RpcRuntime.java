@@ -42,7 +42,7 @@ public final class RpcRuntime {
     public static final String LIBRARY_PROPERTY = "dev.winrpc.async.library";
 
     /**
-     * System property: {@code auto} (the default) lets {@link dev.winrpc.async.raw.Rpcrt4Util#RpcAsyncRegisterHandle}
+     * System property: {@code auto} (the default) lets {@link dev.winrpc.async.dispatch.Dispatcher#registerServerCall}
      * call RpcAsyncRegisterInfo where it is exported and known to be safe; {@code never} stops it.
      */
     public static final String REGISTER_INFO_PROPERTY = "dev.winrpc.async.registerInfo";
@@ -241,12 +241,12 @@ public final class RpcRuntime {
         return b;
     }
 
-    /** @return true if the runtime can be used here */
+    /** {@return true if the runtime can be used here} */
     public static boolean isAvailable() {
         return backing().unavailable == null;
     }
 
-    /** @return why the runtime cannot be used here, or null if it can */
+    /** {@return why the runtime cannot be used here, or null if it can} */
     public static RpcRuntimeUnavailableException unavailabilityCause() {
         Backing b = backing();
         return b.unavailable == null ? null : b.failure();
@@ -261,13 +261,13 @@ public final class RpcRuntime {
         available();
     }
 
-    /** @return what backs the bindings, for logs: e.g. "rpcrt4.dll and kernel32.dll" */
+    /** {@return what backs the bindings, for logs: e.g. "rpcrt4.dll and kernel32.dll"} */
     public static String description() {
         return backing().description;
     }
 
     /**
-     * @return the rpcrt4 functions
+     * {@return the rpcrt4 functions}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Rpcrt4 rpcrt4() {
@@ -275,7 +275,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return the client side of binding handles: string bindings, authentication, options
+     * {@return the client side of binding handles: string bindings, authentication, options}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Rpcrt4Binding rpcrt4Binding() {
@@ -283,7 +283,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return the server side: endpoints, interfaces, listening, call attributes, impersonation
+     * {@return the server side: endpoints, interfaces, listening, call attributes, impersonation}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Rpcrt4Server rpcrt4Server() {
@@ -291,7 +291,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return jna-platform's kernel32 mapping, bound to the library that backs the runtime
+     * {@return jna-platform's kernel32 mapping, bound to the library that backs the runtime}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Kernel32 kernel32() {
@@ -299,7 +299,7 @@ public final class RpcRuntime {
     }
 
     /**
-     * @return the kernel32 functions jna-platform lacks
+     * {@return the kernel32 functions jna-platform lacks}
      * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
      */
     public static Kernel32Ex kernel32Ex() {

@@ -10,6 +10,8 @@ public class RpcRuntimeUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception, saying why the runtime cannot be used here.
+     *
      * @param message why the runtime cannot be used
      * @param cause the underlying failure, or null
      */

@@ -18,6 +18,8 @@ public class Win32CallException extends Win32Exception {
     private final String function;
 
     /**
+     * Creates the exception for a Win32 function that failed, with what GetLastError returned.
+     *
      * @param function the Win32 function that failed, e.g. "OpenThread"
      * @param code what GetLastError returned right after it
      * @param what what the library was doing, for the message, or null
@@ -33,7 +35,7 @@ public class Win32CallException extends Win32Exception {
                 + (what == null ? "" : " " + what);
     }
 
-    /** @return the Win32 function that failed */
+    /** {@return the Win32 function that failed} */
     public String function() {
         return function;
     }

@@ -41,42 +41,42 @@ public abstract sealed class AsyncCall<R> extends CallMachine<R> permits ClientC
 
     // ---- what callers see ------------------------------------------------------------------------
 
-    /** @return the state the call is in now */
+    /** {@return the state the call is in now} */
     public final PipeState state() {
         return path.current();
     }
 
-    /** @return the states the call went through, from its first; for logging and tests */
+    /** {@return the states the call went through, from its first; for logging and tests} */
     public final List<PipeState> path() {
         return path.snapshot();
     }
 
-    /** @return the table the call follows */
+    /** {@return the table the call follows} */
     public final PipeProtocol protocol() {
         return table;
     }
 
-    /** @return the pipe kind, or empty for a plain call */
+    /** {@return the pipe kind, or empty for a plain call} */
     public final Optional<PipeKind> pipeKind() {
         return Optional.ofNullable(table.kind());
     }
 
-    /** @return the side of the call */
+    /** {@return the side of the call} */
     public final Side side() {
         return table.side();
     }
 
-    /** @return true once the call reached END and the runtime is done with it */
+    /** {@return true once the call reached END and the runtime is done with it} */
     public final boolean ended() {
         return isEnded();
     }
 
-    /** @return the dispatcher that notifies the call */
+    /** {@return the dispatcher that notifies the call} */
     public final Dispatcher dispatcher() {
         return dispatcher;
     }
 
-    /** @return the table's title, e.g. "IN_OUT pipe, client", or "plain call, server" */
+    /** {@return the table's title, e.g. "IN_OUT pipe, client", or "plain call, server"} */
     public final String title() {
         return table.title();
     }

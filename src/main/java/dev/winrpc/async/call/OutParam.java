@@ -43,7 +43,7 @@ public final class OutParam {
         return new OutParam(m, size, true);
     }
 
-    /** @return a client's {@code [out] int*} */
+    /** {@return a client's {@code [out] int*}} */
     public static OutParam clientInt() {
         return client(4);
     }
@@ -76,7 +76,7 @@ public final class OutParam {
         }
     }
 
-    /** @return the address to pass to the stub (client) */
+    /** {@return the address to pass to the stub (client)} */
     public Pointer pointer() {
         if (!client) {
             throw new IllegalStateException("a server's [out] parameter is set with setInt, not passed on");

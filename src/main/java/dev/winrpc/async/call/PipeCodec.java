@@ -59,6 +59,8 @@ public abstract class PipeCodec<T> {
     private final int elementSize;
 
     /**
+     * Creates a codec for elements of one fixed size.
+     *
      * @param name the element type, for messages
      * @param elementSize the size of one element in bytes
      */
@@ -70,12 +72,14 @@ public abstract class PipeCodec<T> {
         this.elementSize = elementSize;
     }
 
-    /** @return the size of one element in bytes */
+    /** {@return the size of one element in bytes} */
     public final int elementSize() {
         return elementSize;
     }
 
     /**
+     * Counts the elements of a chunk.
+     *
      * @param chunk a chunk
      * @return the number of elements in it
      */

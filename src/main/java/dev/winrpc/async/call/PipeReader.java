@@ -47,6 +47,8 @@ public final class PipeReader<T> {
     }
 
     /**
+     * Creates a receiving end that pulls up to {@value #DEFAULT_CHUNK_ELEMENTS} elements at once.
+     *
      * @param codec the elements' layout
      * @param <T> a chunk
      * @return a receiving end that pulls up to {@value #DEFAULT_CHUNK_ELEMENTS} elements at once
@@ -56,6 +58,8 @@ public final class PipeReader<T> {
     }
 
     /**
+     * Creates a receiving end that pulls up to {@code chunkElements} elements at once.
+     *
      * @param codec the elements' layout
      * @param chunkElements the most elements pulled at once
      * @param <T> a chunk
@@ -65,12 +69,12 @@ public final class PipeReader<T> {
         return new PipeReader<>(codec, chunkElements);
     }
 
-    /** @return the elements' layout */
+    /** {@return the elements' layout} */
     public PipeCodec<T> codec() {
         return codec;
     }
 
-    /** @return the most elements pulled at once */
+    /** {@return the most elements pulled at once} */
     public int chunkElements() {
         return chunkElements;
     }

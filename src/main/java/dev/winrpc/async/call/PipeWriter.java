@@ -60,6 +60,8 @@ public final class PipeWriter<T> {
     }
 
     /**
+     * Creates a sending end.
+     *
      * @param codec the elements' layout
      * @param <T> a chunk
      * @return a new sending end
@@ -68,7 +70,7 @@ public final class PipeWriter<T> {
         return new PipeWriter<>(codec);
     }
 
-    /** @return the elements' layout */
+    /** {@return the elements' layout} */
     public PipeCodec<T> codec() {
         return codec;
     }

@@ -68,7 +68,7 @@ public final class Reply<R> {
                 Objects.requireNonNull(writer));
     }
 
-    /** @return its size in bytes */
+    /** {@return its size in bytes} */
     public int size() {
         return size;
     }

@@ -177,7 +177,7 @@ public final class ServerCall<R> extends AsyncCall<R> {
         this.nullPushTimeout = b.nullPushTimeout;
     }
 
-    /**
+    /** Starts building the server's side of a call the manager routine received.
      * @param dispatcher notifies the call (APC, completion port or event)
      * @param reply the reply type
      * @param pAsync the handle the manager routine received as its first parameter

@@ -65,7 +65,7 @@ public final class ApcDispatcher extends Dispatcher {
         start();
     }
 
-    /** @return the real handle of the dispatcher's thread that calls are registered with */
+    /** {@return the real handle of the dispatcher's thread that calls are registered with} */
     public HANDLE threadHandle() {
         return threadHandle;
     }

@@ -53,7 +53,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     final Lifecycle lifecycle = new Lifecycle();
     final CallRegistry registry = new CallRegistry();
-    private final LoopTasks tasks = new LoopTasks();
+    final LoopTasks tasks = new LoopTasks();
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
     private final Set<Capability> capabilities;
@@ -143,7 +143,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     // ---- public API ----------------------------------------------------------------------------
 
-    /** @return what this dispatcher can deliver */
+    /** {@return what this dispatcher can deliver} */
     public final Set<Capability> capabilities() {
         return capabilities;
     }
@@ -271,7 +271,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         if (delay.isNegative()) {
             throw new IllegalArgumentException("a negative delay: " + delay);
         }
-        Scheduled t = new Scheduled(System.nanoTime() + delay.toNanos(), Objects.requireNonNull(task, "task"));
+        Scheduled t = Scheduled.after(this, delay, Objects.requireNonNull(task, "task"));
         if (inDispatcherThread()) {
             tasks.addTimer(t);
         } else {
@@ -280,7 +280,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         return t;
     }
 
-    /** @return true when called on the dispatcher's thread */
+    /** {@return true when called on the dispatcher's thread} */
     public final boolean inDispatcherThread() {
         return loop.isCurrent();
     }
@@ -297,17 +297,17 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         }
     }
 
-    /** @return the dispatcher's thread */
+    /** {@return the dispatcher's thread} */
     public final Thread thread() {
         return loop.thread();
     }
 
-    /** @return the number of calls registered now */
+    /** {@return the number of calls registered now} */
     public final int registeredCalls() {
         return registry.size();
     }
 
-    /** @return true once close has begun */
+    /** {@return true once close has begun} */
     public final boolean isClosed() {
         return !lifecycle.isOpen();
     }
@@ -373,7 +373,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         return idle;
     }
 
-    /** @return registrations (calls) pinned because a dispatcher closed under them, not yet closed */
+    /** {@return registrations (calls) pinned because a dispatcher closed under them, not yet closed} */
     public static int stalePinned() {
         return CallRegistry.detachedEverywhere();
     }

@@ -6,6 +6,8 @@ public class DispatcherClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what was refused or failed
      */
     public DispatcherClosedException(String message) {

@@ -53,6 +53,8 @@ public final class EventDispatcher extends Dispatcher {
     }
 
     /**
+     * Starts an event dispatcher on a thread {@code factory} makes.
+     *
      * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
      */
     public EventDispatcher(ThreadFactory factory) {

@@ -53,6 +53,8 @@ public final class IocpDispatcher extends Dispatcher {
     }
 
     /**
+     * Starts a completion-port dispatcher on a thread {@code factory} makes.
+     *
      * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
      * @param batch completions removed per call, 1 to 4096
      */
@@ -73,7 +75,7 @@ public final class IocpDispatcher extends Dispatcher {
         start();
     }
 
-    /** @return the completion port calls are registered with */
+    /** {@return the completion port calls are registered with} */
     public HANDLE port() {
         return port;
     }

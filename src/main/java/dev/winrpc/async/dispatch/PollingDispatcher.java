@@ -37,6 +37,8 @@ public final class PollingDispatcher extends Dispatcher {
     }
 
     /**
+     * Starts a polling dispatcher on a thread {@code factory} makes.
+     *
      * @param factory makes the dispatcher's thread, or null for a daemon thread of its own
      * @param interval the time between two polls of every call; at least 10 microseconds
      */

@@ -31,22 +31,22 @@ public final class Registration implements AutoCloseable {
         this.target = target;
     }
 
-    /** @return the registered state */
+    /** {@return the registered state} */
     public RPC_ASYNC_STATE state() {
         return state;
     }
 
-    /** @return the dispatcher that notifies it */
+    /** {@return the dispatcher that notifies it} */
     public Dispatcher dispatcher() {
         return dispatcher;
     }
 
-    /** @return the target it notifies */
+    /** {@return the target it notifies} */
     public NotificationTarget target() {
         return target;
     }
 
-    /** @return true once {@link #close()} ran */
+    /** {@return true once {@link #close()} ran} */
     public boolean isClosed() {
         return closed;
     }

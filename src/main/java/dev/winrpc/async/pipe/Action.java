@@ -105,12 +105,12 @@ public enum Action {
         return outcomes;
     }
 
-    /** @return true if the action moves data this side of the call sends */
+    /** {@return true if the action moves data this side of the call sends} */
     public boolean sends() {
         return pipe == Pipe.SENDS;
     }
 
-    /** @return true if the action moves data this side of the call receives */
+    /** {@return true if the action moves data this side of the call receives} */
     public boolean receives() {
         return pipe == Pipe.RECEIVES;
     }

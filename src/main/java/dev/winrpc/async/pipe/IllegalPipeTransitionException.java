@@ -24,6 +24,8 @@ public class IllegalPipeTransitionException extends IllegalStateException {
     private final PipeInput input;
 
     /**
+     * Creates the exception for a pair of state and input the table refuses.
+     *
      * @param protocol the table that refused the pair, not null
      * @param state the state, not null
      * @param input the input, not null

@@ -148,7 +148,7 @@ public final class PipeProtocol {
         return kind;
     }
 
-    /** @return true for the library's table of a plain call (no pipe), {@link #plain(Side)} */
+    /** {@return true for the library's table of a plain call (no pipe), {@link #plain(Side)}} */
     public boolean isPlain() {
         return kind == null;
     }

@@ -13,6 +13,8 @@ import java.util.Objects;
 public record Transition(PipeState from, PipeInput input, PipeState to) {
 
     /**
+     * Checks that no component is null.
+     *
      * @param from the state the outcome happens in, not null
      * @param input the outcome, not null
      * @param to the state it leads to, not null

@@ -30,6 +30,8 @@ public interface Kernel32Ex extends StdCallLibrary {
     int INFINITE = 0xFFFFFFFF;
 
     /**
+     * Waits for an object; alertably (running queued APCs) if {@code bAlertable}.
+     *
      * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a>
      * @param hHandle the object
      * @param dwMilliseconds the timeout, or INFINITE
@@ -39,6 +41,8 @@ public interface Kernel32Ex extends StdCallLibrary {
     int WaitForSingleObjectEx(HANDLE hHandle, int dwMilliseconds, boolean bAlertable);
 
     /**
+     * Waits for one or all of several objects; alertably (running queued APCs) if {@code bAlertable}.
+     *
      * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitformultipleobjectsex">WaitForMultipleObjectsEx</a>
      * @param nCount the number of handles
      * @param lpHandles the handles
@@ -67,7 +71,11 @@ public interface Kernel32Ex extends StdCallLibrary {
      * code. Stdcall on 32-bit x86 through {@link #OPTIONS} (see {@link RpcEntry}).
      */
     interface PAPCFUNC extends Callback {
-        /** @param Parameter the dwData given to QueueUserAPC */
+        /**
+         * Runs the APC.
+         *
+         * @param Parameter the dwData given to QueueUserAPC
+         */
         void callback(ULONG_PTR Parameter);
     }
 

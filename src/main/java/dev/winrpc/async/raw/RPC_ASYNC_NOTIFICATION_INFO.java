@@ -23,6 +23,10 @@ public class RPC_ASYNC_NOTIFICATION_INFO extends Union {
     /** {@code u.APC}: for RpcNotificationTypeApc. */
     @FieldOrder({"NotificationRoutine", "hThread"})
     public static class APC_INFO extends Structure {
+        /** An empty {@code u.APC}, every field zero. */
+        public APC_INFO() {
+        }
+
         /** The routine the runtime queues as an APC. */
         public Rpcrt4.RPCNOTIFICATION_ROUTINE NotificationRoutine;
         /** A real thread handle with THREAD_SET_CONTEXT (never GetCurrentThread()'s pseudo-handle). */
@@ -32,6 +36,10 @@ public class RPC_ASYNC_NOTIFICATION_INFO extends Union {
     /** {@code u.IOC}: for RpcNotificationTypeIoc; the runtime posts these values to hIOPort. */
     @FieldOrder({"hIOPort", "dwNumberOfBytesTransferred", "dwCompletionKey", "lpOverlapped"})
     public static class IOC_INFO extends Structure {
+        /** An empty {@code u.IOC}, every field zero. */
+        public IOC_INFO() {
+        }
+
         /** The I/O completion port. */
         public HANDLE hIOPort;
         /** DWORD passed through as the completion's byte count. */
@@ -45,6 +53,10 @@ public class RPC_ASYNC_NOTIFICATION_INFO extends Union {
     /** {@code u.HWND}: for RpcNotificationTypeHwnd, which Microsoft deprecates; unsupported here. */
     @FieldOrder({"hWnd", "Msg"})
     public static class HWND_INFO extends Structure {
+        /** An empty {@code u.HWND}, every field zero. */
+        public HWND_INFO() {
+        }
+
         /** The window. */
         public HWND hWnd;
         /** UINT message posted to it. */

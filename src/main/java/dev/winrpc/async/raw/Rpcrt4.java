@@ -162,6 +162,8 @@ public interface Rpcrt4 extends StdCallLibrary {
      */
     interface RPCNOTIFICATION_ROUTINE extends Callback {
         /**
+         * Called by the runtime with a notification for the call.
+         *
          * @param pAsync the address of the call's RPC_ASYNC_STATE
          * @param Context reserved, NULL
          * @param Event an RPC_ASYNC_EVENT value
