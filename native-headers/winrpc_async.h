@@ -326,4 +326,7 @@ WINRPC_ASSERT_SIZE(WINRPC_NAME(OVERLAPPED), 20, 32);
 }
 #endif
 
+/* Binding handles, authentication and server hosting. */
+#include "winrpc_rpcdce.h"
+
 #endif /* WINRPC_ASYNC_H */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles native-headers/winrpc_async.h next to mingw-w64's own <rpcasync.h> for 32-bit and
+# Compiles native-headers/winrpc_async.h (and winrpc_rpcdce.h) next to mingw-w64's own <rpcasync.h> and <rpcdce.h> for 32-bit and
 # 64-bit Windows; every agreement is a _Static_assert, so a successful compile is the proof.
 # A missing compiler is a failure, never a skip.
 set -euo pipefail
@@ -20,6 +20,12 @@ for cc in i686-w64-mingw32-gcc x86_64-w64-mingw32-gcc; do
     echo "ok: $cc: winrpc_async.h agrees with mingw-w64 <rpcasync.h> field by field"
   else
     echo "FAIL: $cc: winrpc_async.h disagrees with mingw-w64 <rpcasync.h>" >&2
+    status=1
+  fi
+  if "$cc" -std=c11 -Wall -Werror -c "$here/sdk_agreement_rpcdce.c" -o "$out/agreement-rpcdce-$cc.o"; then
+    echo "ok: $cc: winrpc_rpcdce.h agrees with mingw-w64 <rpcdce.h>/<rpcasync.h>"
+  else
+    echo "FAIL: $cc: winrpc_rpcdce.h disagrees with mingw-w64 <rpcdce.h>/<rpcasync.h>" >&2
     status=1
   fi
 done

@@ -64,6 +64,10 @@ SIM_HIDDEN uint64_t sim_now_ms(void);
 SIM_HIDDEN void sim_misuse(int kind, const char *fmt, ...) SIM_PRINTF(2, 3);
 SIM_HIDDEN void sim_count(int which, int64_t delta);
 
+/* ---- sim_bind.c, sim_host.c: sim_reset's part (frees the binding and hosting registry) ---- */
+
+SIM_HIDDEN void sim_bind_reset(void);
+
 /* ---- sim_rpc_*.c -------------------------------------------------------------------------- */
 
 /* Calls sim_peer.c needs to reach the server side of the simulator's call machinery. */

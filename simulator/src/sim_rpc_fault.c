@@ -153,5 +153,6 @@ SIM_EXPORT void sim_reset(void)
     g_seq = 0;
     behaviours_reset_locked();
     unlock();
+    sim_bind_reset();
     sim_misuse_clear();
 }

@@ -244,10 +244,17 @@ enum {
                                              while one is pending */
     SIM_MISUSE_UNSUPPORTED_NOTIFICATION,  /* Hwnd or Callback, or an unknown type */
     SIM_MISUSE_BAD_ARGUMENT,              /* a NULL or otherwise invalid argument */
-    SIM_MISUSE_SUBSCRIBED_AT_COMPLETION   /* RpcAsyncCompleteCall or RpcAsyncAbortCall on a server
+    SIM_MISUSE_SUBSCRIBED_AT_COMPLETION,  /* RpcAsyncCompleteCall or RpcAsyncAbortCall on a server
                                              call with a RpcServerSubscribeForNotification still
                                              active (Microsoft: undefined); the call completes and
                                              its subscriptions end */
+    SIM_MISUSE_BINDING_FREED_IN_CALL,     /* RpcBindingFree with calls made on the binding still
+                                             in flight; the binding lives on until they end */
+    SIM_MISUSE_IF_UNREGISTERED_IN_CALL,   /* RpcServerUnregisterIfEx while calls of the interface
+                                             run; it takes no new call and goes when they end */
+    SIM_MISUSE_IMPERSONATION_LEFT         /* a call ended with a thread still impersonating its
+                                             client (RpcImpersonateClient without
+                                             RpcRevertToSelfEx) */
 };
 
 int32_t sim_misuse_count(void);
@@ -266,6 +273,15 @@ enum {
     SIM_COUNT_SUBSCRIPTIONS,      /* RpcServerSubscribeForNotification kinds (one per call and
                                      kind) not yet ended by RpcServerUnsubscribeForNotification
                                      or by the call's completion */
+    SIM_COUNT_BINDINGS,           /* binding handles not yet freed (RpcBindingFree, or
+                                     RpcBindingVectorFree for a server's) */
+    SIM_COUNT_RPC_ALLOCS,         /* strings and binding vectors the runtime handed out and
+                                     RpcStringFreeW / RpcBindingVectorFree did not take back */
+    SIM_COUNT_LISTENING,          /* 1 while the server listens (RpcServerListen until
+                                     RpcMgmtStopServerListening and the end of its calls) */
+    SIM_COUNT_INTERFACES,         /* interfaces registered (RpcServerRegisterIf3) and not
+                                     unregistered */
+    SIM_COUNT_EP_ENTRIES,         /* endpoint-map entries (RpcEpRegisterW) not unregistered */
     SIM_COUNT__MAX
 };
 int64_t sim_counter(int32_t which);
@@ -280,8 +296,35 @@ RPC_STATUS sim_scribble_runtime_fields(PRPC_ASYNC_STATE pAsync, uint32_t salt);
 int32_t sim_quiesce(uint32_t timeout_ms);
 
 /* Restores defaults: no fault plan, no reply delay, no behaviours (mask 0), the default pipe
- * window, oracle cleared. Calls in flight are not touched. */
+ * window, oracle cleared. Calls in flight are not touched. The binding and hosting registry
+ * (sim_bind.c, sim_host.c) is forgotten: every binding handle, string and binding vector is
+ * freed, endpoints, endpoint-map entries, authentication info and interfaces without running
+ * calls are dropped, and listening ends. */
 void sim_reset(void);
+
+/* ---- binding and hosting (sim_bind.c, sim_host.c) ---------------------------------------- */
+
+/* A manager routine for sim_call_interface: runs on the runtime's dispatch thread with the
+ * call's server binding handle (valid for RpcServerInqCallAttributesW, RpcImpersonateClient,
+ * RpcRevertToSelfEx, RpcBindingInqAuthClientW until it returns; NULL names the call too, on
+ * that thread). Its result is the call's. */
+typedef RPC_STATUS (*SIM_MANAGER_FN)(void *Context, RPC_BINDING_HANDLE hCall);
+
+/* A synchronous call on a client binding to the interface IfSpec (an RPC_SERVER_INTERFACE or
+ * RPC_CLIENT_INTERFACE: only Length and InterfaceId are read), with the runtime's call-time
+ * checks in Microsoft's order: the binding (RPC_S_INVALID_BINDING, RPC_S_WRONG_KIND_OF_BINDING),
+ * the address (RPC_S_SERVER_UNAVAILABLE), a partial binding resolved through the endpoint map
+ * (EPT_S_NOT_REGISTERED), a server listening on the endpoint (RPC_S_SERVER_UNAVAILABLE), the
+ * interface (RPC_S_UNKNOWN_IF), RPC_IF_ALLOW_LOCAL_ONLY, RPC_IF_ALLOW_SECURE_ONLY and an
+ * unauthenticated client of an interface with a callback (RPC_S_ACCESS_DENIED), the
+ * authentication service (RPC_S_UNKNOWN_AUTHN_SERVICE); then, on a thread of the runtime's,
+ * the interface's security callback (a refusal: RPC_S_ACCESS_DENIED) and Manager (may be
+ * NULL: RPC_S_OK). Returns when the call has ended. */
+RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec, uint16_t OpNum,
+                              SIM_MANAGER_FN Manager, void *Context);
+
+/* Whether the calling thread impersonates a client (RpcImpersonateClient, not yet reverted). */
+int32_t sim_is_impersonating(void);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@ import dev.winrpc.async.raw.Kernel32Ex;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.raw.RpcEntry;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Binding;
+import dev.winrpc.async.raw.Rpcrt4Server;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import java.util.Map;
  * </ul>
  *
  * <p>Loading this class, or any class of the library, never loads native code and never
- * throws. The first call that needs the runtime ({@link #rpcrt4()}, {@link #kernel32()},
+ * throws. The first call that needs the runtime ({@link #rpcrt4()}, {@link #rpcrt4Binding()},
+ * {@link #rpcrt4Server()}, {@link #kernel32()},
  * {@link #kernel32Ex()}, {@link #ensureAvailable()}) throws
  * {@link RpcRuntimeUnavailableException} with the cause, every time it is called.
  */
@@ -61,15 +64,19 @@ public final class RpcRuntime {
     /** What was loaded, or why nothing could be. Computed once. */
     static final class Backing {
         final Rpcrt4 rpcrt4;
+        final Rpcrt4Binding rpcrt4Binding;
+        final Rpcrt4Server rpcrt4Server;
         final Kernel32 kernel32;
         final Kernel32Ex kernel32Ex;
         final String description;
         final boolean registerInfoSafe;
         final RpcRuntimeUnavailableException unavailable;
 
-        private Backing(Rpcrt4 rpcrt4, Kernel32 kernel32, Kernel32Ex kernel32Ex, String description,
+        private Backing(String lib, Kernel32 kernel32, Kernel32Ex kernel32Ex, String description,
                 boolean registerInfoSafe) {
-            this.rpcrt4 = rpcrt4;
+            this.rpcrt4 = Native.load(lib, Rpcrt4.class, Rpcrt4.OPTIONS);
+            this.rpcrt4Binding = Native.load(lib, Rpcrt4Binding.class, Rpcrt4Binding.OPTIONS);
+            this.rpcrt4Server = Native.load(lib, Rpcrt4Server.class, Rpcrt4Server.OPTIONS);
             this.kernel32 = kernel32;
             this.kernel32Ex = kernel32Ex;
             this.description = description;
@@ -79,6 +86,8 @@ public final class RpcRuntime {
 
         private Backing(String why, Throwable cause) {
             this.rpcrt4 = null;
+            this.rpcrt4Binding = null;
+            this.rpcrt4Server = null;
             this.kernel32 = null;
             this.kernel32Ex = null;
             this.description = "unavailable: " + why;
@@ -120,7 +129,7 @@ public final class RpcRuntime {
                 requireKernel32Name(lib);
                 NativeLibrary both = NativeLibrary.getInstance(lib, RpcEntry.OPTIONS);
                 bindDirect(both, both);
-                return new Backing(Native.load(lib, Rpcrt4.class, Rpcrt4.OPTIONS),
+                return new Backing(lib,
                         Native.load(lib, Kernel32.class, kernel32Options()),
                         Native.load(lib, Kernel32Ex.class, Kernel32Ex.OPTIONS),
                         lib + " (named by -D" + LIBRARY_PROPERTY + ")",
@@ -138,7 +147,7 @@ public final class RpcRuntime {
             boolean wine = isWine();
             bindDirect(NativeLibrary.getInstance("kernel32", RpcEntry.OPTIONS),
                     NativeLibrary.getInstance("rpcrt4", RpcEntry.OPTIONS));
-            return new Backing(Native.load("rpcrt4", Rpcrt4.class, Rpcrt4.OPTIONS),
+            return new Backing("rpcrt4",
                     Native.load("kernel32", Kernel32.class, kernel32Options()),
                     Native.load("kernel32", Kernel32Ex.class, Kernel32Ex.OPTIONS),
                     "rpcrt4.dll and kernel32.dll" + (wine ? " (Wine)" : ""),
@@ -263,6 +272,22 @@ public final class RpcRuntime {
      */
     public static Rpcrt4 rpcrt4() {
         return available().rpcrt4;
+    }
+
+    /**
+     * {@return the client side of binding handles: string bindings, authentication, options}
+     * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
+     */
+    public static Rpcrt4Binding rpcrt4Binding() {
+        return available().rpcrt4Binding;
+    }
+
+    /**
+     * {@return the server side: endpoints, interfaces, listening, call attributes, impersonation}
+     * @throws RpcRuntimeUnavailableException if the runtime cannot be used here
+     */
+    public static Rpcrt4Server rpcrt4Server() {
+        return available().rpcrt4Server;
     }
 
     /**

@@ -37,6 +37,7 @@ public final class RpcStatus {
         s(14, "RPC_X_PIPE_APP_MEMORY", "not enough memory (pipe application memory)");
         s(87, "RPC_S_INVALID_ARG", "an argument is invalid");
         s(164, "ERROR_MAX_THRDS_REACHED", "no more threads can be created");
+        s(234, "ERROR_MORE_DATA", "more data is available than the buffer holds");
         s(997, "RPC_S_ASYNC_CALL_PENDING", "the call has not completed yet");
         s(1130, "ERROR_NOT_ENOUGH_SERVER_MEMORY", "not enough server memory");
         s(1223, "ERROR_CANCELLED", "the operation was cancelled");

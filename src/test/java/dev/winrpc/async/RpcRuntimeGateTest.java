@@ -30,6 +30,8 @@ class RpcRuntimeGateTest {
         assertTrue(m.contains("Linux amd64"), m);
         assertTrue(m.contains(RpcRuntime.LIBRARY_PROPERTY), m);
         assertNull(b.rpcrt4);
+        assertNull(b.rpcrt4Binding);
+        assertNull(b.rpcrt4Server);
     }
 
     @Test
@@ -60,6 +62,8 @@ class RpcRuntimeGateTest {
         assertNotNull(RpcRuntime.rpcrt4());
         assertNotNull(RpcRuntime.kernel32());
         assertNotNull(RpcRuntime.kernel32Ex());
+        assertNotNull(RpcRuntime.rpcrt4Binding());
+        assertNotNull(RpcRuntime.rpcrt4Server());
     }
 
     @Test
@@ -81,5 +85,7 @@ class RpcRuntimeGateTest {
         assertTrue(out.contains("initialised classes: "), out);
         assertTrue(out.contains("RpcRuntimeUnavailableException: winrpc-async needs the Windows RPC runtime"), out);
         assertTrue(out.contains("isAvailable=false"), out);
+        assertTrue(out.contains("rpcrt4Binding() threw"), out);
+        assertTrue(out.contains("rpcrt4Server() threw"), out);
     }
 }

@@ -47,4 +47,56 @@ public interface RpcErrors {
     int RPC_X_PIPE_DISCIPLINE_ERROR = 1917;
     /** No more data is available from the RPC pipe. */
     int RPC_X_PIPE_EMPTY = 1918;
+
+    // Binding, authentication and hosting (rpcdce.h; native-headers/winrpc_rpcdce.h)
+    // RPC_S_ACCESS_DENIED (5, ERROR_ACCESS_DENIED) is Rpcrt4Server's: RpcStatus lists 5 under
+    // its Win32 name. RPC_S_OUT_OF_MEMORY is 14, RPC_X_PIPE_APP_MEMORY above.
+    /** ERROR_MORE_DATA: a buffer (a principal name of RPC_CALL_ATTRIBUTES) is too small. */
+    int ERROR_MORE_DATA = 234;
+    /** The string binding is invalid. */
+    int RPC_S_INVALID_STRING_BINDING = 1700;
+    /** The binding handle is not the correct type (a client's where a call's is needed). */
+    int RPC_S_WRONG_KIND_OF_BINDING = 1701;
+    /** The protocol sequence is not supported. */
+    int RPC_S_PROTSEQ_NOT_SUPPORTED = 1703;
+    /** The protocol sequence is invalid. */
+    int RPC_S_INVALID_RPC_PROTSEQ = 1704;
+    /** The string universal unique identifier (UUID) is invalid. */
+    int RPC_S_INVALID_STRING_UUID = 1705;
+    /** The endpoint format is invalid. */
+    int RPC_S_INVALID_ENDPOINT_FORMAT = 1706;
+    /** No endpoint was found. */
+    int RPC_S_NO_ENDPOINT_FOUND = 1708;
+    /** The object universal unique identifier (UUID) has already been registered. */
+    int RPC_S_ALREADY_REGISTERED = 1711;
+    /** The RPC server is already listening. */
+    int RPC_S_ALREADY_LISTENING = 1713;
+    /** No protocol sequences have been registered. */
+    int RPC_S_NO_PROTSEQS_REGISTERED = 1714;
+    /** The RPC server is not listening. */
+    int RPC_S_NOT_LISTENING = 1715;
+    /** The manager type is unknown. */
+    int RPC_S_UNKNOWN_MGR_TYPE = 1716;
+    /** The interface is unknown. */
+    int RPC_S_UNKNOWN_IF = 1717;
+    /** There are no bindings. */
+    int RPC_S_NO_BINDINGS = 1718;
+    /** Not enough resources are available to complete this operation. */
+    int RPC_S_OUT_OF_RESOURCES = 1721;
+    /** The endpoint is a duplicate. */
+    int RPC_S_DUPLICATE_ENDPOINT = 1740;
+    /** The binding does not contain any authentication information. */
+    int RPC_S_BINDING_HAS_NO_AUTH = 1746;
+    /** The authentication service is unknown. */
+    int RPC_S_UNKNOWN_AUTHN_SERVICE = 1747;
+    /** The authentication level is unknown. */
+    int RPC_S_UNKNOWN_AUTHN_LEVEL = 1748;
+    /** There are no more endpoints available from the endpoint mapper (not registered). */
+    int EPT_S_NOT_REGISTERED = 1753;
+    /** The array bounds are invalid. */
+    int RPC_S_INVALID_BOUND = 1734;
+    /** No security context is available to allow impersonation. */
+    int RPC_S_NO_CONTEXT_AVAILABLE = 1765;
+    /** An internal error occurred in a remote procedure call. */
+    int RPC_S_INTERNAL_ERROR = 1766;
 }

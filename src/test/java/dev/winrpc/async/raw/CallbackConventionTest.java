@@ -34,6 +34,7 @@ class CallbackConventionTest {
     private static Map<Class<? extends Callback>, RpcEntry.Kind> expected() {
         return Map.of(
                 Rpcrt4.RPCNOTIFICATION_ROUTINE.class, RpcEntry.Kind.RPC_ENTRY, // RPC_ENTRY
+                Rpcrt4Server.RPC_IF_CALLBACK_FN.class, RpcEntry.Kind.RPC_ENTRY, // RPC_ENTRY
                 Kernel32Ex.PAPCFUNC.class, RpcEntry.Kind.RPC_ENTRY, // NTAPI
                 Fixture.ManagerRoutines.AddRoutine.class, RpcEntry.Kind.CDECL,
                 Fixture.ManagerRoutines.SleepRoutine.class, RpcEntry.Kind.CDECL,
@@ -70,14 +71,15 @@ class CallbackConventionTest {
     @Test
     void noCallbackTypeOfTheRawLayerOrTheFixtureIsLeftOut() {
         List<Class<?>> found = new ArrayList<>();
-        for (Class<?> holder : List.of(Rpcrt4.class, Kernel32Ex.class, Fixture.class, Fixture.ManagerRoutines.class)) {
+        for (Class<?> holder : List.of(Rpcrt4.class, Rpcrt4Binding.class, Rpcrt4Server.class, Kernel32Ex.class,
+                Fixture.class, Fixture.ManagerRoutines.class)) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Callback.class.isAssignableFrom(c) && c.isInterface()) {
                     found.add(c);
                 }
             }
         }
-        assertTrue(found.size() >= 8, found.toString());
+        assertTrue(found.size() >= 9, found.toString());
         for (Class<?> c : found) {
             assertTrue(expected().containsKey(c), c + " has no expected convention");
         }
@@ -86,6 +88,8 @@ class CallbackConventionTest {
     @Test
     void theFunctionsAreRpcEntry() {
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Rpcrt4.OPTIONS.get(RpcEntry.OPTION_KIND));
+        assertEquals(RpcEntry.Kind.RPC_ENTRY, Rpcrt4Binding.OPTIONS.get(RpcEntry.OPTION_KIND));
+        assertEquals(RpcEntry.Kind.RPC_ENTRY, Rpcrt4Server.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Kernel32Ex.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Fixture.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.CONVENTION, RpcEntry.Kind.RPC_ENTRY.on(Platform.isWindows(), Platform.ARCH));

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Every constant of the raw layer equals native-headers/winrpc_async.h's value, and back. */
 class ConstantsTest {
 
-    private static final Class<?>[] HOLDERS = {RpcErrors.class, Rpcrt4.class, Kernel32Ex.class};
+    private static final Class<?>[] HOLDERS = {RpcErrors.class, Rpcrt4.class, Rpcrt4Binding.class,
+        Rpcrt4Server.class, Kernel32Ex.class};
 
     private static Field find(String name) {
         for (Class<?> c : HOLDERS) {

@@ -40,6 +40,20 @@ public final class GateProbe {
         } catch (RpcRuntimeUnavailableException e) {
             System.out.println(e);
         }
+        try {
+            RpcRuntime.rpcrt4Binding();
+            System.out.println("rpcrt4Binding() did not throw");
+            System.exit(1);
+        } catch (RpcRuntimeUnavailableException e) {
+            System.out.println("rpcrt4Binding() threw");
+        }
+        try {
+            RpcRuntime.rpcrt4Server();
+            System.out.println("rpcrt4Server() did not throw");
+            System.exit(1);
+        } catch (RpcRuntimeUnavailableException e) {
+            System.out.println("rpcrt4Server() threw");
+        }
         System.exit(0);
     }
 }

@@ -37,6 +37,12 @@ public interface SimControl extends Library {
     int SIM_MISUSE_BAD_ARGUMENT = 14;
     /** RpcAsyncCompleteCall or RpcAsyncAbortCall on a server call still subscribed. */
     int SIM_MISUSE_SUBSCRIBED_AT_COMPLETION = 15;
+    /** RpcBindingFree with calls made on the binding still in flight. */
+    int SIM_MISUSE_BINDING_FREED_IN_CALL = 16;
+    /** RpcServerUnregisterIfEx while calls of the interface run. */
+    int SIM_MISUSE_IF_UNREGISTERED_IN_CALL = 17;
+    /** A call ended with a thread still impersonating its client. */
+    int SIM_MISUSE_IMPERSONATION_LEFT = 18;
 
     int SIM_COUNT_ASYNC_STATES = 0;
     int SIM_COUNT_HANDLES = 1;
@@ -46,7 +52,17 @@ public interface SimControl extends Library {
     int SIM_COUNT_PENDING_NOTIFICATIONS = 5;
     /** RpcServerSubscribeForNotification kinds not yet unsubscribed (or ended by completion). */
     int SIM_COUNT_SUBSCRIPTIONS = 6;
-    int SIM_COUNT__MAX = 7;
+    /** Binding handles not yet freed. */
+    int SIM_COUNT_BINDINGS = 7;
+    /** Strings and binding vectors the runtime handed out and was not given back. */
+    int SIM_COUNT_RPC_ALLOCS = 8;
+    /** 1 while the server listens. */
+    int SIM_COUNT_LISTENING = 9;
+    /** Interfaces registered and not unregistered. */
+    int SIM_COUNT_INTERFACES = 10;
+    /** Endpoint-map entries not unregistered. */
+    int SIM_COUNT_EP_ENTRIES = 11;
+    int SIM_COUNT__MAX = 12;
 
     // Runtime behaviours (winrpcsim.h, sim_set_behaviours): where Microsoft's documentation
     // leaves a behaviour of the runtime open, each bit makes the simulator play a harsher reading
@@ -72,7 +88,9 @@ public interface SimControl extends Library {
 
     /** The counters' names, by index, for messages. */
     String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
-        "pipe buffers", "pending notifications", "subscriptions"};
+        "pipe buffers", "pending notifications", "subscriptions", "binding handles",
+        "runtime strings and binding vectors", "listening", "registered interfaces",
+        "endpoint-map entries"};
 
     /**
      * The fault plan (winrpcsim.h). Random faults: the ppm fields and max_delay_ms, drawn from
@@ -178,4 +196,35 @@ public interface SimControl extends Library {
     int sim_quiesce(int timeoutMs);
 
     void sim_reset();
+
+    /**
+     * A manager routine for {@link #sim_call_interface}: runs on the runtime's dispatch thread
+     * with the call's server binding handle. Plain C convention (a test-only export).
+     */
+    interface SIM_MANAGER_FN extends com.sun.jna.Callback {
+        /**
+         * @param context the context given to sim_call_interface
+         * @param hCall the call's server binding handle
+         * @return the call's status
+         */
+        int callback(Pointer context, Pointer hCall);
+    }
+
+    /**
+     * A synchronous call on a client binding to an interface, with the runtime's call-time
+     * checks, then the security callback and the manager on a thread of the runtime's
+     * (winrpcsim.h).
+     *
+     * @param binding a client binding handle
+     * @param ifspec the interface (Length and InterfaceId are read)
+     * @param opNum the operation number
+     * @param manager the manager routine, or null
+     * @param context passed to the manager
+     * @return the call's status
+     */
+    int sim_call_interface(Pointer binding, Pointer ifspec, short opNum, SIM_MANAGER_FN manager,
+            Pointer context);
+
+    /** @return 1 if the calling thread impersonates a client */
+    int sim_is_impersonating();
 }
