@@ -264,8 +264,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         try {
             onDispatcher(() -> makeCall(stub, ctx));
         } catch (DispatcherClosedException e) {
-            // The dispatcher closed between the registration and this: the call was never
-            // started (a closing dispatcher ends a call still in C without touching the runtime).
+            // Closed since the registration: the call never started (the close ended it in C).
             registration.close();
             refused();
             throw new DispatcherClosedException(dispatcher + " is closed: cannot start a call");
@@ -283,9 +282,12 @@ public final class ClientCall<R> extends AsyncCall<R> {
      * runtime has no call: one that threw may have thrown after the call started. What the
      * runtime says decides: a stub that returned a failure failed synchronously (the call must
      * not be cancelled then); otherwise RpcAsyncGetCallStatus tells whether the state has a call
-     * behind it (a state never used in a call is RPC_S_INVALID_BINDING).
-     */
+     * behind it (a state never used in a call is RPC_S_INVALID_BINDING). A close that ended the
+     * call in C after this task was queued leaves nothing to start. */
     private void makeCall(Stub stub, Context ctx) {
+        if (isEnded()) {
+            return; // the stub must not hand the runtime a state whose registration is closed
+        }
         int st;
         Throwable thrown = null;
         try {
