@@ -1,6 +1,7 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.Deadline;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.RpcStatus;
 import dev.winrpc.async.dispatch.Dispatcher;
@@ -93,6 +94,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
         private PipeReader<?> out;
         private final List<OutParam> outs = new ArrayList<>();
         private Duration cancelTimeout = DEFAULT_CANCEL_TIMEOUT;
+        private Deadline deadline = Deadline.none();
 
         private Builder(Dispatcher dispatcher, Reply<R> reply) {
             this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -149,6 +151,29 @@ public final class ClientCall<R> extends AsyncCall<R> {
         }
 
         /**
+         * The call's deadline, counted from {@link #start}: when it passes, the call is
+         * cancelled abortively and fails with an {@link dev.winrpc.async.RpcDeadlineExceededException}.
+         *
+         * @param deadline {@link Deadline#none()} (the default) or {@link Deadline#after}
+         * @return this
+         */
+        public Builder<R> deadline(Deadline deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * As {@link #deadline(Deadline) deadline(Deadline.after(timeout))}.
+         *
+         * @param timeout positive
+         * @return this
+         * @throws IllegalArgumentException if timeout is zero or negative
+         */
+        public Builder<R> deadline(Duration timeout) {
+            return deadline(Deadline.after(timeout));
+        }
+
+        /**
          * Initialises the call's state, registers it with the dispatcher and starts the call on
          * the dispatcher's thread.
          *
@@ -164,7 +189,8 @@ public final class ClientCall<R> extends AsyncCall<R> {
             if (dispatcher.isClosed()) {
                 throw new DispatcherClosedException(dispatcher + " is closed: cannot start a call");
             }
-            ClientCall<R> call = new ClientCall<>(dispatcher, reply, in, out, outs, cancelTimeout);
+            ClientCall<R> call = new ClientCall<>(dispatcher, reply, in, out, outs, cancelTimeout,
+                    CallDeadline.of(deadline));
             call.begin(stub);
             return call;
         }
@@ -173,19 +199,21 @@ public final class ClientCall<R> extends AsyncCall<R> {
     private final ASYNC_PIPE inPipe;
     private final ASYNC_PIPE outPipe;
     private final Duration cancelTimeout;
+    private final CallDeadline deadline;
 
     // ---- dispatcher thread only ----
     /** RpcAsyncCompleteCall returned RPC_S_ASYNC_CALL_PENDING: Comp waits for RpcCallComplete. */
     private boolean awaitingCallComplete;
-    private boolean cancelIssued;
+    boolean cancelIssued;
     private boolean cancelAbortive = true;
     /** An abortive RpcAsyncCancelCall has been made: the runtime ends the call at once. */
     private boolean abortiveCancelIssued;
 
     private ClientCall(Dispatcher dispatcher, Reply<R> reply, PipeWriter<?> in, PipeReader<?> out,
-            List<OutParam> outs, Duration cancelTimeout) {
+            List<OutParam> outs, Duration cancelTimeout, CallDeadline deadline) {
         super(dispatcher, Side.CLIENT, PipeKind.of(in != null, out != null), reply, in, out, outs);
         this.cancelTimeout = cancelTimeout;
+        this.deadline = deadline;
         this.inPipe = in != null ? new ASYNC_PIPE() : null;
         this.outPipe = out != null ? new ASYNC_PIPE() : null;
     }
@@ -231,22 +259,8 @@ public final class ClientCall<R> extends AsyncCall<R> {
             throw e;
         }
         registered(registration);
-        Context ctx = new Context() {
-            @Override
-            public Pointer pAsync() {
-                return asyncAddress;
-            }
-
-            @Override
-            public Pointer inPipe() {
-                return inPipe == null ? null : inPipe.getPointer();
-            }
-
-            @Override
-            public Pointer outPipe() {
-                return outPipe == null ? null : outPipe.getPointer();
-            }
-        };
+        Context ctx = new StubContext(asyncAddress, inPipe == null ? null : inPipe.getPointer(),
+                outPipe == null ? null : outPipe.getPointer());
         try {
             onDispatcher(() -> makeCall(stub, ctx));
         } catch (DispatcherClosedException e) {
@@ -283,6 +297,9 @@ public final class ClientCall<R> extends AsyncCall<R> {
         boolean live = (thrown != null || st == RpcErrors.RPC_S_OK) && runtimeHasCall();
         if (live) {
             started = true;
+            if (deadline != null) {
+                deadline.arm(this);
+            }
             if (inPipe != null) {
                 inPipe.read();
                 sender.pipe = inPipe;
@@ -354,7 +371,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
     }
 
     /** An abortive RpcAsyncCancelCall outside the table, once: the runtime then ends the call. */
-    private void cancelAbortively() {
+    void cancelAbortively() {
         if (started && !outcome.isFinalized() && !abortiveCancelIssued) {
             abortiveCancelIssued = true;
             cancelIssued = true;
@@ -471,7 +488,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
             // was its consequence.
             outcome.supersede(RpcException.serverFault("RpcAsyncCompleteCall", st));
         }
-        return outcome.atEnd();
+        return deadline == null ? outcome.atEnd() : deadline.atEnd(outcome.atEnd(), outcome);
     }
 
     @Override

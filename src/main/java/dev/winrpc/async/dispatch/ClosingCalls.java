@@ -17,8 +17,20 @@ final class ClosingCalls {
     private ClosingCalls() {
     }
 
-    /** CLOSING, on the dispatcher thread: tells the calls still registered, and lets them end. */
+    /**
+     * CLOSING, on the dispatcher thread: tells the calls still registered, and lets them end;
+     * then forgets the timers (a deadline of a call still live then never fires: the close has
+     * already failed that call).
+     */
     static void end(Dispatcher d) {
+        try {
+            endCalls(d);
+        } finally {
+            d.tasks.clearTimers();
+        }
+    }
+
+    private static void endCalls(Dispatcher d) {
         try {
             d.drainQueued();
         } catch (Throwable t) {

@@ -53,7 +53,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
 
     final Lifecycle lifecycle = new Lifecycle();
     final CallRegistry registry = new CallRegistry();
-    private final LoopTasks tasks = new LoopTasks();
+    final LoopTasks tasks = new LoopTasks();
     private volatile Consumer<Throwable> exceptionHandler =
             t -> LOG.log(Level.WARNING, "winrpc-async dispatcher: " + t, t);
     private final Set<Capability> capabilities;
@@ -271,7 +271,7 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
         if (delay.isNegative()) {
             throw new IllegalArgumentException("a negative delay: " + delay);
         }
-        Scheduled t = new Scheduled(System.nanoTime() + delay.toNanos(), Objects.requireNonNull(task, "task"));
+        Scheduled t = Scheduled.after(this, delay, Objects.requireNonNull(task, "task"));
         if (inDispatcherThread()) {
             tasks.addTimer(t);
         } else {

@@ -1,7 +1,6 @@
 package dev.winrpc.async.dispatch;
 
 import dev.winrpc.async.raw.Kernel32Ex;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +24,7 @@ final class LoopTasks {
     /** A wake-up is on its way to the thread: the next add need not wake it again. */
     final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Dispatcher thread only. */
-    private final PriorityQueue<Scheduled> timers = new PriorityQueue<>();
+    private final TimerQueue timers = new TimerQueue();
 
     /** @param task to run on the dispatcher thread */
     void add(Runnable task) {
@@ -36,6 +35,21 @@ final class LoopTasks {
     /** @param timer to fire on the dispatcher thread (called there) */
     void addTimer(Scheduled timer) {
         timers.add(timer);
+    }
+
+    /** @param timer cancelled on the dispatcher thread: leaves the queue now */
+    void removeTimer(Scheduled timer) {
+        timers.remove(timer);
+    }
+
+    /** @return the timers queued; dispatcher thread only (tests) */
+    int timerCount() {
+        return timers.size();
+    }
+
+    /** The loop has ended: no timer will run, and none keeps its task alive. */
+    void clearTimers() {
+        timers.clear();
     }
 
     /**
@@ -59,8 +73,9 @@ final class LoopTasks {
         Scheduled t;
         while ((t = timers.peek()) != null && t.deadline - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
-                run(t.task, report);
+            Runnable task = t.task();
+            if (task != null && !t.isCancelled()) {
+                run(task, report);
             }
         }
         return queued.get() > 0;

@@ -78,6 +78,9 @@ final class ClientSide {
         if (p.cancelTimeoutMs() > 0) {
             bl.cancelTimeout(java.time.Duration.ofMillis(p.cancelTimeoutMs()));
         }
+        if (p.deadlineMs() > 0) {
+            bl.deadline(java.time.Duration.ofMillis(p.deadlineMs()));
+        }
         if (in != null) {
             bl.send(in);
         }

@@ -55,7 +55,12 @@ record Plan(
         int peerCancelMs,
         boolean peerAbortive,
         /** The scripted client disconnects after this many in-pipe chunks (-1: never). */
-        int peerDisconnectAfter) {
+        int peerDisconnectAfter,
+        /** The Java client call's deadline in ms (0: none; {@link #LONG_DEADLINE_MS}: one that never passes). */
+        int deadlineMs) {
+
+    /** A deadline no lifecycle reaches: it must change nothing. */
+    static final int LONG_DEADLINE_MS = 600_000;
 
     /** Who is on each end. */
     enum Kind {
@@ -250,7 +255,24 @@ record Plan(
         return new Plan(index, kind, op, clientDisp, serverDisp, refusedOn, closeClient, extraCalls, closeServer,
                 clientAct, clientAt, abortive, cancelTimeoutMs, clientRead, clientPublishes, serverAct, serverAt, abortCode,
                 serverRead, serverPublishes, chunks, chunkElements, readerChunk, r.nextInt(1 << 20) - (1 << 19),
-                op == Op.RANGE ? total : r.nextInt(1 << 20), sleepMs, peerCancelMs, peerAbortive, peerDisconnect);
+                op == Op.RANGE ? total : r.nextInt(1 << 20), sleepMs, peerCancelMs, peerAbortive, peerDisconnect,
+                deadline(seed, index, kind));
+    }
+
+    /**
+     * The client call's deadline, drawn from a generator of its own so that the rest of every
+     * plan is what it was before deadlines existed: none mostly, one that may pass (1 to 15 ms)
+     * for one Java client in ten, one that never passes for another.
+     */
+    private static int deadline(long seed, int index, Kind kind) {
+        Random r = new Random((seed * 0x9E3779B97F4A7C15L + index) ^ 0xDEAD11E5L);
+        int d = r.nextInt(10);
+        return !kind.javaClient() ? 0 : d == 0 ? 1 + r.nextInt(15) : d == 1 ? LONG_DEADLINE_MS : 0;
+    }
+
+    /** @return whether the client call has a deadline that may pass */
+    boolean deadlineMayPass() {
+        return deadlineMs > 0 && deadlineMs < LONG_DEADLINE_MS;
     }
 
     /** @return the Java client's in-pipe data (distinct values per lifecycle and chunk) */
@@ -264,7 +286,8 @@ record Plan(
 
     /** @return whether the client's application does something to the call */
     boolean clientActs() {
-        return clientAct != ClientAct.NONE || closeClientAfterMs >= 0 || peerCancelMs >= 0 || peerDisconnectAfter >= 0;
+        return clientAct != ClientAct.NONE || closeClientAfterMs >= 0 || peerCancelMs >= 0 || peerDisconnectAfter >= 0
+                || deadlineMayPass();
     }
 
     /** @return whether the server's application does something other than reply */
@@ -285,6 +308,7 @@ record Plan(
             }
             s.append(op.out() ? " read " + clientRead : "").append(op.in() ? (clientPublishes ? " publish" : " send") : "");
             s.append(refusedOn != null ? " refused first on " + refusedOn : "");
+            s.append(deadlineMs > 0 ? " deadline " + deadlineMs + " ms" : "");
             s.append(closeClientAfterMs >= 0 ? " close after " + closeClientAfterMs + " ms with " + extraCalls
                     + " more calls on it" : "");
         }

@@ -1,5 +1,6 @@
 package dev.winrpc.async.soak;
 
+import dev.winrpc.async.RpcDeadlineExceededException;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.call.Calls;
 import dev.winrpc.async.dispatch.DispatcherClosedException;
@@ -29,7 +30,7 @@ final class Rules {
     /** What the plan and the run say about one lifecycle. */
     private record Facts(Plan p, boolean faults, boolean cancels, boolean subscriberCancels, boolean clientThrows,
             boolean stubThrows, boolean clientCloses, boolean serverCloses, boolean serverThrows, boolean peerCancels,
-            boolean peerDisconnects, Decision decision) {
+            boolean peerDisconnects, Decision decision, boolean deadline) {
 
         static Facts of(LifecycleRun r) {
             Plan p = r.plan;
@@ -43,7 +44,7 @@ final class Rules {
                     p.serverAct() == ServerAct.SUBSCRIBER_THROWS || p.serverAct() == ServerAct.THROW_AT_END
                             || p.serverAct() == ServerAct.PUBLISHER_FAILS,
                     p.peerCancelMs() >= 0, p.peerDisconnectAfter() >= 0,
-                    r.server != null ? r.server.decision : Decision.NONE);
+                    r.server != null ? r.server.decision : Decision.NONE, p.deadlineMayPass());
         }
 
         /** Nothing but the call itself: no fault, no act on either side. */
@@ -53,7 +54,7 @@ final class Rules {
 
         /** The client's side went away (cancel, a failing application, a close). */
         boolean clientLeaves() {
-            return cancels || subscriberCancels || clientThrows || stubThrows || clientCloses || peerCancels;
+            return cancels || subscriberCancels || clientThrows || stubThrows || clientCloses || peerCancels || deadline;
         }
     }
 
@@ -135,6 +136,9 @@ final class Rules {
         if (t instanceof TimeoutException) {
             return "timed out";
         }
+        if (t instanceof RpcDeadlineExceededException) {
+            return "deadline";
+        }
         if (t instanceof RpcException e) {
             if (e.isServerFault()) {
                 return faultCodes.contains(e.status()) ? "fault" : "fault " + e.statusName();
@@ -184,6 +188,9 @@ final class Rules {
         }
         if (f.cancels || f.subscriberCancels) {
             a.add("cancelled");
+        }
+        if (f.deadline) {
+            a.add("deadline"); // the library's abortive cancel, RPC_S_CALL_CANCELLED
         }
         if (f.faults || f.serverThrows || f.serverCloses
                 || f.p.op() == Op.FAIL && f.p.abortCode() == 0 && f.p.kind() == Kind.JAVA_TO_PEER) {
