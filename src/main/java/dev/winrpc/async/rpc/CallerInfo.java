@@ -78,12 +78,16 @@ public record CallerInfo(String protocolSequence, RpcAuth.Level authnLevel, int 
     }
 
     /**
-     * @return whether this thread is running a call of a server in this process (so a wait for
-     *         every call to end, made here, would wait for itself)
+     * Whether this thread is running a call of a server in this process (so a wait for every
+     * call to end, made here, would wait for itself): the call attributes of "the call on this
+     * thread" (a NULL handle) can be read. Microsoft does not list what the function returns
+     * outside a call (the simulator: RPC_S_NO_CALL_ACTIVE), so only RPC_S_OK counts.
+     *
+     * @return whether a call runs on this thread
      */
     static boolean onACallThread() {
         RPC_CALL_ATTRIBUTES_V2_W a = new RPC_CALL_ATTRIBUTES_V2_W();
-        return RpcRuntime.rpcrt4Server().RpcServerInqCallAttributesW(null, a) != RpcErrors.RPC_S_NO_CALL_ACTIVE;
+        return RpcRuntime.rpcrt4Server().RpcServerInqCallAttributesW(null, a) == RpcErrors.RPC_S_OK;
     }
 
     private static RpcAuth.Level level(int v) {

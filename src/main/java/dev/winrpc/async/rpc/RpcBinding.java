@@ -138,6 +138,7 @@ public final class RpcBinding implements AutoCloseable {
         synchronized (lock) {
             calls.add(call);
             using--;
+            lock.notifyAll();
         }
         call.whenEnded(() -> release(call));
         return call;

@@ -104,6 +104,9 @@ class RpcBindingTest {
         assertThrows(IllegalArgumentException.class, () -> RpcBinding.builder().option("", "c"));
         assertThrows(IllegalArgumentException.class, () -> RpcBinding.builder().closeTimeout(Duration.ofSeconds(-1)));
         assertThrows(NullPointerException.class, () -> RpcBinding.builder().deadline(null));
+        assertThrows(IllegalArgumentException.class, () -> RpcBinding.builder().deadline(Deadline.after(Duration.ZERO)));
+        assertThrows(IllegalArgumentException.class,
+                () -> RpcBinding.builder().deadline(Deadline.after(Duration.ofMillis(-1))));
         assertThrows(IllegalArgumentException.class,
                 () -> RpcAuth.of(RpcAuth.Level.PKT_PRIVACY, RpcAuth.Service.NONE, null));
         assertThrows(IllegalArgumentException.class, () -> new RpcAuth.Identity("", null, new char[0]));

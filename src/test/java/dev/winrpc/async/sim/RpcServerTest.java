@@ -146,6 +146,9 @@ class RpcServerTest {
                 RpcBinding alice = RpcBinding.builder().stringBinding("ncalrpc:[gate]").auth(winnt("alice")).build();
                 RpcBinding bob = RpcBinding.builder().stringBinding("ncalrpc:[gate]").auth(winnt("bob")).build()) {
             s.start();
+            for (int i = 0; i < 3; i++) {
+                System.gc(); // the callback is reachable only through the open server
+            }
             assertEquals(Rpcrt4Server.RPC_S_ACCESS_DENIED, call(anonymous, iface, returning(42)));
             assertEquals(0, asked.size(), "unauthenticated calls never reach it without ALLOW_CALLBACKS_WITH_NO_AUTH");
             assertEquals(42, call(alice, iface, returning(42)));
@@ -182,6 +185,41 @@ class RpcServerTest {
             assertInstanceOf(IllegalStateException.class, reported.get(0));
             assertInstanceOf(AssertionError.class, reported.get(2));
         }
+    }
+
+    @Test
+    void byDefaultAThrowingSecurityCallbackIsLoggedAsAWarning() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RpcServer.class.getName());
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(h);
+        try (RpcServer s = RpcServer.builder().endpoint("ncalrpc", "logged")
+                .register(RpcInterface.of(iface).withFlags(IfFlag.ALLOW_CALLBACKS_WITH_NO_AUTH)
+                        .withSecurityCallback(caller -> {
+                            throw new IllegalStateException("logged");
+                        })).build();
+                RpcBinding b = RpcBinding.fromString("ncalrpc:[logged]")) {
+            s.start();
+            assertEquals(Rpcrt4Server.RPC_S_ACCESS_DENIED, call(b, iface, returning(42)));
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals(1, records.size());
+        assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+        assertEquals("logged", records.get(0).getThrown().getMessage());
     }
 
     @Test
