@@ -226,6 +226,24 @@ class RpcBindingTest {
         }
     }
 
+    @Test
+    void closeRacingTheEndOfCallsNeverLeaksNorFreesEarly() throws Exception {
+        try (Dispatcher d = new ApcDispatcher();
+                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            for (int i = 0; i < 200; i++) {
+                RpcBinding b = RpcBinding.fromString("ncalrpc:[race]");
+                ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), 0));
+                if (i % 2 == 0) {
+                    Thread.yield();
+                }
+                b.close(); // waits for the call: it ends well, and only then is the handle freed
+                assertTrue(c.ended(), "iteration " + i);
+                assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_BINDINGS), "iteration " + i);
+                c.result().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private void awaitNoBinding() {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (sim.sim_counter(SimControl.SIM_COUNT_BINDINGS) != 0 && System.nanoTime() < end) {

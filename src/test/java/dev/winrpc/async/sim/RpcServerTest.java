@@ -338,6 +338,7 @@ class RpcServerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the scope inside it on purpose: a second close is a no-op
     void theManagerImpersonatesItsCallerInATryWithResourcesScope() {
         AtomicInteger inside = new AtomicInteger(-1);
         AtomicInteger after = new AtomicInteger(-1);
