@@ -244,6 +244,23 @@ class RpcBindingTest {
         }
     }
 
+    @Test
+    void aCallThatFailsToStartOrThrowsInItsStubStillReleasesTheBinding() {
+        try (Dispatcher d = new ApcDispatcher()) {
+            RpcBinding b = RpcBinding.fromString("ncalrpc:[refused]");
+            ClientCall<Integer> refused = b.start(d, Reply.INT, (h, ctx) -> RpcErrors.RPC_S_SERVER_UNAVAILABLE);
+            assertEquals(RpcErrors.RPC_S_SERVER_UNAVAILABLE,
+                    assertInstanceOf(RpcException.class, failure(refused.result())).status());
+            ClientCall<Integer> thrown = b.start(d, Reply.INT, (h, ctx) -> {
+                throw new IllegalStateException("a bug in the stub");
+            });
+            assertInstanceOf(IllegalStateException.class, failure(thrown.result()));
+            assertEquals(0, b.callsInFlight());
+            b.close();
+            assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_BINDINGS));
+        }
+    }
+
     private void awaitNoBinding() {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (sim.sim_counter(SimControl.SIM_COUNT_BINDINGS) != 0 && System.nanoTime() < end) {
