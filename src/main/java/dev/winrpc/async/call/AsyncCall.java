@@ -120,6 +120,19 @@ public abstract sealed class AsyncCall<R> extends CallMachine<R> permits ClientC
         return view;
     }
 
+    /**
+     * Runs an action once the call has ended (END), on the thread that ended it, or at once if it
+     * has. Unlike a dependent of {@link #result()}, whose view the application may complete or
+     * cancel early, this follows the call's own outcome: for what must outlive the call (a
+     * binding handle the call uses).
+     *
+     * @param action run once; what it throws is ignored
+     */
+    public final void whenEnded(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        result.whenComplete((r, t) -> action.run());
+    }
+
     @Override
     public String toString() {
         return super.toString();

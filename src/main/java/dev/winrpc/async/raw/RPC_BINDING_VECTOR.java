@@ -26,23 +26,25 @@ public class RPC_BINDING_VECTOR extends Structure {
     public RPC_BINDING_VECTOR() {
     }
 
-    /** @return the offset of {@code BindingH}: the pointer size (alignment after Count) */
+    /** {@return the offset of {@code BindingH}: the pointer size (alignment after Count)} */
     public static int handlesOffset() {
         return Native.POINTER_SIZE;
     }
 
     /**
+     * {@return its Count}
+     *
      * @param vector a vector the runtime returned (not NULL)
-     * @return its Count
      */
     public static int count(Pointer vector) {
         return vector.getInt(0);
     }
 
     /**
+     * {@return the i-th binding handle}
+     *
      * @param vector a vector the runtime returned (not NULL)
      * @param i an index below {@link #count(Pointer)}
-     * @return the i-th binding handle
      * @throws IndexOutOfBoundsException if i is not below Count
      */
     public static Pointer handle(Pointer vector, int i) {

@@ -58,4 +58,9 @@ public class RPC_CALL_ATTRIBUTES_V2_W extends Structure {
     public short OpNum;
     /** The interface's UUID. */
     public GUID InterfaceUuid;
+
+    /** A structure in its own memory, zeroed. */
+    public RPC_CALL_ATTRIBUTES_V2_W() {
+        super();
+    }
 }

@@ -20,4 +20,9 @@ public class RPC_SECURITY_QOS extends Structure {
     public int IdentityTracking;
     /** {@code RPC_C_IMP_LEVEL_*}: how far the server may impersonate the client. */
     public int ImpersonationType;
+
+    /** A structure in its own memory, zeroed. */
+    public RPC_SECURITY_QOS() {
+        super();
+    }
 }

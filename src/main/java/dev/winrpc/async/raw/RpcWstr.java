@@ -16,9 +16,9 @@ public final class RpcWstr {
     }
 
     /**
+     * {@return native memory holding s as UTF-16LE with a NUL, or null for null; it lives while the returned object is reachable}
+     *
      * @param s a string, or null
-     * @return native memory holding s as UTF-16LE with a NUL, or null for null; it lives while
-     *         the returned object is reachable
      * @throws IllegalArgumentException if s contains a NUL character (the runtime would stop
      *         there)
      */
@@ -37,8 +37,9 @@ public final class RpcWstr {
     }
 
     /**
+     * {@return the string up to its NUL, or null for a NULL pointer}
+     *
      * @param p an RPC_WSTR, or null
-     * @return the string up to its NUL, or null for a NULL pointer
      */
     public static String read(Pointer p) {
         if (p == null) {
@@ -52,9 +53,10 @@ public final class RpcWstr {
     }
 
     /**
+     * {@return the string}
+     *
      * @param p a buffer of UTF-16 characters, not necessarily NUL-terminated
      * @param bytes how many bytes of it hold the string (a trailing NUL, if any, is dropped)
-     * @return the string
      */
     public static String read(Pointer p, int bytes) {
         if (p == null || bytes <= 0) {

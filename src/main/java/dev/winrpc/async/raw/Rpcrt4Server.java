@@ -283,9 +283,10 @@ public interface Rpcrt4Server extends StdCallLibrary {
      */
     interface RPC_IF_CALLBACK_FN extends Callback {
         /**
+         * {@return RPC_S_OK to admit the call}
+         *
          * @param InterfaceUuid the interface's ifspec
          * @param Context the call's binding handle
-         * @return RPC_S_OK to admit the call
          */
         int callback(Pointer InterfaceUuid, Pointer Context);
     }

@@ -32,4 +32,9 @@ public class SEC_WINNT_AUTH_IDENTITY_W extends Structure {
     public int PasswordLength;
     /** {@link Rpcrt4Binding#SEC_WINNT_AUTH_IDENTITY_UNICODE} for these W strings. */
     public int Flags = Rpcrt4Binding.SEC_WINNT_AUTH_IDENTITY_UNICODE;
+
+    /** A structure in its own memory, zeroed. */
+    public SEC_WINNT_AUTH_IDENTITY_W() {
+        super();
+    }
 }
