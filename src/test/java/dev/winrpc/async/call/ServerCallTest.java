@@ -192,7 +192,7 @@ class ServerCallTest {
         try (FixtureServer s2 = serverOn(other, "java-fixture-" + kind)) {
             SimControl.SIM_PEER_CALL c = op(SimControl.SIM_OP_SLEEP);
             c.ms_or_code = -1;
-            c.cancel_after_ms = 50;
+            c.cancel_after_ms = 500; // after the server call reached COMP, even on a loaded machine
             c.cancel_abortive = 0;
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-" + kind, c).status);
             ServerCall<?> s = s2.calls().get(0);
@@ -217,12 +217,13 @@ class ServerCallTest {
         Dispatcher other = new EventDispatcher();
         try (FixtureServer s2 = serverOn(other, "java-fixture-event")) {
             SimControl.SIM_PEER_CALL c = op(SimControl.SIM_OP_SLEEP);
-            c.ms_or_code = 300;
-            c.cancel_after_ms = 20;
+            c.ms_or_code = 1000;
+            c.cancel_after_ms = 150; // once the server has the call, even on a loaded machine
             c.cancel_abortive = 1;
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, call("java-fixture-event", c).status);
+            Await.until("the server has the call", () -> !s2.calls().isEmpty());
             ServerCall<?> s = s2.calls().get(0);
-            assertEquals(300, assertDoesNotThrow(() -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS)));
+            assertEquals(1000, assertDoesNotThrow(() -> s.result().get(10, java.util.concurrent.TimeUnit.SECONDS)));
             assertFalse(s.clientGone().isDone(), "the server was not subscribed");
             assertEquals(List.of(PipeState.D, PipeState.COMP, PipeState.END), s.path());
         } finally {

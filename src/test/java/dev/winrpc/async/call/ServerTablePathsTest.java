@@ -508,7 +508,7 @@ class ServerTablePathsTest {
         void scriptedClientCancelsBetweenChunks(boolean abortive) {
             ControlledServer srv = h.javaServer();
             SimControl.SIM_PEER_CALL c = PeerClient.call(SimControl.SIM_OP_PIPE_RANGE);
-            c.cancel_after_ms = 200;
+            c.cancel_after_ms = 1000; // well after the send below, even on a loaded machine
             c.cancel_abortive = abortive ? 1 : 0;
             int id = PeerClient.start(srv.endpoint(), c);
             ControlledServer.Accepted a = srv.next();
