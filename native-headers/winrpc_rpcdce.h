@@ -229,6 +229,9 @@ WINRPC_F(RpcServerRegisterIf3)(WINRPC_NAME(RPC_IF_HANDLE) IfSpec, WINRPC_NAME(WI
     WINRPC_NAME(PWINRPC_IF_CALLBACK_FN) IfCallback, void *SecurityDescriptor);
 WINRPC_F(RpcServerUnregisterIfEx)(WINRPC_NAME(RPC_IF_HANDLE) IfSpec,
     WINRPC_NAME(WINRPC_GUID) *MgrTypeUuid, int32_t RundownContextHandles);
+WINRPC_F(RpcServerUnregisterIf)(WINRPC_NAME(RPC_IF_HANDLE) IfSpec,
+    WINRPC_NAME(WINRPC_GUID) *MgrTypeUuid, uint32_t WaitForCallsToComplete);
+WINRPC_F(RpcObjectSetType)(WINRPC_NAME(WINRPC_GUID) *ObjUuid, WINRPC_NAME(WINRPC_GUID) *TypeUuid);
 WINRPC_F(RpcServerRegisterAuthInfoW)(WINRPC_W ServerPrincName, uint32_t AuthnSvc, void *GetKeyFn,
     void *Arg);
 WINRPC_F(RpcServerListen)(uint32_t MinimumCallThreads, uint32_t MaxCalls, uint32_t DontWait);

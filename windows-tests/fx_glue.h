@@ -10,9 +10,14 @@
  * Differences from the raw MIDL stubs, all of them deliberate:
  *  - a client stub (fx_Add, ...) returns the RPC_STATUS of the initial call instead of raising
  *    an SEH exception (the Windows glue wraps the MIDL stub in __try/__except);
- *  - the server's manager routines are function pointers in FX_SERVER_EPV, handed to
- *    fx_ServerStart, so that Java callbacks can implement them;
- *  - binding handles are created and freed by name of an endpoint (ncalrpc on Windows).
+ *  - binding handles and servers are not the glue's business: Java makes them with the
+ *    library's RpcBinding and RpcServer (rpcrt4's RpcBindingFromStringBindingW,
+ *    RpcServerUseProtseqEpW, RpcServerRegisterIf3, ...). The glue only hands over what MIDL
+ *    compiled: the interface handle (fx_IfSpec) and the C peer server's manager routines
+ *    (fx_PeerEpv). MIDL's /use_epv makes the server stub call each manager routine through the
+ *    entry-point vector registered with RpcServerRegisterIf3, so a Java server registers an
+ *    FX_SERVER_EPV of its own callbacks without any C trampoline, and several servers of the
+ *    interface share one process through manager type UUIDs (RpcObjectSetType).
  *
  * Every [async] operation returns its int reply through RpcAsyncCompleteCall(pAsync, &reply).
  * Manager routines use the C default calling convention, as MIDL declares them; the client
@@ -54,15 +59,16 @@ typedef struct FX_SERVER_EPV {
                      ASYNC_INTPIPE *outpipe, int32_t *b);
 } FX_SERVER_EPV;
 
-/* Server: listen on `endpoint` and dispatch the fixture interface to `epv`, which must stay
- * valid until fx_ServerStop returns. */
-RPC_STATUS WINRPC_ENTRY fx_ServerStart(const char *endpoint, const FX_SERVER_EPV *epv);
-/* Stops listening and waits (bounded) for dispatched calls to finish. */
-RPC_STATUS WINRPC_ENTRY fx_ServerStop(const char *endpoint);
+/* The fixture interface's handle: MIDL's server interface (s_WinRpcFixture_v1_0_s_ifspec) on
+ * Windows, a stand-in with the same RPC_SYNTAX_IDENTIFIER (fixture.idl's uuid, version 1.0) on
+ * the simulator. For RpcServerRegisterIf3 (with an FX_SERVER_EPV as the manager EPV),
+ * RpcServerUnregisterIf[Ex], RpcEpRegisterW and RpcEpResolveBinding. */
+void *WINRPC_ENTRY fx_IfSpec(void);
 
-/* Binding handles to an endpoint. */
-RPC_STATUS WINRPC_ENTRY fx_BindingCreate(const char *endpoint, void **phBinding);
-RPC_STATUS WINRPC_ENTRY fx_BindingFree(void **phBinding);
+/* The manager routines of the fixture's own C server (windows-tests/glue/fx_peer.c on Windows,
+ * the simulator's scripted server off Windows), an EPV valid for the life of the process, to
+ * register with fx_IfSpec() like any other. */
+const FX_SERVER_EPV *WINRPC_ENTRY fx_PeerEpv(void);
 
 /* Client stubs: start the call; the reply arrives through RpcAsyncCompleteCall.
  * For pipe operations the stub fills in the caller's ASYNC_INTPIPE (pull/push/alloc/state),

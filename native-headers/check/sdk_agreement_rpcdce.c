@@ -188,6 +188,8 @@ SAME_RESULT(winrpc_RpcEpRegisterW(0, 0, 0, 0), RpcEpRegisterW(0, 0, 0, 0));
 SAME_RESULT(winrpc_RpcEpUnregister(0, 0, 0), RpcEpUnregister(0, 0, 0));
 SAME_RESULT(winrpc_RpcServerRegisterIf3(0, 0, 0, 0, 0, 0, 0, 0), RpcServerRegisterIf3(0, 0, 0, 0, 0, 0, 0, 0));
 SAME_RESULT(winrpc_RpcServerUnregisterIfEx(0, 0, 0), RpcServerUnregisterIfEx(0, 0, 0));
+SAME_RESULT(winrpc_RpcServerUnregisterIf(0, 0, 0), RpcServerUnregisterIf(0, 0, 0));
+SAME_RESULT(winrpc_RpcObjectSetType(0, 0), RpcObjectSetType(0, 0));
 SAME_RESULT(winrpc_RpcServerRegisterAuthInfoW(0, 0, 0, 0), RpcServerRegisterAuthInfoW(0, 0, 0, 0));
 SAME_RESULT(winrpc_RpcServerListen(0, 0, 0), RpcServerListen(0, 0, 0));
 SAME_RESULT(winrpc_RpcMgmtStopServerListening(0), RpcMgmtStopServerListening(0));

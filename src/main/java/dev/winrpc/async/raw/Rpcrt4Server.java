@@ -184,6 +184,30 @@ public interface Rpcrt4Server extends StdCallLibrary {
     int RpcServerUnregisterIfEx(Pointer IfSpec, Pointer MgrTypeUuid, int RundownContextHandles);
 
     /**
+     * Unregisters an interface's manager EPV (or all of them), optionally waiting until the
+     * calls running in it have completed.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcdce/nf-rpcdce-rpcserverunregisterif">RpcServerUnregisterIf</a>
+     * @param IfSpec the interface, or NULL (every interface of the manager type)
+     * @param MgrTypeUuid the manager type UUID, NULL (every type), or the nil UUID (the EPV
+     *        registered without a type)
+     * @param WaitForCallsToComplete nonzero to return only after the calls in progress complete
+     * @return RPC_S_OK, RPC_S_UNKNOWN_MGR_TYPE, RPC_S_UNKNOWN_IF
+     */
+    int RpcServerUnregisterIf(Pointer IfSpec, Pointer MgrTypeUuid, int WaitForCallsToComplete);
+
+    /**
+     * Assigns a type UUID to an object UUID: calls whose binding carries the object UUID go to
+     * the manager EPV registered with that type.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcdce/nf-rpcdce-rpcobjectsettype">RpcObjectSetType</a>
+     * @param ObjUuid the object UUID (not nil)
+     * @param TypeUuid the type UUID; NULL or the nil UUID resets the object to the nil type
+     * @return RPC_S_OK, RPC_S_INVALID_OBJECT, RPC_S_ALREADY_REGISTERED, RPC_S_OUT_OF_MEMORY
+     */
+    int RpcObjectSetType(Pointer ObjUuid, Pointer TypeUuid);
+
+    /**
      * Registers an authentication service (and principal) the server accepts.
      *
      * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcdce/nf-rpcdce-rpcserverregisterauthinfow">RpcServerRegisterAuthInfoW</a>
