@@ -52,7 +52,8 @@ enum {
     WINRPC_NAME(EPT_S_NOT_REGISTERED) = 1753,
     WINRPC_NAME(RPC_S_INVALID_BOUND) = 1734,
     WINRPC_NAME(RPC_S_NO_CONTEXT_AVAILABLE) = 1765,
-    WINRPC_NAME(RPC_S_INTERNAL_ERROR) = 1766
+    WINRPC_NAME(RPC_S_INTERNAL_ERROR) = 1766,
+    WINRPC_NAME(RPC_S_INVALID_OBJECT) = 1900
 };
 
 /* ---- constants ---------------------------------------------------------------------------- */

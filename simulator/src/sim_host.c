@@ -26,12 +26,20 @@ typedef struct host_if {
     struct host_if *next;
     const void *ifspec;
     RPC_SYNTAX_IDENTIFIER id;
+    WINRPC_GUID type;     /* the manager type UUID (nil: registered without one) */
     void *epv;
     uint32_t flags;
     PWINRPC_IF_CALLBACK_FN callback;
     int calls;            /* calls of this interface running */
     int unregistered;     /* unregistered while calls ran: kept until they end */
+    int draining;         /* ... by RpcServerUnregisterIf, which waits for them */
 } host_if;
+
+/* RpcObjectSetType: an object UUID's manager type. */
+typedef struct obj_type {
+    struct obj_type *next;
+    WINRPC_GUID obj, type;
+} obj_type;
 
 typedef struct ep_entry {
     struct ep_entry *next;
@@ -59,6 +67,9 @@ typedef struct scall {
     wchar16 *client_principal; /* DOMAIN\User of the client */
     uint16_t opnum;
     int impersonators;        /* threads impersonating this call's client */
+    int peer;                 /* a call to the simulator's own fixture server (another
+                                 "process": no interface of this one, no listening state) */
+    int server_done, client_done; /* each side's part of the call has ended (async calls) */
 } scall;
 
 static host_ep *g_eps;
@@ -66,6 +77,7 @@ static host_if *g_ifs;
 static ep_entry *g_epmap;
 static auth_info *g_auth;
 static scall *g_calls;
+static obj_type *g_objtypes;
 static uint64_t g_call_ids;
 static uint32_t g_next_dynamic = 49152u;
 static int g_listening, g_stop_requested, g_waiting, g_running;
@@ -91,10 +103,66 @@ static RPC_SYNTAX_IDENTIFIER if_id(const void *ifspec)
     return id;
 }
 
-static host_if *iface_find_locked(const RPC_SYNTAX_IDENTIFIER *id, int include_unregistered)
+static const WINRPC_GUID k_nil_guid;
+
+static int guid_eq(const WINRPC_GUID *a, const WINRPC_GUID *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* A manager type argument: NULL and the nil UUID both mean "no type". */
+static WINRPC_GUID type_arg(const WINRPC_GUID *t)
+{
+    return t != NULL ? *t : k_nil_guid;
+}
+
+static unsigned hexv(wchar16 c)
+{
+    return c >= '0' && c <= '9' ? (unsigned)(c - '0')
+           : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+           : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 0u;
+}
+
+static uint64_t hexn(const wchar16 *s, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v = (v << 4) | hexv(s[k]);
+    return v;
+}
+
+/* The object UUID of a binding (validated when the binding was made; "" is the nil UUID). */
+static WINRPC_GUID guid_of(const wchar16 *s)
+{
+    WINRPC_GUID g = k_nil_guid;
+    if (s == NULL || w_len(s) != 36)
+        return g;
+    g.Data1 = (uint32_t)hexn(s, 8);
+    g.Data2 = (uint16_t)hexn(s + 9, 4);
+    g.Data3 = (uint16_t)hexn(s + 14, 4);
+    g.Data4[0] = (uint8_t)hexn(s + 19, 2);
+    g.Data4[1] = (uint8_t)hexn(s + 21, 2);
+    for (int k = 0; k < 6; k++)
+        g.Data4[2 + k] = (uint8_t)hexn(s + 24 + 2 * k, 2);
+    return g;
+}
+
+/* Microsoft (RpcObjectSetType): every object UUID has the nil type unless the server set one. */
+static WINRPC_GUID type_of_object_locked(const WINRPC_GUID *obj)
+{
+    for (obj_type *o = g_objtypes; o != NULL; o = o->next)
+        if (guid_eq(&o->obj, obj))
+            return o->type;
+    return k_nil_guid;
+}
+
+/* The registration of an interface with a manager type (NULL: any type). */
+static host_if *iface_find_locked(const RPC_SYNTAX_IDENTIFIER *id, const WINRPC_GUID *type,
+                                  int include_unregistered)
 {
     for (host_if *i = g_ifs; i != NULL; i = i->next)
-        if (syntax_eq(&i->id, id) && (include_unregistered || !i->unregistered))
+        if (syntax_eq(&i->id, id) && (type == NULL || guid_eq(&i->type, type)) &&
+            (include_unregistered || !i->unregistered))
             return i;
     return NULL;
 }
@@ -355,14 +423,14 @@ SIM_EXPORT RPC_STATUS RpcServerRegisterIf3(RPC_IF_HANDLE IfSpec, WINRPC_GUID *Mg
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "RpcServerRegisterIf3: IfSpec is NULL");
         return RPC_S_INVALID_ARG;
     }
-    static const WINRPC_GUID nil;
-    if (MgrTypeUuid != NULL && memcmp(MgrTypeUuid, &nil, sizeof nil) != 0)
-        return RPC_S_UNKNOWN_MGR_TYPE; /* STRICT: manager types are not simulated */
     RPC_SYNTAX_IDENTIFIER id = if_id(IfSpec);
+    WINRPC_GUID type = type_arg(MgrTypeUuid);
     bind_lock();
     RPC_STATUS st = RPC_S_OK;
-    if (iface_find_locked(&id, 0) != NULL) {
-        st = RPC_S_ALREADY_REGISTERED; /* STRICT: a second registration of the same interface */
+    if (iface_find_locked(&id, &type, 0) != NULL) {
+        /* STRICT: a second registration of the same interface and manager type (Microsoft's
+         * RPC_S_TYPE_ALREADY_REGISTERED is not listed for RpcServerRegisterIf3). */
+        st = RPC_S_ALREADY_REGISTERED;
     } else {
         host_if *i = calloc(1, sizeof *i);
         if (i == NULL) {
@@ -370,6 +438,7 @@ SIM_EXPORT RPC_STATUS RpcServerRegisterIf3(RPC_IF_HANDLE IfSpec, WINRPC_GUID *Mg
         } else {
             i->ifspec = IfSpec;
             i->id = id;
+            i->type = type;
             i->epv = MgrEpv;
             i->flags = Flags;
             i->callback = IfCallback;
@@ -393,37 +462,110 @@ static void iface_drop_locked(host_if *i)
         }
 }
 
-static void iface_unregister_locked(host_if *i)
+/* Unregisters i; wait: RpcServerUnregisterIf with WaitForCallsToComplete, whose caller waits
+ * for its calls (not a misuse). */
+static void iface_unregister_locked(host_if *i, int wait)
 {
     if (i->calls > 0) {
-        sim_misuse(SIM_MISUSE_IF_UNREGISTERED_IN_CALL,
-                   "RpcServerUnregisterIfEx: the interface has %d call(s) running", i->calls);
+        if (wait)
+            i->draining = 1;
+        else
+            sim_misuse(SIM_MISUSE_IF_UNREGISTERED_IN_CALL,
+                       "RpcServerUnregisterIf[Ex]: the interface has %d call(s) running", i->calls);
         i->unregistered = 1; /* no new calls; the record goes when the last call ends */
     } else {
         iface_drop_locked(i);
     }
 }
 
+/* Microsoft (RpcServerUnregisterIf): IfSpec NULL means every interface, MgrTypeUuid NULL every
+ * manager type, the nil UUID the registration without a type. */
+static RPC_STATUS unregister_locked(RPC_IF_HANDLE IfSpec, WINRPC_GUID *MgrTypeUuid, int wait)
+{
+    RPC_SYNTAX_IDENTIFIER id;
+    if (IfSpec != NULL)
+        id = if_id(IfSpec);
+    int matched = 0, same_if = 0;
+    for (host_if *i = g_ifs, *next; i != NULL; i = next) {
+        next = i->next;
+        if (i->unregistered || (IfSpec != NULL && !syntax_eq(&i->id, &id)))
+            continue;
+        same_if = 1;
+        if (MgrTypeUuid != NULL && !guid_eq(&i->type, MgrTypeUuid))
+            continue;
+        matched++;
+        iface_unregister_locked(i, wait);
+    }
+    if (matched > 0 || (IfSpec == NULL && MgrTypeUuid == NULL))
+        return RPC_S_OK;
+    return IfSpec != NULL && !same_if ? RPC_S_UNKNOWN_IF : RPC_S_UNKNOWN_MGR_TYPE;
+}
+
+static int any_draining_locked(void)
+{
+    for (host_if *i = g_ifs; i != NULL; i = i->next)
+        if (i->draining)
+            return 1;
+    return 0;
+}
+
+static int waits_for_itself(const char *fn);
+
 SIM_EXPORT RPC_STATUS RpcServerUnregisterIfEx(RPC_IF_HANDLE IfSpec, WINRPC_GUID *MgrTypeUuid,
                                               int32_t RundownContextHandles)
 {
-    (void)MgrTypeUuid;
     (void)RundownContextHandles;
     bind_lock();
+    RPC_STATUS st = unregister_locked(IfSpec, MgrTypeUuid, 0);
+    bind_unlock();
+    return st;
+}
+
+SIM_EXPORT RPC_STATUS RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, WINRPC_GUID *MgrTypeUuid,
+                                            uint32_t WaitForCallsToComplete)
+{
+    if (WaitForCallsToComplete && waits_for_itself("RpcServerUnregisterIf"))
+        return RPC_S_CALL_IN_PROGRESS;
+    bind_lock();
+    RPC_STATUS st = unregister_locked(IfSpec, MgrTypeUuid, WaitForCallsToComplete != 0);
+    /* Microsoft: "wait until all active calls complete". STRICT: until every interface being
+     * unregistered this way has no call left (the records go with their last call). */
+    while (st == RPC_S_OK && WaitForCallsToComplete && any_draining_locked())
+        bind_wait(&g_host_cv);
+    bind_unlock();
+    return st;
+}
+
+SIM_EXPORT RPC_STATUS RpcObjectSetType(WINRPC_GUID *ObjUuid, WINRPC_GUID *TypeUuid)
+{
+    if (ObjUuid == NULL || guid_eq(ObjUuid, &k_nil_guid))
+        return RPC_S_INVALID_OBJECT; /* Microsoft: no type for the nil object UUID */
+    WINRPC_GUID type = type_arg(TypeUuid);
+    bind_lock();
     RPC_STATUS st = RPC_S_OK;
-    if (IfSpec == NULL) { /* Microsoft: NULL unregisters every interface */
-        for (host_if *i = g_ifs, *next; i != NULL; i = next) {
-            next = i->next;
-            if (!i->unregistered)
-                iface_unregister_locked(i);
+    obj_type **po = &g_objtypes;
+    while (*po != NULL && !guid_eq(&(*po)->obj, ObjUuid))
+        po = &(*po)->next;
+    if (guid_eq(&type, &k_nil_guid)) { /* back to the nil type */
+        if (*po != NULL) {
+            obj_type *o = *po;
+            *po = o->next;
+            free(o);
+            sim_count(SIM_COUNT_OBJECT_TYPES, -1);
         }
+    } else if (*po != NULL) {
+        st = RPC_S_ALREADY_REGISTERED; /* STRICT: reset it first, even to the same type */
     } else {
-        RPC_SYNTAX_IDENTIFIER id = if_id(IfSpec);
-        host_if *i = iface_find_locked(&id, 0);
-        if (i == NULL)
-            st = RPC_S_UNKNOWN_IF;
-        else
-            iface_unregister_locked(i);
+        obj_type *o = calloc(1, sizeof *o);
+        if (o == NULL) {
+            st = RPC_S_OUT_OF_MEMORY;
+        } else {
+            o->obj = *ObjUuid;
+            o->type = type;
+            o->next = g_objtypes;
+            g_objtypes = o;
+            sim_count(SIM_COUNT_OBJECT_TYPES, 1);
+        }
     }
     bind_unlock();
     return st;
@@ -616,77 +758,49 @@ static scall *scall_live_locked(const void *h)
     return NULL;
 }
 
-typedef struct dispatch_job {
-    scall *call;
-    host_if *iface;
-    SIM_MANAGER_FN manager;
-    void *ctx;
-    RPC_STATUS status;
-} dispatch_job;
-
-static void *dispatch_thread(void *arg)
+/* The runtime's call-time checks for a call on Binding to IfSpec, and the call's record: the
+ * interface registration that serves it (by the manager type of the binding's object UUID)
+ * and the counts that keep the binding, the interface and listening alive until the call's
+ * sides are done (call_side_done_locked). A binding to the simulator's own fixture server
+ * (ncalrpc:[SIM_PEER_ENDPOINT] on this host: another "process") skips the server's checks when
+ * peer_ok. */
+static RPC_STATUS admit_locked(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec, uint16_t OpNum,
+                               int peer_ok, scall **out)
 {
-    dispatch_job *j = arg;
-    tl_call = j->call;
-    RPC_STATUS st = RPC_S_OK;
-    if (j->iface->callback != NULL) {
-        /* Microsoft: the callback gets the interface and the call's binding handle; anything
-         * but RPC_S_OK refuses the call with RPC_S_ACCESS_DENIED. */
-        st = j->iface->callback((RPC_IF_HANDLE)j->iface->ifspec, j->call);
-        if (st != RPC_S_OK)
-            st = RPC_S_ACCESS_DENIED;
-    }
-    if (st == RPC_S_OK && j->manager != NULL)
-        st = j->manager(j->ctx, j->call);
-    if (tl_impersonating == j->call->id) {
-        tl_impersonating = 0;
-        bind_lock();
-        j->call->impersonators--;
-        bind_unlock();
-        sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
-                   "the call's manager routine returned still impersonating its client");
-    }
-    tl_call = NULL;
-    j->status = st;
-    return NULL;
-}
-
-SIM_EXPORT RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec,
-                                         uint16_t OpNum, SIM_MANAGER_FN Manager, void *Context)
-{
-    if (IfSpec == NULL) {
-        sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "sim_call_interface: IfSpec is NULL");
-        return RPC_S_INVALID_ARG;
-    }
+    *out = NULL;
     RPC_SYNTAX_IDENTIFIER id = if_id(IfSpec);
-    bind_lock();
     sim_binding *b = binding_live_locked(Binding);
     RPC_STATUS st = RPC_S_OK;
     host_if *i = NULL;
+    int peer = 0;
     if (b == NULL) {
         sim_misuse(SIM_MISUSE_INVALID_HANDLE, "a call on %p, which is not a live binding handle",
                    Binding);
-        st = RPC_S_INVALID_BINDING;
-    } else if (b->server_side) {
-        st = RPC_S_WRONG_KIND_OF_BINDING;
-    } else if (!netaddr_is_local(b->netaddr)) {
-        st = RPC_S_SERVER_UNAVAILABLE;
+        return RPC_S_INVALID_BINDING;
+    }
+    if (b->server_side)
+        return RPC_S_WRONG_KIND_OF_BINDING;
+    if (!netaddr_is_local(b->netaddr))
+        return RPC_S_SERVER_UNAVAILABLE;
+    if (peer_ok && b->protseq == PS_LRPC && w_eq_ascii(b->endpoint, SIM_PEER_ENDPOINT)) {
+        peer = 1;
     } else {
         if (b->endpoint[0] == 0) { /* partially bound: the runtime asks the endpoint map */
             wchar16 *ep = epmap_lookup_locked(IfSpec, b->protseq);
-            if (ep == NULL) {
-                st = EPT_S_NOT_REGISTERED;
-            } else {
-                free(b->endpoint);
-                b->endpoint = ep;
-            }
+            if (ep == NULL)
+                return EPT_S_NOT_REGISTERED;
+            free(b->endpoint);
+            b->endpoint = ep;
         }
-        i = iface_find_locked(&id, 0);
-        if (st != RPC_S_OK) {
-        } else if (ep_find_locked(b->protseq, b->endpoint) == NULL || !accepting_locked(i)) {
+        WINRPC_GUID obj = guid_of(b->objuuid);
+        WINRPC_GUID type = type_of_object_locked(&obj);
+        i = iface_find_locked(&id, &type, 0);
+        if (ep_find_locked(b->protseq, b->endpoint) == NULL ||
+            !accepting_locked(i != NULL ? i : iface_find_locked(&id, NULL, 0))) {
             st = RPC_S_SERVER_UNAVAILABLE; /* no server on the endpoint, or it does not listen */
         } else if (i == NULL) {
-            st = RPC_S_UNKNOWN_IF;
+            /* STRICT: registered with other manager types only: RPC_S_UNKNOWN_MGR_TYPE. */
+            st = iface_find_locked(&id, NULL, 0) != NULL ? RPC_S_UNKNOWN_MGR_TYPE : RPC_S_UNKNOWN_IF;
         } else if ((i->flags & WINRPC_RPC_IF_ALLOW_LOCAL_ONLY) && b->protseq == PS_TCP) {
             /* Microsoft (RpcServerRegisterIf2): remote calls are refused, and so are local
              * calls over ncacn_* and ncadg_* other than ncacn_np. */
@@ -705,38 +819,130 @@ SIM_EXPORT RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HAND
              * authentication service (ncalrpc authenticates without it). */
             st = RPC_S_UNKNOWN_AUTHN_SERVICE;
         }
+        if (st != RPC_S_OK)
+            return st;
     }
-    scall *c = NULL;
-    if (st == RPC_S_OK) {
-        c = calloc(1, sizeof *c);
-        if (c == NULL) {
-            st = RPC_S_OUT_OF_MEMORY;
-        } else {
-            c->magic = SIM_SCALL_MAGIC;
-            c->id = ++g_call_ids;
-            c->iface = i;
-            c->client = b;
-            c->protseq = b->protseq;
-            c->has_auth = b->has_auth;
-            c->level = b->has_auth ? b->authn_level : WINRPC_RPC_C_AUTHN_LEVEL_NONE;
-            c->svc = b->has_auth ? b->authn_svc : WINRPC_RPC_C_AUTHN_NONE;
-            c->server_principal = b->principal != NULL ? w_dup(b->principal) : NULL;
-            c->client_principal = b->identity_user != NULL ? w_dup(b->identity_user)
-                                                           : w_ascii(SIM_CURRENT_USER);
-            c->opnum = OpNum;
-            c->next = g_calls;
-            g_calls = c;
-            b->calls++;
-            i->calls++;
-            g_running++;
+    scall *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return RPC_S_OUT_OF_MEMORY;
+    c->magic = SIM_SCALL_MAGIC;
+    c->id = ++g_call_ids;
+    c->iface = i;
+    c->peer = peer;
+    c->client = b;
+    c->protseq = b->protseq;
+    c->has_auth = b->has_auth;
+    c->level = b->has_auth ? b->authn_level : WINRPC_RPC_C_AUTHN_LEVEL_NONE;
+    c->svc = b->has_auth ? b->authn_svc : WINRPC_RPC_C_AUTHN_NONE;
+    c->server_principal = b->principal != NULL ? w_dup(b->principal) : NULL;
+    c->client_principal = b->identity_user != NULL ? w_dup(b->identity_user)
+                                                   : w_ascii(SIM_CURRENT_USER);
+    c->opnum = OpNum;
+    c->next = g_calls;
+    g_calls = c;
+    b->calls++;
+    if (!peer) {
+        i->calls++;
+        g_running++;
+    }
+    *out = c;
+    return RPC_S_OK;
+}
+
+/* One side of an admitted call is done: the server's part lets the interface and listening go,
+ * the client's the binding; the record goes with the second. */
+static void call_side_done_locked(scall *c, int server)
+{
+    if (server && !c->server_done) {
+        c->server_done = 1;
+        if (c->impersonators > 0)
+            sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
+                       "the call ended with %d thread(s) still impersonating its client",
+                       c->impersonators);
+        if (!c->peer) {
+            host_if *i = c->iface;
+            if (--i->calls == 0 && i->unregistered)
+                iface_drop_locked(i);
+            g_running--;
+            finish_if_done_locked();
         }
+    } else if (!server && !c->client_done) {
+        c->client_done = 1;
+        sim_binding *cb = binding_any_locked(c->client);
+        if (cb != NULL && --cb->calls == 0 && cb->freed)
+            binding_destroy_locked(cb);
     }
+    if (c->server_done && c->client_done)
+        scall_free_locked(c);
+}
+
+/* On the runtime's thread, before the manager routine: the security callback (Microsoft: it
+ * gets the interface and the call's binding handle; anything but RPC_S_OK refuses the call
+ * with RPC_S_ACCESS_DENIED). While it and the manager routine run, a NULL binding handle
+ * names this call. */
+static RPC_STATUS call_enter(scall *c)
+{
+    tl_call = c;
+    if (c->peer || c->iface->callback == NULL)
+        return RPC_S_OK;
+    RPC_STATUS st = c->iface->callback((RPC_IF_HANDLE)c->iface->ifspec, c);
+    if (st != RPC_S_OK) {
+        tl_call = NULL;
+        return RPC_S_ACCESS_DENIED;
+    }
+    return RPC_S_OK;
+}
+
+/* The manager routine returned on this thread. */
+static void call_leave(scall *c)
+{
+    if (tl_impersonating == c->id) {
+        tl_impersonating = 0;
+        bind_lock();
+        c->impersonators--;
+        bind_unlock();
+        sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
+                   "the call's manager routine returned still impersonating its client");
+    }
+    tl_call = NULL;
+}
+
+typedef struct dispatch_job {
+    scall *call;
+    SIM_MANAGER_FN manager;
+    void *ctx;
+    RPC_STATUS status;
+} dispatch_job;
+
+static void *dispatch_thread(void *arg)
+{
+    dispatch_job *j = arg;
+    RPC_STATUS st = call_enter(j->call);
+    if (st == RPC_S_OK) {
+        if (j->manager != NULL)
+            st = j->manager(j->ctx, j->call);
+        call_leave(j->call);
+    }
+    j->status = st;
+    return NULL;
+}
+
+SIM_EXPORT RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec,
+                                         uint16_t OpNum, SIM_MANAGER_FN Manager, void *Context)
+{
+    if (IfSpec == NULL) {
+        sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "sim_call_interface: IfSpec is NULL");
+        return RPC_S_INVALID_ARG;
+    }
+    bind_lock();
+    scall *c;
+    RPC_STATUS st = admit_locked(Binding, IfSpec, OpNum, 0, &c);
     bind_unlock();
     if (st != RPC_S_OK)
         return st;
 
     /* The runtime's own thread runs the callback and the manager routine. */
-    dispatch_job j = {c, i, Manager, Context, RPC_S_OK};
+    dispatch_job j = {c, Manager, Context, RPC_S_OK};
     pthread_t t;
     if (pthread_create(&t, NULL, dispatch_thread, &j) != 0) {
         j.status = RPC_S_OUT_OF_RESOURCES;
@@ -745,20 +951,44 @@ SIM_EXPORT RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HAND
     }
 
     bind_lock();
-    if (c->impersonators > 0)
-        sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
-                   "the call ended with %d thread(s) still impersonating its client",
-                   c->impersonators);
-    sim_binding *cb = binding_any_locked(c->client);
-    if (cb != NULL && --cb->calls == 0 && cb->freed)
-        binding_destroy_locked(cb);
-    if (--i->calls == 0 && i->unregistered)
-        iface_drop_locked(i);
-    g_running--;
-    scall_free_locked(c);
-    finish_if_done_locked();
+    call_side_done_locked(c, 1);
+    call_side_done_locked(c, 0);
     bind_unlock();
     return j.status;
+}
+
+/* ---- the fixture's asynchronous calls (sim_rpc_stubs.c, sim_rpc_endpoint.c) ------------------ */
+
+SIM_HIDDEN RPC_STATUS sim_host_admit(void *Binding, const void *IfSpec, uint16_t OpNum,
+                                     sim_admission *out)
+{
+    bind_lock();
+    scall *c;
+    RPC_STATUS st = admit_locked(Binding, (RPC_IF_HANDLE)IfSpec, OpNum, 1, &c);
+    out->call = c;
+    out->peer = c != NULL && c->peer;
+    out->epv = c != NULL && !c->peer ? c->iface->epv : NULL;
+    bind_unlock();
+    return st;
+}
+
+SIM_HIDDEN RPC_STATUS sim_host_enter(void *call)
+{
+    return call_enter(call);
+}
+
+SIM_HIDDEN void sim_host_leave(void *call)
+{
+    call_leave(call);
+}
+
+SIM_HIDDEN void sim_host_side_done(void *call, int server)
+{
+    bind_lock();
+    scall *c = scall_live_locked(call);
+    if (c != NULL)
+        call_side_done_locked(c, server);
+    bind_unlock();
 }
 
 /* The call a server binding handle names: NULL for the call on this thread. Records misuse of
@@ -947,6 +1177,12 @@ SIM_HIDDEN void host_reset_locked(void)
         free(e->endpoint);
         free(e);
         sim_count(SIM_COUNT_EP_ENTRIES, -1);
+    }
+    while (g_objtypes != NULL) {
+        obj_type *o = g_objtypes;
+        g_objtypes = o->next;
+        free(o);
+        sim_count(SIM_COUNT_OBJECT_TYPES, -1);
     }
     while (g_auth != NULL) {
         auth_info *a = g_auth;

@@ -73,9 +73,30 @@ SIM_HIDDEN void sim_bind_reset(void);
 /* Calls sim_peer.c needs to reach the server side of the simulator's call machinery. */
 typedef struct sim_call sim_call;
 
-/* The endpoint table: fx_ServerStart registers a user EPV; SIM_PEER_ENDPOINT is served by the
- * scripted C server of sim_peer.c through sim_peer_server_epv(). */
+/* The scripted C server of sim_peer.c: the simulator's own fixture server, reached on
+ * ncalrpc:[SIM_PEER_ENDPOINT] as if it were another process, and exported as fx_PeerEpv() for
+ * a server of this process to register. */
 SIM_HIDDEN const FX_SERVER_EPV *sim_peer_server_epv(void);
+
+/* sim_host.c: the fixture's asynchronous calls on rpcrt4 binding handles. sim_host_admit runs
+ * the runtime's call-time checks for a call on Binding (live, local, the endpoint served, the
+ * interface registered for the manager type of the binding's object UUID, its flags against
+ * the binding's authentication) and records the call; a binding to ncalrpc:[SIM_PEER_ENDPOINT]
+ * is admitted as a call to the simulator's own server (peer 1, no checks, epv NULL). On the
+ * dispatch thread sim_host_enter runs the interface's security callback (RPC_S_ACCESS_DENIED
+ * if it refuses) and makes a NULL binding name the call until sim_host_leave; each side of the
+ * call reports its end with sim_host_side_done. Takes the hosting registry's lock, never the
+ * call machinery's: callable with that one held. */
+typedef struct sim_admission {
+    void *call;                 /* the call's record: the manager routine's binding handle */
+    const FX_SERVER_EPV *epv;   /* the registered manager routines (NULL for the peer) */
+    int peer;
+} sim_admission;
+SIM_HIDDEN RPC_STATUS sim_host_admit(void *Binding, const void *IfSpec, uint16_t OpNum,
+                                     sim_admission *out);
+SIM_HIDDEN RPC_STATUS sim_host_enter(void *call);
+SIM_HIDDEN void sim_host_leave(void *call);
+SIM_HIDDEN void sim_host_side_done(void *call, int server);
 
 /* Fault plan access for a call: a per-call generator seeded from (plan seed, call number). */
 typedef struct sim_rng { uint64_t s; } sim_rng;

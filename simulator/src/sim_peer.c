@@ -49,6 +49,7 @@
 #include "sim_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -418,6 +419,24 @@ static const FX_SERVER_EPV g_peer_epv = {peer_Add, peer_Sleep, peer_Fail,
 
 SIM_HIDDEN const FX_SERVER_EPV *sim_peer_server_epv(void) { return &g_peer_epv; }
 
+SIM_EXPORT const FX_SERVER_EPV *WINRPC_ENTRY fx_PeerEpv(void) { return &g_peer_epv; }
+
+/* A binding handle from sim_peer_call_start's target: a string binding ("ncalrpc:[ep]",
+ * "uuid@ncalrpc:[ep]"), or a bare name, which means ncalrpc:[name]. ASCII only. */
+static RPC_STATUS peer_bind(const char *target, void **hb)
+{
+    char sb[PEER_EP_MAX + 16];
+    if (strchr(target, ':') != NULL)
+        snprintf(sb, sizeof sb, "%s", target);
+    else
+        snprintf(sb, sizeof sb, "ncalrpc:[%s]", target);
+    uint16_t w[sizeof sb];
+    size_t n = strlen(sb);
+    for (size_t i = 0; i <= n; i++)
+        w[i] = (unsigned char)sb[i];
+    return RpcBindingFromStringBindingW(w, hb);
+}
+
 /* ---- the scripted client ------------------------------------------------------------------- */
 
 typedef struct peer_call {
@@ -593,7 +612,7 @@ static void client_main(void *ctx)
         st.u.APC.hThread = x.hThread;
         st.NotificationType = RpcNotificationTypeApc;
     }
-    s = fx_BindingCreate(pc->endpoint, &hb);
+    s = peer_bind(pc->endpoint, &hb);
     if (s != RPC_S_OK) {
         res.status = s;
         goto done;
@@ -727,7 +746,7 @@ done:
     res.events_seen = x.events;
     free(buf);
     if (hb != NULL)
-        fx_BindingFree(&hb);
+        RpcBindingFree(&hb);
     if (x.hThread != NULL)
         CloseHandle(x.hThread);
     pthread_mutex_lock(&p_mu);
@@ -737,7 +756,8 @@ done:
     pthread_mutex_unlock(&p_mu);
 }
 
-SIM_EXPORT uint32_t sim_peer_call_start(const char *endpoint, const SIM_PEER_CALL *call)
+SIM_EXPORT uint32_t sim_peer_call_start(const char *endpoint /* or a string binding */,
+                                         const SIM_PEER_CALL *call)
 {
     if (endpoint == NULL || call == NULL || call->op > SIM_OP_PIPE_ECHO ||
         strlen(endpoint) >= PEER_EP_MAX || call->in_chunk_elements > PEER_MAX_CHUNK_ELEMENTS)

@@ -176,8 +176,8 @@ SIM_HIDDEN void side_finish_locked(sim_call *c, staterec *r)
     allocs_free_locked(c, role);
     /* Data still buffered (or held outside the window) for this side is of no use any more. */
     rx_discard_locked(&c->ch[role == ROLE_CLIENT ? CH_OUT : CH_IN]);
-    if (role == ROLE_SERVER && c->ep != NULL)
-        c->ep->server_calls--;
+    if (c->host != NULL)
+        sim_host_side_done(c->host, role == ROLE_SERVER);
     idle_add_locked(r);
 }
 

@@ -17,8 +17,8 @@
  *                        RpcAsyncAbortCall, RpcAsyncCancelCall; the scripted client's disconnect
  *   sim_rpc_subscribe.c  RpcServerSubscribeForNotification and its counterparts
  *   sim_rpc_pipe.c       async pipes: pull, push, alloc
- *   sim_rpc_endpoint.c   endpoints and bindings (fx_ServerStart/Stop, fx_BindingCreate/Free),
- *                        dispatching a call to its manager routine
+ *   sim_rpc_dispatch.c   the fixture's interface handle (fx_IfSpec); dispatching a call to
+ *                        its manager routine (after the interface's security callback)
  *   sim_rpc_stubs.c      the fixture's client stubs (fx_Add ... fx_PipeEcho): starting a call
  *   sim_rpc_behaviour.c  the runtime behaviours tests can switch on (sim_set_behaviours,
  *                        sim_set_pipe_window) and the decisions they share
@@ -80,13 +80,9 @@
 /* ---- limits --------------------------------------------------------------------------------- */
 
 #define SIM_IDLE_MAX 65536u             /* idle state records kept (the quarantine) */
-#define SIM_MAX_ENDPOINTS 64
-#define SIM_EP_NAME_MAX 256
-#define SIM_STOP_WAIT_MS 10000u         /* fx_ServerStop's bound */
 #define SIM_ALLOC_MAX (64u << 20)       /* largest pipe alloc, in bytes */
 #define SIM_PUSH_MAX (16u << 20)        /* largest push, in elements */
 
-#define BINDING_MAGIC 0x424e4447u       /* "BNDG" */
 #define SIM_HELD_RETRY_MS 5u            /* re-check of a server's held notifications */
 #define PIPE_END_MAGIC 0x50495045u      /* "PIPE" */
 
@@ -161,24 +157,12 @@ typedef struct alloc_buf {
     void *mem;
 } alloc_buf;
 
-typedef struct endpoint {
-    char name[SIM_EP_NAME_MAX];
-    const FX_SERVER_EPV *epv;
-    int used, listening, is_peer;
-    int entered;      /* manager routines running */
-    int server_calls; /* server states of this endpoint still in a call */
-} endpoint;
-
-typedef struct binding {
-    uint32_t magic;
-    endpoint *ep;
-} binding;
-
 struct sim_call {
     uint64_t gen;      /* unique for the process's life; names the call in tasks and APCs */
     uint32_t seq;      /* sequence number for the fault plan */
     int op, refs;
-    endpoint *ep;
+    void *host;                /* sim_host.c's record of the call (sim_host_admit) */
+    const FX_SERVER_EPV *epv;  /* the manager routines that serve it */
     int32_t a, b;
     uint32_t u;
     SIM_FAULT_PLAN plan;
@@ -336,7 +320,6 @@ typedef struct outbox {
 
 SIM_HIDDEN extern hmap g_states;       /* PRPC_ASYNC_STATE -> staterec (sim_rpc_state.c) */
 SIM_HIDDEN extern hmap g_ends;         /* pipe_end* -> sim_call (sim_rpc_pipe.c) */
-SIM_HIDDEN extern hmap g_bindings;     /* binding* -> binding (sim_rpc_endpoint.c) */
 /* a call's handles (the call, &call->client_handle) -> sim_call (sim_rpc_call.c) */
 SIM_HIDDEN extern hmap g_call_handles;
 SIM_HIDDEN extern SIM_FAULT_PLAN g_plan; /* sim_rpc_fault.c */
@@ -345,7 +328,7 @@ SIM_HIDDEN extern uint32_t g_pipe_window; /* sim_rpc_behaviour.c: BACK_PRESSURE'
 SIM_HIDDEN extern uint32_t g_seq;      /* sim_rpc_fault.c */
 /* scheduled tasks and spawned dispatches not yet finished (sim_rpc_notify.c) */
 SIM_HIDDEN extern int64_t g_tasks_out;
-/* The call whose manager routine runs on this thread, for a NULL Binding (sim_rpc_endpoint.c). */
+/* The call whose manager routine runs on this thread, for a NULL Binding (sim_rpc_dispatch.c). */
 SIM_HIDDEN extern _Thread_local sim_call *tl_dispatched;
 
 /* ---- sim_rpc_state.c ------------------------------------------------------------------------ */
@@ -470,7 +453,7 @@ SIM_HIDDEN void sub_issue_locked(outbox *ob, sim_call *c, RPC_ASYNC_EVENT ev);
 /* Points the pipe structure pp at pipe end e: the simulator's pull, push and alloc. */
 SIM_HIDDEN void fill_pipe(ASYNC_INTPIPE *pp, pipe_end *e);
 
-/* ---- sim_rpc_endpoint.c --------------------------------------------------------------------- */
+/* ---- sim_rpc_dispatch.c --------------------------------------------------------------------- */
 
 /* A new simulator thread runs the manager routine (ctx: the call). */
 SIM_HIDDEN void dispatch_main(void *ctx);

@@ -93,24 +93,19 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
         st = RPC_S_INVALID_ASYNC_HANDLE;
         goto out;
     }
-    binding *bd = hBinding ? hm_get(&g_bindings, hBinding) : NULL;
-    if (bd == NULL) {
-        sim_misuse(SIM_MISUSE_INVALID_HANDLE, "%s: %p is not an open binding handle", fn,
-                   hBinding);
-        st = RPC_S_INVALID_BINDING;
-        goto out;
-    }
     if ((has_in && inpipe == NULL) || (has_out && outpipe == NULL) ||
         (op == SIM_OP_PIPE_ECHO && pb == NULL)) {
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "%s: a pipe or [out] pointer is NULL", fn);
         st = RPC_S_INVALID_ARG;
         goto out;
     }
-    endpoint *ep = bd->ep;
-    if (!ep->listening) {
-        st = RPC_S_SERVER_UNAVAILABLE;
+    /* The runtime's call-time checks (sim_host.c takes only its own lock): the binding, the
+     * server on its endpoint, the interface registered for the binding's object type, its
+     * flags. The opnum is the operation's place in fixture.idl. */
+    sim_admission adm;
+    st = sim_host_admit(hBinding, fx_IfSpec(), (uint16_t)op, &adm);
+    if (st != RPC_S_OK)
         goto out;
-    }
 
     sim_call *c = calloc(1, sizeof *c);
     PRPC_ASYNC_STATE sp = server_state_alloc_locked();
@@ -120,12 +115,13 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
         free(sp);
         free(sr);
         st = RPC_S_CALL_FAILED_DNE; /* out of memory: the call did not start */
-        goto out;
+        goto undo;
     }
     c->gen = ++g_gen;
     c->seq = ++g_seq;
     c->op = op;
-    c->ep = ep;
+    c->host = adm.call;
+    c->epv = adm.peer ? sim_peer_server_epv() : adm.epv;
     c->a = a;
     c->b = b;
     c->u = u;
@@ -165,7 +161,7 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
         g_gen--;
         g_seq--;
         st = RPC_S_CALL_FAILED_DNE;
-        goto out;
+        goto undo;
     }
     c->ends_mapped = 1;
     if (hm_put(&g_call_handles, c, c) != 0) {
@@ -184,7 +180,7 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
         g_gen--;
         g_seq--;
         st = RPC_S_CALL_FAILED_DNE;
-        goto out;
+        goto undo;
     }
     c->handles_mapped = 1;
     fill_pipe(&c->s_pipe[CH_IN], &c->ends[END_S_IN]);
@@ -241,7 +237,6 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
     sp->NotificationType = RpcNotificationTypeNone;
     write_start_fields_locked(sr, c);
     sim_count(SIM_COUNT_ASYNC_STATES, 1);
-    ep->server_calls++;
 
     /* The dispatch thread holds a reference until the manager routine returns. */
     c->refs++;
@@ -251,6 +246,10 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
     act.kind = A_SPAWN;
     act.call = c;
     ob_push(&ob, &act);
+    goto out;
+undo:
+    sim_host_side_done(adm.call, 1);
+    sim_host_side_done(adm.call, 0);
 out:
     unlock();
     ob_flush(&ob);

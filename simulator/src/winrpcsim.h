@@ -5,8 +5,9 @@
  * and kernel32.dll that winrpc-async uses, exporting the same names and signatures, so the
  * library's whole native path (JNA marshalling, native threads calling back into Java, APCs
  * that run only in alertable waits) runs on Linux and macOS. It also exports the fixture
- * glue of ../../windows-tests/fx_glue.h, backed by a scripted C server (endpoint
- * SIM_PEER_ENDPOINT) or by a server registered with fx_ServerStart, and test-only control
+ * glue of ../../windows-tests/fx_glue.h: client stubs on rpcrt4 binding handles, served by the
+ * scripted C server (ncalrpc:[SIM_PEER_ENDPOINT], as if another process) or by an EPV this
+ * process registered with RpcServerRegisterIf3 for fx_IfSpec(); and test-only control
  * functions (sim_*) declared here.
  *
  * Where Windows' documentation and docs/reference/abi.md are silent, the simulator
@@ -83,7 +84,8 @@ BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpComp
 
 /* ---- test-only control: the scripted peer, faults, the misuse oracle, counters ------------ */
 
-/* The endpoint served by the simulator's own scripted C server (always listening). */
+/* The ncalrpc endpoint served by the simulator's own scripted C server (always listening, as a
+ * server in another process would: no interface of this process is registered for it). */
 #define SIM_PEER_ENDPOINT "sim-peer"
 
 /* Fault injection, in force for the calls started after sim_set_fault_plan.
@@ -220,7 +222,9 @@ typedef struct SIM_PEER_RESULT {
     uint32_t events_seen;             /* bit (1 << RPC_ASYNC_EVENT) for each event received */
 } SIM_PEER_RESULT;
 
-/* Starts the call; returns an id > 0, or 0 when the call could not start. */
+/* Starts the call on a binding to `endpoint`: a string binding ("ncalrpc:[ep]",
+ * "object-uuid@ncalrpc:[ep]", ...) or a bare ncalrpc endpoint name; returns an id > 0, or 0
+ * when the call could not start. */
 uint32_t sim_peer_call_start(const char *endpoint, const SIM_PEER_CALL *call);
 /* Waits up to timeout_ms for the call to end; returns 1 and fills *result, or 0 on timeout. */
 int32_t sim_peer_call_wait(uint32_t id, uint32_t timeout_ms, SIM_PEER_RESULT *result);
@@ -282,6 +286,8 @@ enum {
     SIM_COUNT_INTERFACES,         /* interfaces registered (RpcServerRegisterIf3) and not
                                      unregistered */
     SIM_COUNT_EP_ENTRIES,         /* endpoint-map entries (RpcEpRegisterW) not unregistered */
+    SIM_COUNT_OBJECT_TYPES,       /* object UUIDs given a manager type (RpcObjectSetType) and
+                                     not reset to the nil type */
     SIM_COUNT__MAX
 };
 int64_t sim_counter(int32_t which);

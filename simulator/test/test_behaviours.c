@@ -10,6 +10,7 @@
  */
 #include "winrpcsim.h"
 #include "test_assert.h"
+#include "test_fixture.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -31,13 +32,14 @@ static void dump_misuses(void)
     }
 }
 
-/* Nothing left but `handles` open handles (the test's own, for its next call), nothing
- * recorded; the behaviours back to none. */
-static void end_calls(int64_t handles)
+/* Nothing left but `handles` open handles and `bindings` binding handles (the test's own, for
+ * its next call), nothing recorded; the behaviours back to none. sim_reset forgets the
+ * bindings: a test that goes on binds again (end_calls_rebind). */
+static void end_calls2(int64_t handles, int64_t bindings)
 {
     CHECK(sim_quiesce(10000) == 1);
     for (int i = 0; i < SIM_COUNT__MAX; i++) {
-        int64_t want = i == SIM_COUNT_HANDLES ? handles : 0;
+        int64_t want = i == SIM_COUNT_HANDLES ? handles : i == SIM_COUNT_BINDINGS ? bindings : 0;
         if (sim_counter(i) != want)
             fprintf(stderr, "    counter %d = %lld\n", i, (long long)sim_counter(i));
         CHECK_EQ(sim_counter(i), want);
@@ -49,7 +51,17 @@ static void end_calls(int64_t handles)
     CHECK_EQ(sim_behaviours(), 0);
 }
 
-static void end_clean(void) { end_calls(0); }
+static void end_clean(void) { end_calls2(0, 0); }
+
+static void *bind_to(const char *ep);
+
+/* Between two calls of one test: the test's event and binding stay; the binding is made again
+ * after the reset. */
+#define end_calls_rebind(hb, ep)                                                              \
+    do {                                                                                      \
+        end_calls2(1, 1);                                                                     \
+        (hb) = bind_to(ep);                                                                   \
+    } while (0)
 
 /* The oracle holds exactly these kinds (in any order); then it is cleared. */
 static void expect_misuses(const int *kinds, int n)
@@ -88,11 +100,11 @@ static void init_state(RPC_ASYNC_STATE *st)
 static void *bind_to(const char *ep)
 {
     void *hb = NULL;
-    REQUIRE(fx_BindingCreate(ep, &hb) == RPC_S_OK);
+    REQUIRE(tfx_bind(ep, &hb) == RPC_S_OK);
     return hb;
 }
 
-static void unbind(void **hb) { CHECK_EQ(fx_BindingFree(hb), RPC_S_OK); }
+static void unbind(void **hb) { CHECK_EQ(tfx_unbind(hb), RPC_S_OK); }
 
 static HANDLE my_thread(void)
 {
@@ -455,10 +467,10 @@ static void server_start(void)
     atomic_store(&g_subscribe_late, 0);
     atomic_store(&g_srv_final, -1);
     atomic_store(&g_srv_why, -1);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
 }
 
-static void server_stop(void) { CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK); }
+static void server_stop(void) { CHECK_EQ(tfx_stop(), RPC_S_OK); }
 
 static int32_t push_values(ASYNC_INTPIPE *in, int32_t from, uint32_t n)
 {
@@ -801,7 +813,7 @@ static void test_call_complete_before_drain(void)
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_OK);
     CHECK_EQ(reply, 2500);
     CHECK_EQ(WaitForSingleObject(ev, 100), SIM_WAIT_TIMEOUT); /* one RpcCallComplete */
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* On: a cancel after it gives up on the rest: the pipe fails, the call is cancelled. */
     sim_set_behaviours(SIM_BEHAVIOUR_CALL_COMPLETE_BEFORE_DRAIN);
@@ -815,7 +827,7 @@ static void test_call_complete_before_drain(void)
     CHECK_EQ(out.pull(out.state, buf, 1500, &n), RPC_S_CALL_CANCELLED);
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_CALL_CANCELLED);
     CHECK_EQ(WaitForSingleObject(ev, 100), SIM_WAIT_TIMEOUT);
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* On: a pull that fails after it (the fault plan's second client pull) fails the call. */
     sim_set_behaviours(SIM_BEHAVIOUR_CALL_COMPLETE_BEFORE_DRAIN);
@@ -829,7 +841,7 @@ static void test_call_complete_before_drain(void)
     CHECK_EQ(ev_pull(&st, ev, &out, buf, 1500, &n), RPC_S_CALL_FAILED);
     CHECK_EQ(RpcAsyncGetCallStatus(&st), RPC_S_CALL_FAILED);
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_CALL_FAILED);
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* Off: no RpcCallComplete while the data is unpulled, though the server has finished. */
     CHECK_EQ(fx_PipeRange(event_state(&st, ev), hb, 0, 2500, &out), RPC_S_OK);
@@ -1055,7 +1067,7 @@ static void test_send_complete_apc_only(void)
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_OK);
     CHECK_EQ(reply, sum);
     CHECK_EQ(WaitForSingleObject(ev, 100), SIM_WAIT_TIMEOUT);
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* On, I/O completion port: the same. */
     sim_set_behaviours(SIM_BEHAVIOUR_SEND_COMPLETE_APC_ONLY);
@@ -1078,7 +1090,7 @@ static void test_send_complete_apc_only(void)
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_OK);
     CHECK_EQ(reply, sum);
     CHECK(CloseHandle(port));
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* On, APC: still notified. */
     sim_set_behaviours(SIM_BEHAVIOUR_SEND_COMPLETE_APC_ONLY);
@@ -1092,7 +1104,7 @@ static void test_send_complete_apc_only(void)
     CHECK_EQ(cli_complete(&c, &reply), RPC_S_OK);
     CHECK_EQ(reply, sum);
     cli_close(&c);
-    end_calls(2); /* the binding and the event stay */
+    end_calls_rebind(hb, SIM_PEER_ENDPOINT); /* the event stays; the binding is made again */
 
     /* Off, Event: notified, Event RpcSendComplete. */
     CHECK_EQ(fx_PipeSum(event_state(&st, ev), hb, &in), RPC_S_OK);

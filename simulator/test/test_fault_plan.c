@@ -11,6 +11,7 @@
  */
 #include "winrpcsim.h"
 #include "test_assert.h"
+#include "test_fixture.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static void client_open(client *c, const char *ep, uint32_t flags)
     c->st.Flags = flags;
     c->st.NotificationType = RpcNotificationTypeEvent;
     c->st.u.hEvent = c->ev;
-    REQUIRE(fx_BindingCreate(ep, &c->hb) == RPC_S_OK);
+    REQUIRE(tfx_bind(ep, &c->hb) == RPC_S_OK);
 }
 
 /* Waits for the call's final status, completes it, and frees what client_open made. */
@@ -73,7 +74,7 @@ static RPC_STATUS client_close(client *c, int32_t *reply)
     if (reply != NULL)
         *reply = r;
     CHECK(CloseHandle(c->ev));
-    CHECK_EQ(fx_BindingFree(&c->hb), RPC_S_OK);
+    CHECK_EQ(tfx_unbind(&c->hb), RPC_S_OK);
     return s;
 }
 
@@ -323,14 +324,14 @@ static void test_client_push_fail_at(void)
 
     /* The server's pushes: all of them go through. */
     srv_reset(WAIT_MS);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_RANGE, 10, 5, 0);
     CHECK_EQ(r.status, RPC_S_OK);
     CHECK_EQ(r.out_elements, 5);
     CHECK_EQ(atomic_load(&g_srv.n), 6);
     for (int i = 0; i < 6; i++)
         CHECK_EQ(atomic_load(&g_srv.status[i]), RPC_S_OK);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -341,7 +342,7 @@ static void test_server_push_fail_at(void)
     SIM_FAULT_PLAN plan = no_faults();
     plan.server_push_fail_at = 2;
     sim_set_fault_plan(&plan);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     srv_reset(WAIT_MS);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_RANGE, 0, 4, 0);
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
@@ -359,7 +360,7 @@ static void test_server_push_fail_at(void)
     CHECK_EQ(atomic_load(&g_srv.n), 2);
     CHECK_EQ(atomic_load(&g_srv.status[0]), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv.status[1]), RPC_S_CALL_FAILED);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
 
     /* The client's pushes: all of them go through. */
     client c;
@@ -416,14 +417,14 @@ static void test_client_pull_fail_at(void)
 
     /* The server's pulls: all of them complete. */
     srv_reset(WAIT_MS);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_SUM, 0, 0, 4);
     CHECK_EQ(r.status, RPC_S_OK);
     CHECK_EQ(r.reply, 0 + 1 + 2 + 3);
     CHECK_EQ(atomic_load(&g_srv.n), 5);
     for (int i = 0; i < 5; i++)
         CHECK_EQ(atomic_load(&g_srv.status[i]), RPC_S_OK);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -434,7 +435,7 @@ static void test_server_pull_fail_at(void)
     SIM_FAULT_PLAN plan = no_faults();
     plan.server_pull_fail_at = 4;
     sim_set_fault_plan(&plan);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     srv_reset(WAIT_MS);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_SUM, 0, 0, 6);
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
@@ -453,7 +454,7 @@ static void test_server_pull_fail_at(void)
     CHECK_EQ(atomic_load(&g_srv.n), 4);
     CHECK_EQ(atomic_load(&g_srv.status[2]), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv.status[3]), RPC_S_CALL_FAILED);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
 
     /* The client's pulls: all of them complete. */
     client c;
@@ -518,7 +519,7 @@ static void test_server_drop_notification_at(void)
     SIM_FAULT_PLAN plan = no_faults();
     plan.server_drop_notification_at = 2;
     sim_set_fault_plan(&plan);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     srv_reset(300);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_RANGE, 0, 3, 0);
     CHECK_EQ(r.status, RPC_S_OK);
@@ -546,7 +547,7 @@ static void test_server_drop_notification_at(void)
     int32_t reply = 0;
     CHECK_EQ(client_close(&c, &reply), RPC_S_OK);
     CHECK_EQ(reply, 10);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -575,14 +576,14 @@ static void test_client_send_delay_at(void)
     CHECK(second >= 590);
     CHECK_EQ(client_close(&c, NULL), RPC_S_OK);
 
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     srv_reset(WAIT_MS);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_RANGE, 0, 1, 0);
     CHECK_EQ(r.status, RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv.n), 2);
     second = atomic_load(&g_srv.sent_ms[1]);
     CHECK(second >= 0 && second < 400);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -594,7 +595,7 @@ static void test_server_send_delay_at(void)
     plan.server_send_delay_at = 1;
     plan.send_delay_ms = 600;
     sim_set_fault_plan(&plan);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_epv), RPC_S_OK);
     srv_reset(WAIT_MS);
     SIM_PEER_RESULT r = scripted_client(SIM_OP_PIPE_RANGE, 0, 1, 0);
     CHECK_EQ(r.status, RPC_S_OK);
@@ -602,7 +603,7 @@ static void test_server_send_delay_at(void)
     CHECK(atomic_load(&g_srv.sent_ms[0]) >= 590);
     int64_t second = atomic_load(&g_srv.sent_ms[1]);
     CHECK(second >= 0 && second < 400);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
 
     client c;
     client_open(&c, SIM_PEER_ENDPOINT, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE);

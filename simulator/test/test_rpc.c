@@ -12,6 +12,7 @@
  */
 #include "winrpcsim.h"
 #include "test_assert.h"
+#include "test_fixture.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -108,12 +109,12 @@ static void init_state(RPC_ASYNC_STATE *st)
 static void *bind_to(const char *ep)
 {
     void *hb = NULL;
-    REQUIRE(fx_BindingCreate(ep, &hb) == RPC_S_OK);
+    REQUIRE(tfx_bind(ep, &hb) == RPC_S_OK);
     REQUIRE(hb != NULL);
     return hb;
 }
 
-static void unbind(void **hb) { CHECK_EQ(fx_BindingFree(hb), RPC_S_OK); }
+static void unbind(void **hb) { CHECK_EQ(tfx_unbind(hb), RPC_S_OK); }
 
 /* A real handle to the calling thread, usable as an APC target. */
 static HANDLE my_thread(void)
@@ -206,7 +207,7 @@ static RPC_STATUS cli_complete(cli *c, int32_t *reply)
     return RpcAsyncCompleteCall(&c->st, reply);
 }
 
-/* ---- the test's own C server (registered with fx_ServerStart) ------------------------------ */
+/* ---- the test's own C server (registered with RpcServerRegisterIf3: tfx_serve) ------------- */
 
 enum { MODE_NORMAL = 0, MODE_GATED, MODE_SERVER_MISUSE, MODE_PIPE_MISUSE, MODE_NO_SUBSCRIBE,
        MODE_SUB_VALIDATE, MODE_LAB };
@@ -824,17 +825,24 @@ static void test_initialize_handle(void)
 
 static void test_bindings_and_endpoints(void)
 {
-    void *hb = NULL;
-    CHECK_EQ(fx_BindingCreate("nobody-listens", &hb), RPC_S_SERVER_UNAVAILABLE);
-    CHECK(hb == NULL);
-    CHECK_EQ(fx_ServerStart(SIM_PEER_ENDPOINT, &g_test_epv), 1740); /* duplicate */
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), 1740);
-    hb = bind_to(TEST_EP);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_INVALID_ARG);
-    /* The binding outlives the server; a call through it finds nobody. */
     RPC_ASYNC_STATE st;
+    uint16_t wp[256], we[256];
+    /* A binding names a server without reaching it: a call on it finds nobody. */
+    void *hb = NULL;
+    CHECK_EQ(tfx_bind("nobody-listens", &hb), RPC_S_OK);
+    init_state(&st);
+    CHECK_EQ(fx_Add(&st, hb, 1, 2), RPC_S_SERVER_UNAVAILABLE);
+    CHECK_EQ(RpcAsyncGetCallStatus(&st), RPC_S_INVALID_BINDING); /* still unused */
+    unbind(&hb);
+    /* The simulator's own server has its endpoint (another process's). */
+    CHECK_EQ(RpcServerUseProtseqEpW(tfx_w("ncalrpc", wp), 10, tfx_w(SIM_PEER_ENDPOINT, we), NULL),
+             RPC_S_DUPLICATE_ENDPOINT);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_ALREADY_REGISTERED);
+    hb = bind_to(TEST_EP);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_UNKNOWN_IF);
+    /* The binding outlives the server; a call through it finds nobody listening. */
     init_state(&st);
     CHECK_EQ(fx_Add(&st, hb, 1, 2), RPC_S_SERVER_UNAVAILABLE);
     CHECK_EQ(RpcAsyncGetCallStatus(&st), RPC_S_INVALID_BINDING); /* still unused */
@@ -843,7 +851,7 @@ static void test_bindings_and_endpoints(void)
     /* A freed binding is not a binding. */
     void *stale = (void *)&st;
     CHECK_EQ(fx_Add(&st, stale, 1, 2), RPC_S_INVALID_BINDING);
-    CHECK_EQ(fx_BindingFree(&stale), RPC_S_INVALID_BINDING);
+    CHECK_EQ(tfx_unbind(&stale), RPC_S_INVALID_BINDING);
     EXPECT_MISUSES(SIM_MISUSE_INVALID_HANDLE, SIM_MISUSE_INVALID_HANDLE);
     end_misuse();
 }
@@ -1229,14 +1237,14 @@ static void test_fail_is_a_fault(void)
 
     /* The same through the test's own server. */
     server_reset(MODE_NORMAL);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     hb = bind_to(TEST_EP);
     init_state(&st);
     CHECK_EQ(fx_Fail(&st, hb, 1818u), RPC_S_OK);
     CHECK_EQ(poll_status(&st, 5000), 1818);
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_CALL_CANCELLED);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
     end_clean();
 }
@@ -1244,7 +1252,7 @@ static void test_fail_is_a_fault(void)
 static void test_server_and_client_misuse(void)
 {
     server_reset(MODE_SERVER_MISUSE);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     void *hb = bind_to(TEST_EP);
     RPC_ASYNC_STATE st;
     init_state(&st);
@@ -1254,7 +1262,7 @@ static void test_server_and_client_misuse(void)
     int32_t reply = 0;
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), 0x4242);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv_status[0]), RPC_S_INVALID_ASYNC_HANDLE); /* cancel on server */
     CHECK_EQ(atomic_load(&g_srv_status[1]), RPC_S_OK);                   /* the abort */
     CHECK_EQ(atomic_load(&g_srv_status[2]), RPC_S_INVALID_ASYNC_HANDLE); /* abort twice */
@@ -1442,7 +1450,7 @@ static void test_client_pipe_echo(void)
 static void test_client_pipe_misuse(void)
 {
     server_reset(MODE_GATED);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     void *hb = bind_to(TEST_EP);
     cli c;
     cli_init(&c, 0);
@@ -1512,7 +1520,7 @@ static void test_client_pipe_misuse(void)
     CHECK_EQ(b, 1);
     cli_close(&c);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     EXPECT_MISUSES(SIM_MISUSE_PIPE_DISCIPLINE, SIM_MISUSE_PIPE_DISCIPLINE,
                    SIM_MISUSE_BAD_ARGUMENT, SIM_MISUSE_PIPE_DISCIPLINE,
                    SIM_MISUSE_USE_AFTER_COMPLETION, SIM_MISUSE_PIPE_DISCIPLINE,
@@ -1585,7 +1593,7 @@ static void test_peer_against_peer(void)
 static void test_server_pipes(void)
 {
     server_reset(MODE_NORMAL);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
 
     SIM_PEER_CALL c = peer_call(SIM_OP_PIPE_SUM);
     c.in_chunks = 4;
@@ -1643,7 +1651,7 @@ static void test_server_pipes(void)
     CHECK_EQ(reply, 11);
     cli_close(&cl);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     CHECK(atomic_load(&g_srv_events) & (1u << RpcReceiveComplete));
     end_clean();
 }
@@ -1652,7 +1660,7 @@ static void test_server_pipes(void)
 static void test_server_pipe_misuse(void)
 {
     server_reset(MODE_PIPE_MISUSE);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     SIM_PEER_CALL c = peer_call(SIM_OP_PIPE_ECHO);
     c.a = 1;
     c.in_chunks = 2;
@@ -1661,7 +1669,7 @@ static void test_server_pipe_misuse(void)
     CHECK_EQ(r.status, RPC_S_OK);
     CHECK_EQ(r.reply, 45);
     CHECK_EQ(r.out_b, 10);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv_status[0]), RPC_X_WRONG_PIPE_ORDER);
     CHECK_EQ(atomic_load(&g_srv_status[1]), RPC_X_PIPE_DISCIPLINE_ERROR);
     CHECK_EQ(atomic_load(&g_srv_status[2]), RPC_X_PIPE_DISCIPLINE_ERROR);
@@ -1678,7 +1686,7 @@ static void test_server_pipe_misuse(void)
  * (interrupt_when_subscribed) until the server has subscribed, so that it is told for sure. */
 static void test_server_sees_cancel_and_disconnect(void)
 {
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     for (int abortive = 0; abortive < 2; abortive++) {
         server_reset(MODE_NORMAL);
         SIM_PEER_CALL c = peer_call(SIM_OP_SLEEP);
@@ -1727,7 +1735,7 @@ static void test_server_sees_cancel_and_disconnect(void)
     CHECK(atomic_load(&g_srv_events) & (1u << RpcClientDisconnect));
     CHECK_EQ(atomic_load(&g_srv_queued[0]), 1);
     CHECK_EQ(atomic_load(&g_srv_event_field), 0);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -1737,7 +1745,7 @@ static void test_server_sees_cancel_and_disconnect(void)
  * Sleep and the client gets its reply. */
 static void test_unsubscribed_server_is_not_told(void)
 {
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     server_reset(MODE_NO_SUBSCRIBE);
     SIM_PEER_CALL c = peer_call(SIM_OP_SLEEP);
     c.ms_or_code = 300;
@@ -1762,7 +1770,7 @@ static void test_unsubscribed_server_is_not_told(void)
              0);
     CHECK_EQ(atomic_load(&g_srv_pull_failure), RPC_S_CALL_FAILED); /* the pipe still fails */
     CHECK_EQ(atomic_load(&g_srv_final), RPC_S_OK);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     end_clean();
 }
 
@@ -1773,7 +1781,7 @@ static void test_cancel_is_heard_before_the_pull_is_woken(void)
 {
     server_reset(MODE_GATED);
     latch_reset(&g_server_pending);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     void *hb = bind_to(TEST_EP);
     RPC_ASYNC_STATE st;
     init_state(&st);
@@ -1785,7 +1793,7 @@ static void test_cancel_is_heard_before_the_pull_is_woken(void)
     int32_t reply;
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_CALL_CANCELLED);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     CHECK_EQ(atomic_load(&g_srv_order[0]), RpcClientCancel);
     CHECK_EQ(atomic_load(&g_srv_order[1]), RpcReceiveComplete);
     CHECK_EQ(atomic_load(&g_srv_norder), 2);
@@ -1800,7 +1808,7 @@ static void test_cancel_is_heard_before_the_pull_is_woken(void)
 static void test_subscribe_validation(void)
 {
     server_reset(MODE_SUB_VALIDATE);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     void *hb = bind_to(TEST_EP);
     HANDLE th = my_thread();
     RPC_ASYNC_NOTIFICATION_INFO apc;
@@ -1828,7 +1836,7 @@ static void test_subscribe_validation(void)
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), RPC_S_OK);
     CHECK_EQ(reply, 42);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     /* The server call's own handle, after its final completion. */
     CHECK(g_sub_handle != NULL);
     CHECK_EQ(RpcServerSubscribeForNotification(g_sub_handle, cancel, RpcNotificationTypeApc, &apc),
@@ -1929,7 +1937,7 @@ static RPC_STATUS lab_call(int act, void (*observe)(void *), void (*after)(void 
         plan.push_fail_ppm = 1000000;
         sim_set_fault_plan(&plan);
     }
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     void *hb = bind_to(TEST_EP);
     RPC_ASYNC_STATE st;
     init_state(&st);
@@ -1952,7 +1960,7 @@ static RPC_STATUS lab_call(int act, void (*observe)(void *), void (*after)(void 
     int32_t reply = 0;
     CHECK_EQ(RpcAsyncCompleteCall(&st, &reply), s);
     unbind(&hb);
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     sim_set_fault_plan(NULL);
     return s;
 }
@@ -2352,7 +2360,7 @@ static void test_fault_disconnect_and_delays(void)
     plan.disconnect_ppm = 1000000;
     sim_set_fault_plan(&plan);
     server_reset(MODE_NORMAL);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     SIM_PEER_CALL c = peer_call(SIM_OP_PIPE_SUM);
     c.in_chunks = 3;
     c.in_chunk_elements = 10;
@@ -2361,7 +2369,7 @@ static void test_fault_disconnect_and_delays(void)
     CHECK_EQ(r.status, RPC_S_CALL_FAILED);
     CHECK(sim_quiesce(10000) == 1);
     CHECK(atomic_load(&g_srv_events) & (1u << RpcClientDisconnect));
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
 
     /* Random delays on every send, receive and reply change nothing but the timing. */
     plan.disconnect_ppm = 0;
@@ -2452,14 +2460,14 @@ static void test_server_stop(void)
 {
     server_reset(MODE_GATED);
     latch_reset(&g_gate);
-    CHECK_EQ(fx_ServerStart(TEST_EP, &g_test_epv), RPC_S_OK);
+    CHECK_EQ(tfx_serve(TEST_EP, &g_test_epv), RPC_S_OK);
     SIM_PEER_CALL c = peer_call(SIM_OP_PIPE_RANGE);
     c.b = 10;
     uint32_t id = sim_peer_call_start(TEST_EP, &c);
     REQUIRE(id != 0);
     ta_sleep_ms(50);
     ta_latch_open(&g_gate); /* the server runs to its end while Stop waits */
-    CHECK_EQ(fx_ServerStop(TEST_EP), RPC_S_OK);
+    CHECK_EQ(tfx_stop(), RPC_S_OK);
     SIM_PEER_RESULT r;
     CHECK_EQ(sim_peer_call_wait(id, 10000, &r), 1);
     CHECK_EQ(r.status, RPC_S_OK);

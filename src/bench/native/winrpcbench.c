@@ -98,10 +98,26 @@ WB_EXPORT void wb_states_free(PRPC_ASYNC_STATE states) { free(states); }
 
 WB_EXPORT PRPC_ASYNC_STATE wb_state_at(PRPC_ASYNC_STATE states, uint32_t i) { return &states[i]; }
 
+/* A UTF-16 copy of an ASCII string (at most 255 characters). */
+static uint16_t *wb_w(const char *s, uint16_t buf[256])
+{
+    size_t n = strlen(s);
+    if (n > 255)
+        n = 255;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)s[i];
+    buf[n] = 0;
+    return buf;
+}
+
+/* A binding to ncalrpc:[endpoint], made as an application makes one. */
 WB_EXPORT void *wb_binding_new(const char *endpoint)
 {
+    char sb[280];
+    uint16_t w[256];
     void *b = NULL;
-    if (fx_BindingCreate(endpoint, &b) != RPC_S_OK)
+    snprintf(sb, sizeof sb, "ncalrpc:[%s]", endpoint);
+    if (RpcBindingFromStringBindingW(wb_w(sb, w), &b) != RPC_S_OK)
         return NULL;
     return b;
 }
@@ -109,7 +125,7 @@ WB_EXPORT void *wb_binding_new(const char *endpoint)
 WB_EXPORT void wb_binding_free(void *binding)
 {
     if (binding != NULL)
-        fx_BindingFree(&binding);
+        RpcBindingFree(&binding);
 }
 
 WB_EXPORT int32_t wb_calls_start(PRPC_ASYNC_STATE const *states, uint32_t k, void *binding)
@@ -857,7 +873,15 @@ WB_EXPORT const char *wb_pipe_server_start(uint32_t chunk_elements)
     if (chunk_elements == 0 || g_pipe_started)
         return NULL;
     atomic_store(&g_pipe_chunk, chunk_elements);
-    if (fx_ServerStart(WB_PIPE_ENDPOINT, &g_pipe_epv) != RPC_S_OK)
+    /* The C server, hosted as an application hosts one: its endpoint (kept if this process
+     * used it before: endpoints live as long as the process), the fixture interface with this
+     * EPV, taking calls at once (RPC_IF_AUTOLISTEN). */
+    uint16_t wp[256], we[256];
+    RPC_STATUS st = RpcServerUseProtseqEpW(wb_w("ncalrpc", wp), 10, wb_w(WB_PIPE_ENDPOINT, we), NULL);
+    if (st != RPC_S_OK && st != RPC_S_DUPLICATE_ENDPOINT)
+        return NULL;
+    if (RpcServerRegisterIf3(fx_IfSpec(), NULL, (void *)&g_pipe_epv, WINRPC_RPC_IF_AUTOLISTEN,
+                             WINRPC_RPC_C_LISTEN_MAX_CALLS_DEFAULT, (uint32_t)-1, NULL, NULL) != RPC_S_OK)
         return NULL;
     g_pipe_started = 1;
     return WB_PIPE_ENDPOINT;
@@ -868,7 +892,7 @@ WB_EXPORT int32_t wb_pipe_server_stop(void)
     if (!g_pipe_started)
         return -1;
     g_pipe_started = 0;
-    RPC_STATUS st = fx_ServerStop(WB_PIPE_ENDPOINT);
+    RPC_STATUS st = RpcServerUnregisterIf(fx_IfSpec(), NULL, 1); /* waits for its calls */
     free(atomic_exchange(&g_pipe_spare, NULL));
     return st == RPC_S_OK ? 0 : -1;
 }

@@ -70,7 +70,7 @@ WB_EXPORT void wb_states_free(PRPC_ASYNC_STATE states);
 /* &states[i], for Java. */
 WB_EXPORT PRPC_ASYNC_STATE wb_state_at(PRPC_ASYNC_STATE states, uint32_t i);
 
-/* A fixture binding to `endpoint` (fx_BindingCreate), or NULL. */
+/* A binding to ncalrpc:[endpoint] (RpcBindingFromStringBindingW), or NULL. */
 WB_EXPORT void *wb_binding_new(const char *endpoint);
 WB_EXPORT void wb_binding_free(void *binding);
 
@@ -138,7 +138,7 @@ WB_EXPORT int32_t wb_fullcall_batch(wb_loop *l, void *binding, uint32_t k);
  * (SleepEx) for its RpcSendComplete before the next, pulls until RPC_S_ASYNC_CALL_PENDING and
  * waits for RpcReceiveComplete. One push is in flight at a time, as in the library.
  *
- * The server listens on WB_PIPE_ENDPOINT (fx_ServerStart) and serves the fixture's three pipe
+ * The server listens on WB_PIPE_ENDPOINT (RpcServerUseProtseqEpW, RpcServerRegisterIf3 with RPC_IF_AUTOLISTEN) and serves the fixture's three pipe
  * operations with the fixture's semantics (windows-tests/fx_glue.h), except that PipeRange and
  * PipeEcho push chunks of the configured size rather than of FX_CHUNK_ELEMENTS: PipeSum pulls
  * into a buffer of chunk_elements and replies with the sum; PipeRange(start, count) pushes
@@ -159,7 +159,7 @@ enum { WB_PIPE_IN = 0, WB_PIPE_OUT = 1, WB_PIPE_ECHO = 2 };
 /* Starts the C pipe server (one at a time) pushing and pulling chunks of chunk_elements.
  * Returns its endpoint, or NULL. */
 WB_EXPORT const char *wb_pipe_server_start(uint32_t chunk_elements);
-/* Stops it (fx_ServerStop); 0, or -1 if calls were still running or it was not started. */
+/* Stops it (RpcServerUnregisterIf, waiting for its calls); 0, or -1 if it was not started. */
 WB_EXPORT int32_t wb_pipe_server_stop(void);
 
 /* One call by the C client on the calling thread, which is its APC notification thread:

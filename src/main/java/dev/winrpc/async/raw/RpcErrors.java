@@ -77,6 +77,8 @@ public interface RpcErrors {
     int RPC_S_NOT_LISTENING = 1715;
     /** The manager type is unknown. */
     int RPC_S_UNKNOWN_MGR_TYPE = 1716;
+    /** The object UUID is the nil UUID (RpcObjectSetType). */
+    int RPC_S_INVALID_OBJECT = 1900;
     /** The interface is unknown. */
     int RPC_S_UNKNOWN_IF = 1717;
     /** There are no bindings. */

@@ -62,7 +62,9 @@ public interface SimControl extends Library {
     int SIM_COUNT_INTERFACES = 10;
     /** Endpoint-map entries not unregistered. */
     int SIM_COUNT_EP_ENTRIES = 11;
-    int SIM_COUNT__MAX = 12;
+    /** Object UUIDs given a manager type and not reset. */
+    int SIM_COUNT_OBJECT_TYPES = 12;
+    int SIM_COUNT__MAX = 13;
 
     // Runtime behaviours (winrpcsim.h, sim_set_behaviours): where Microsoft's documentation
     // leaves a behaviour of the runtime open, each bit makes the simulator play a harsher reading
@@ -90,7 +92,7 @@ public interface SimControl extends Library {
     String[] COUNTER_NAMES = {"async states", "handles", "queued APCs", "threads",
         "pipe buffers", "pending notifications", "subscriptions", "binding handles",
         "runtime strings and binding vectors", "listening", "registered interfaces",
-        "endpoint-map entries"};
+        "endpoint-map entries", "object types"};
 
     /**
      * The fault plan (winrpcsim.h). Random faults: the ppm fields and max_delay_ms, drawn from
