@@ -70,6 +70,8 @@ typedef struct scall {
     int peer;                 /* a call to the simulator's own fixture server (another
                                  "process": no interface of this one, no listening state) */
     int server_done, client_done; /* each side's part of the call has ended (async calls) */
+    int manager_pending;      /* the manager routine has not returned yet (or was never run) */
+    int server_released;      /* the server's part is over (release_locked) */
 } scall;
 
 static host_ep *g_eps;
@@ -838,6 +840,7 @@ static RPC_STATUS admit_locked(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec,
     c->client_principal = b->identity_user != NULL ? w_dup(b->identity_user)
                                                    : w_ascii(SIM_CURRENT_USER);
     c->opnum = OpNum;
+    c->manager_pending = 1;
     c->next = g_calls;
     g_calls = c;
     b->calls++;
@@ -849,12 +852,13 @@ static RPC_STATUS admit_locked(RPC_BINDING_HANDLE Binding, RPC_IF_HANDLE IfSpec,
     return RPC_S_OK;
 }
 
-/* One side of an admitted call is done: the server's part lets the interface and listening go,
- * the client's the binding; the record goes with the second. */
-static void call_side_done_locked(scall *c, int server)
+/* The server's part of the call ends with its side and its manager routine's return (or its
+ * dispatch failing): until then the EPV may still be used. It lets the interface and listening
+ * go; the client's part lets the binding go; the record goes with both. */
+static void release_locked(scall *c)
 {
-    if (server && !c->server_done) {
-        c->server_done = 1;
+    if (c->server_done && !c->manager_pending && !c->server_released) {
+        c->server_released = 1;
         if (c->impersonators > 0)
             sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
                        "the call ended with %d thread(s) still impersonating its client",
@@ -866,14 +870,29 @@ static void call_side_done_locked(scall *c, int server)
             g_running--;
             finish_if_done_locked();
         }
-    } else if (!server && !c->client_done) {
+    }
+    if (c->server_released && c->client_done)
+        scall_free_locked(c);
+}
+
+static void call_side_done_locked(scall *c, int server)
+{
+    if (server) {
+        c->server_done = 1;
+    } else if (!c->client_done) {
         c->client_done = 1;
         sim_binding *cb = binding_any_locked(c->client);
         if (cb != NULL && --cb->calls == 0 && cb->freed)
             binding_destroy_locked(cb);
     }
-    if (c->server_done && c->client_done)
-        scall_free_locked(c);
+    release_locked(c);
+}
+
+/* The manager routine returned, or will never run. */
+static void manager_done_locked(scall *c)
+{
+    c->manager_pending = 0;
+    release_locked(c);
 }
 
 /* On the runtime's thread, before the manager routine: the security callback (Microsoft: it
@@ -896,14 +915,18 @@ static RPC_STATUS call_enter(scall *c)
 /* The manager routine returned on this thread. */
 static void call_leave(scall *c)
 {
+    int left = 0;
+    bind_lock();
     if (tl_impersonating == c->id) {
         tl_impersonating = 0;
-        bind_lock();
         c->impersonators--;
-        bind_unlock();
+        left = 1;
+    }
+    manager_done_locked(c);
+    bind_unlock();
+    if (left)
         sim_misuse(SIM_MISUSE_IMPERSONATION_LEFT,
                    "the call's manager routine returned still impersonating its client");
-    }
     tl_call = NULL;
 }
 
@@ -922,6 +945,8 @@ static void *dispatch_thread(void *arg)
         if (j->manager != NULL)
             st = j->manager(j->ctx, j->call);
         call_leave(j->call);
+    } else {
+        sim_host_not_run(j->call);
     }
     j->status = st;
     return NULL;
@@ -946,6 +971,7 @@ SIM_EXPORT RPC_STATUS sim_call_interface(RPC_BINDING_HANDLE Binding, RPC_IF_HAND
     pthread_t t;
     if (pthread_create(&t, NULL, dispatch_thread, &j) != 0) {
         j.status = RPC_S_OUT_OF_RESOURCES;
+        sim_host_not_run(c);
     } else {
         pthread_join(t, NULL);
     }
@@ -980,6 +1006,15 @@ SIM_HIDDEN RPC_STATUS sim_host_enter(void *call)
 SIM_HIDDEN void sim_host_leave(void *call)
 {
     call_leave(call);
+}
+
+SIM_HIDDEN void sim_host_not_run(void *call)
+{
+    bind_lock();
+    scall *c = scall_live_locked(call);
+    if (c != NULL)
+        manager_done_locked(c);
+    bind_unlock();
 }
 
 SIM_HIDDEN void sim_host_side_done(void *call, int server)

@@ -85,7 +85,9 @@ SIM_HIDDEN const FX_SERVER_EPV *sim_peer_server_epv(void);
  * is admitted as a call to the simulator's own server (peer 1, no checks, epv NULL). On the
  * dispatch thread sim_host_enter runs the interface's security callback (RPC_S_ACCESS_DENIED
  * if it refuses) and makes a NULL binding name the call until sim_host_leave; each side of the
- * call reports its end with sim_host_side_done. Takes the hosting registry's lock, never the
+ * call reports its end with sim_host_side_done; the server's part (the interface's and
+ * listening's count of it) ends when its side is done and its manager routine has returned or
+ * will never run (sim_host_leave, sim_host_not_run). Takes the hosting registry's lock, never the
  * call machinery's: callable with that one held. */
 typedef struct sim_admission {
     void *call;                 /* the call's record: the manager routine's binding handle */
@@ -96,6 +98,8 @@ SIM_HIDDEN RPC_STATUS sim_host_admit(void *Binding, const void *IfSpec, uint16_t
                                      sim_admission *out);
 SIM_HIDDEN RPC_STATUS sim_host_enter(void *call);
 SIM_HIDDEN void sim_host_leave(void *call);
+/* The call's manager routine will never run (no routine, the callback refused, no thread). */
+SIM_HIDDEN void sim_host_not_run(void *call);
 SIM_HIDDEN void sim_host_side_done(void *call, int server);
 
 /* Fault plan access for a call: a per-call generator seeded from (plan seed, call number). */

@@ -55,6 +55,7 @@ static void dispatch_end(sim_call *c, RPC_STATUS abandon)
 SIM_HIDDEN void dispatch_failed(sim_call *c)
 {
     /* RPC_S_CALL_FAILED_DNE: the call did not execute. */
+    sim_host_not_run(c->host);
     dispatch_end(c, RPC_S_CALL_FAILED_DNE);
 }
 
@@ -80,11 +81,13 @@ SIM_HIDDEN void dispatch_main(void *ctx)
     }
     if (!have) {
         /* STRICT: an EPV without the routine (a NULL entry): the call did not execute. */
+        sim_host_not_run(c->host);
         dispatch_end(c, RPC_S_CALL_FAILED_DNE);
         return;
     }
     RPC_STATUS admitted = sim_host_enter(c->host);
     if (admitted != RPC_S_OK) {
+        sim_host_not_run(c->host);
         dispatch_end(c, admitted);
         return;
     }

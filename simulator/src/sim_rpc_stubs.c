@@ -248,6 +248,7 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
     ob_push(&ob, &act);
     goto out;
 undo:
+    sim_host_not_run(adm.call);
     sim_host_side_done(adm.call, 1);
     sim_host_side_done(adm.call, 0);
 out:

@@ -1,5 +1,6 @@
 package dev.winrpc.async.bench;
 
+import dev.winrpc.async.rpc.RpcBinding;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -59,6 +60,7 @@ public class EndToEndBenchmark {
 
         private final BenchLib lib = BenchLib.get();
         private Impl kind;
+        private RpcBinding rpcBinding;
         private Pointer binding;
         /** The states' addresses, for wb_calls_start / wb_calls_complete. */
         private final Memory ptrs = new Memory((long) CALLS * Native.POINTER_SIZE);
@@ -76,10 +78,8 @@ public class EndToEndBenchmark {
         public void open() {
             kind = Impl.of(impl);
             Simulators.resetForCalls();
-            binding = lib.wb_binding_new(Simulators.PEER);
-            if (binding == null) {
-                throw new IllegalStateException("fx_BindingCreate(sim-peer) failed");
-            }
+            rpcBinding = RpcBinding.fromString("ncalrpc:[" + Simulators.PEER + "]");
+            binding = rpcBinding.handle();
             if (kind.c) {
                 loop = lib.wb_loop_start(kind.kind);
                 cStates = lib.wb_states_new(CALLS);
@@ -110,7 +110,7 @@ public class EndToEndBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             String what = "EndToEnd[" + impl + "]";
-            lib.wb_binding_free(binding);
+            rpcBinding.close();
             if (kind.c) {
                 long errors = lib.wb_loop_errors(loop);
                 lib.wb_loop_stop(loop);

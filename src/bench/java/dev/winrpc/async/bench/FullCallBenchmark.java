@@ -1,5 +1,6 @@
 package dev.winrpc.async.bench;
 
+import dev.winrpc.async.rpc.RpcBinding;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.dispatch.Dispatcher;
 import java.util.List;
@@ -53,6 +54,7 @@ public class FullCallBenchmark {
 
         private final BenchLib lib = BenchLib.get();
         private Impl kind;
+        private RpcBinding rpcBinding;
         private Pointer binding;
         private Dispatcher dispatcher;
         private final List<Throwable> reported = Impl.reports();
@@ -64,10 +66,9 @@ public class FullCallBenchmark {
         public void open() {
             kind = Impl.of(impl);
             Simulators.resetForCalls();
-            binding = lib.wb_binding_new(Simulators.PEER);
-            if (binding == null) {
-                throw new IllegalStateException("fx_BindingCreate(sim-peer) failed");
-            }
+            // The binding, as an application makes one (the C loop uses its handle too).
+            rpcBinding = RpcBinding.fromString("ncalrpc:[" + Simulators.PEER + "]");
+            binding = rpcBinding.handle();
             if (kind.c) {
                 loop = lib.wb_loop_start(kind.kind);
                 if (loop == null) {
@@ -85,7 +86,7 @@ public class FullCallBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             String what = "FullCall[" + impl + "]";
-            lib.wb_binding_free(binding);
+            rpcBinding.close();
             if (kind.c) {
                 long errors = lib.wb_loop_errors(loop);
                 lib.wb_loop_stop(loop);

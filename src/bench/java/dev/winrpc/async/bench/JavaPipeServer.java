@@ -114,7 +114,7 @@ final class JavaPipeServer implements AutoCloseable {
     }
 
     /**
-     * Stops the endpoint (fx_ServerStop waits for the calls).
+     * Closes the server (which waits for its calls).
      *
      * @throws IllegalStateException if a call failed on the server's side or a manager
      *         routine threw

@@ -1,5 +1,7 @@
 package dev.winrpc.async.bench;
 
+import dev.winrpc.async.rpc.RpcBinding;
+import dev.winrpc.async.testing.FixtureHost;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.call.ClientCall;
 import dev.winrpc.async.call.OutParam;
@@ -86,6 +88,7 @@ public class PipeThroughputBenchmark {
         private final Fixture fx = Simulator.fixture();
         private Impl kind;
         private int chunkElements;
+        private RpcBinding rpcBinding;
         private Pointer binding;
         // The library.
         private Dispatcher client;
@@ -126,16 +129,16 @@ public class PipeThroughputBenchmark {
                 endpoint = javaServer.endpoint();
                 sendChunk = new int[chunkElements];
             }
-            binding = lib.wb_binding_new(endpoint);
-            if (binding == null) {
-                throw new IllegalStateException("fx_BindingCreate(" + endpoint + ") failed");
-            }
+            // The Java server is one of the fixture's servers (with a manager type of its own,
+            // which its object UUID selects); the C server registered the interface without one.
+            rpcBinding = kind.c ? RpcBinding.fromString("ncalrpc:[" + endpoint + "]") : FixtureHost.bind(endpoint);
+            binding = rpcBinding.handle();
         }
 
         @TearDown(Level.Trial)
         public void close() {
             String what = "PipeThroughput[" + impl + ", " + chunk + "]";
-            lib.wb_binding_free(binding);
+            rpcBinding.close();
             if (kind.c) {
                 if (cServer && lib.wb_pipe_server_stop() != 0) {
                     throw new IllegalStateException(what + ": the C pipe server did not stop cleanly");

@@ -1,5 +1,6 @@
 package dev.winrpc.async.rpc;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import dev.winrpc.async.RpcException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,22 +24,27 @@ import java.util.concurrent.TimeoutException;
  * callbacks, authentication services; made by {@link #builder()}, listening after
  * {@link #start()} (which does not block), stopped and unregistered by {@link #close()}.
  *
- * <p><b>One per process.</b> rpcrt4 keeps one listening state per process: {@code start()}
- * fails with RPC_S_ALREADY_LISTENING while another server listens, and {@code close()} stops
- * the process's listening. Endpoints and authentication services stay for the life of the
- * process (rpcrt4 has no function to give them back), so an endpoint cannot be used by a
- * second server (RPC_S_DUPLICATE_ENDPOINT).
+ * <p><b>Several per process.</b> rpcrt4 keeps one listening state per process
+ * ({@code RpcServerListen}): of the servers whose interfaces are not all
+ * {@link IfFlag#AUTOLISTEN}, one listens at a time ({@code start()} fails with
+ * RPC_S_ALREADY_LISTENING while another listens). A server whose interfaces are all
+ * AUTOLISTEN takes calls from the moment {@link RpcServerBuilder#build()} registers them, never
+ * touches the listening state, and can share the process with others: this is what a library
+ * hosted in someone else's process should use. Two servers of one interface in one process need
+ * manager types ({@link RpcInterface#withManagerType}). Endpoints and authentication services
+ * stay for the life of the process (rpcrt4 has no function to give them back), so an endpoint
+ * cannot be used by a second server (RPC_S_DUPLICATE_ENDPOINT).
  *
- * <p><b>Closing</b> stops listening ({@code RpcMgmtStopServerListening}), waits for the calls
- * in flight ({@code RpcMgmtWaitServerListen}, at most the close timeout), unregisters the
- * interfaces ({@code RpcServerUnregisterIfEx}) and their endpoint-map entries
- * ({@code RpcEpUnregister}) and frees the binding vector. If calls still run after the close
- * timeout it throws an {@link IllegalStateException} and unregisters nothing (unregistering an
- * interface under its calls is not allowed): call {@code close()} again once they have ended.
- * On a thread running a call of this process (a manager routine, a security callback) close is
- * refused with an {@link IllegalStateException}, since it would wait for its own call. A closed
- * server's second close is a no-op. Calls of {@link IfFlag#AUTOLISTEN} interfaces are not
- * waited for (they are outside RpcServerListen's listening).
+ * <p><b>Closing</b> stops listening ({@code RpcMgmtStopServerListening}) if this server
+ * listens, unregisters its interfaces and waits for their calls in flight
+ * ({@code RpcServerUnregisterIf} with WaitForCallsToComplete, and {@code RpcMgmtWaitServerListen}
+ * for a listening server), at most the close timeout; then resets its object UUIDs' manager
+ * types ({@code RpcObjectSetType}), removes its endpoint-map entries ({@code RpcEpUnregister})
+ * and frees the binding vector. If calls still run after the close timeout it throws an
+ * {@link IllegalStateException}: the server takes no new call, and a second {@code close()}
+ * waits for the same calls again. On a thread running a call of this process (a manager
+ * routine, a security callback) close is refused with an {@link IllegalStateException}, since it
+ * would wait for its own call. A closed server's second close is a no-op.
  *
  * <p>While open, the server (and so each interface's security callback) is held strongly, even
  * if the application drops it.
@@ -56,9 +63,12 @@ public final class RpcServer implements AutoCloseable {
     private final List<SecurityGate> gates = new ArrayList<>();
     private final List<RpcInterface> mapped = new ArrayList<>();
     private final PointerByReference vector = new PointerByReference();
+    /** Manager type UUIDs and object UUIDs as rpcrt4 reads them, for registering and undoing. */
+    private final List<Memory> types = new ArrayList<>();
+    private final List<Memory> typedObjects = new ArrayList<>();
     private boolean listening;
-    private boolean stopped;
-    private CompletableFuture<Integer> waiter;
+    private boolean listenedNatively;
+    private CompletableFuture<Void> closing;
     private boolean closed;
 
     private RpcServer(RpcServerBuilder config) {
@@ -83,7 +93,7 @@ public final class RpcServer implements AutoCloseable {
         try {
             s.setUp();
         } catch (RuntimeException | Error e) {
-            s.unregister();
+            s.unregister(false);
             throw e;
         }
         OPEN.add(s);
@@ -110,11 +120,18 @@ public final class RpcServer implements AutoCloseable {
         for (RpcInterface i : config.interfaces) {
             SecurityGate gate = i.securityCallback() == null ? null
                     : new SecurityGate(this, i.securityCallback(), config.errorHandler);
-            RpcException.check("RpcServerRegisterIf3", r.RpcServerRegisterIf3(i.ifspec(), null, i.epv(),
+            Memory type = guid(i.managerType());
+            RpcException.check("RpcServerRegisterIf3", r.RpcServerRegisterIf3(i.ifspec(), type, i.epv(),
                     IfFlag.bits(i.flags()), i.maxCalls(), -1, gate, null));
             registered.add(i);
+            types.add(type);
             if (gate != null) {
                 gates.add(gate);
+            }
+            for (UUID o : i.objects()) {
+                Memory obj = guid(o);
+                RpcException.check("RpcObjectSetType", r.RpcObjectSetType(obj, type));
+                typedObjects.add(obj);
             }
         }
         if (dynamic && !config.interfaces.isEmpty()) {
@@ -127,26 +144,36 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening ({@code RpcServerListen} with DontWait): returns at once.
+     * Starts listening ({@code RpcServerListen} with DontWait): returns at once. A server whose
+     * interfaces are all {@link IfFlag#AUTOLISTEN} takes calls since it was built; for it this
+     * only marks the server started.
      *
      * @throws IllegalStateException if closed, or already started
      * @throws RpcException if the runtime refuses (RPC_S_ALREADY_LISTENING: another server of
      *         this process listens)
      */
     public synchronized void start() {
-        if (closed || stopped) {
+        if (closed || closing != null) {
             throw new IllegalStateException(this + " is closed");
         }
         if (listening) {
             throw new IllegalStateException(this + " is already listening");
         }
-        RpcException.check("RpcServerListen", raw().RpcServerListen(1, config.maxCalls, 1));
+        if (!autolistenOnly()) {
+            RpcException.check("RpcServerListen", raw().RpcServerListen(1, config.maxCalls, 1));
+            listenedNatively = true;
+        }
         listening = true;
+    }
+
+    private boolean autolistenOnly() {
+        return !config.interfaces.isEmpty()
+                && config.interfaces.stream().allMatch(i -> i.flags().contains(IfFlag.AUTOLISTEN));
     }
 
     /** {@return whether {@link #start()} succeeded and {@link #close()} has not begun} */
     public synchronized boolean isListening() {
-        return listening && !stopped;
+        return listening && closing == null;
     }
 
     /** {@return whether the server is closed (everything unregistered)} */
@@ -200,50 +227,56 @@ public final class RpcServer implements AutoCloseable {
             throw new IllegalStateException("close() of " + this + " on a thread running an RPC call (a manager"
                     + " routine or a security callback) would wait for its own call: close it from another thread");
         }
-        CompletableFuture<Integer> w;
+        CompletableFuture<Void> w;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            if (listening && !stopped) {
-                int st = raw().RpcMgmtStopServerListening(null);
-                if (st != RpcErrors.RPC_S_OK && st != RpcErrors.RPC_S_NOT_LISTENING) {
-                    throw RpcException.of("RpcMgmtStopServerListening", st);
-                }
-                stopped = true;
-                waiter = CompletableFuture.supplyAsync(() -> raw().RpcMgmtWaitServerListen(), RpcServer::waitThread);
+            if (closing == null) {
+                closing = CompletableFuture.runAsync(this::shutDown, RpcServer::waitThread);
             }
-            stopped = true;
-            w = waiter;
+            w = closing;
         }
-        if (w != null) {
-            int st;
-            try {
-                st = w.get(config.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("calls of " + this + " still run after "
-                        + config.closeTimeout.toMillis() + " ms: nothing was unregistered; close again once they end");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while closing " + this, e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("RpcMgmtWaitServerListen failed", e.getCause());
+        try {
+            w.get(config.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("calls of " + this + " still run after " + config.closeTimeout.toMillis()
+                    + " ms: it takes no new call; close again to wait for them");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing " + this, e);
+        } catch (ExecutionException e) {
+            markClosed();
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
+            throw new IllegalStateException("closing " + this + " failed", e.getCause());
+        }
+        markClosed();
+    }
+
+    private synchronized void markClosed() {
+        closed = true;
+        OPEN.remove(this);
+    }
+
+    /** On the close thread: stop listening and wait for the calls, unregister (waiting for theirs). */
+    private void shutDown() {
+        boolean stop;
+        synchronized (this) {
+            stop = listenedNatively;
+        }
+        if (stop) {
+            int st = raw().RpcMgmtStopServerListening(null);
+            if (st != RpcErrors.RPC_S_OK && st != RpcErrors.RPC_S_NOT_LISTENING) {
+                throw RpcException.of("RpcMgmtStopServerListening", st);
+            }
+            st = raw().RpcMgmtWaitServerListen();
             if (st != RpcErrors.RPC_S_OK && st != RpcErrors.RPC_S_NOT_LISTENING) {
                 throw RpcException.of("RpcMgmtWaitServerListen", st);
             }
         }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                unregister();
-            } finally {
-                OPEN.remove(this);
-            }
-        }
+        unregister(true); /* the lists are the close thread's alone from now on */
     }
 
     private static void waitThread(Runnable r) {
@@ -252,8 +285,11 @@ public final class RpcServer implements AutoCloseable {
         t.start();
     }
 
-    /** Unregisters every interface and endpoint-map entry and frees the vector; reports the first failure. */
-    private void unregister() {
+    /**
+     * Unregisters every interface (waiting for their calls, or not) and endpoint-map entry,
+     * resets the object types and frees the vector; reports the first failure.
+     */
+    private void unregister(boolean wait) {
         Rpcrt4Server r = raw();
         RpcException first = null;
         for (RpcInterface i : mapped) {
@@ -266,13 +302,23 @@ public final class RpcServer implements AutoCloseable {
         if (vector.getValue() != null) {
             r.RpcBindingVectorFree(vector);
         }
-        for (RpcInterface i : registered) {
-            int st = r.RpcServerUnregisterIfEx(i.ifspec(), null, 1);
+        for (int k = 0; k < registered.size(); k++) {
+            Pointer ifspec = registered.get(k).ifspec();
+            int st = wait ? r.RpcServerUnregisterIf(ifspec, types.get(k), 1)
+                    : r.RpcServerUnregisterIfEx(ifspec, types.get(k), 1);
             if (st != RpcErrors.RPC_S_OK && first == null) {
-                first = RpcException.of("RpcServerUnregisterIfEx", st);
+                first = RpcException.of(wait ? "RpcServerUnregisterIf" : "RpcServerUnregisterIfEx", st);
             }
         }
+        for (Memory obj : typedObjects) {
+            int st = r.RpcObjectSetType(obj, null);
+            if (st != RpcErrors.RPC_S_OK && first == null) {
+                first = RpcException.of("RpcObjectSetType", st);
+            }
+        }
+        typedObjects.clear();
         registered.clear();
+        types.clear();
         gates.clear();
         if (first != null) {
             throw first;
@@ -282,5 +328,22 @@ public final class RpcServer implements AutoCloseable {
     @Override
     public String toString() {
         return "RpcServer@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    /**
+     * {@return a UUID as rpcrt4 reads one (Data1, Data2, Data3 in the machine's order, Data4 as
+     * bytes); the nil UUID for null (no manager type: only the registration without one)}
+     */
+    static Memory guid(UUID u) {
+        Memory m = new Memory(16);
+        long hi = u == null ? 0 : u.getMostSignificantBits();
+        long lo = u == null ? 0 : u.getLeastSignificantBits();
+        m.setInt(0, (int) (hi >>> 32));
+        m.setShort(4, (short) (hi >>> 16));
+        m.setShort(6, (short) hi);
+        for (int k = 0; k < 8; k++) {
+            m.setByte(8 + k, (byte) (lo >>> (56 - 8 * k)));
+        }
+        return m;
     }
 }

@@ -81,13 +81,15 @@ public final class RpcServerBuilder {
      *
      * @param iface the interface
      * @return this
-     * @throws IllegalArgumentException if the same ifspec is registered twice
+     * @throws IllegalArgumentException if the same ifspec is registered twice with the same
+     *         manager type (or twice without one)
      */
     public RpcServerBuilder register(RpcInterface iface) {
         Objects.requireNonNull(iface, "iface");
         for (RpcInterface i : interfaces) {
-            if (i.ifspec().equals(iface.ifspec())) {
-                throw new IllegalArgumentException("the interface " + iface.ifspec() + " is registered twice");
+            if (i.ifspec().equals(iface.ifspec()) && Objects.equals(i.managerType(), iface.managerType())) {
+                throw new IllegalArgumentException("the interface " + iface.ifspec() + " is registered twice"
+                        + (iface.managerType() == null ? "" : " with manager type " + iface.managerType()));
             }
         }
         interfaces.add(iface);

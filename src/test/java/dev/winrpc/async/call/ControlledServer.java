@@ -4,6 +4,8 @@ import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.rpc.RpcServer;
+import dev.winrpc.async.testing.FixtureHost;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
@@ -94,6 +96,7 @@ public final class ControlledServer implements AutoCloseable {
     private final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
     private final Queue<ServerCall<?>> calls = new ConcurrentLinkedQueue<>();
     private volatile Handler handler;
+    private final RpcServer server;
     private boolean closed;
 
     /**
@@ -112,8 +115,7 @@ public final class ControlledServer implements AutoCloseable {
                 run(new Dispatch(SimControl.SIM_OP_PIPE_RANGE, p, start, count, null, out, null));
         epv.PipeEcho = (p, h, a, in, out, b) ->
                 run(new Dispatch(SimControl.SIM_OP_PIPE_ECHO, p, a, 0, in, out, b));
-        epv.write();
-        RpcException.check("fx_ServerStart", fx.fx_ServerStart(endpoint, epv));
+        this.server = FixtureHost.serve(fx, endpoint, epv);
     }
 
     /**
@@ -228,7 +230,7 @@ public final class ControlledServer implements AutoCloseable {
     /**
      * Stops the endpoint (waiting for its calls), then lets the callbacks go.
      *
-     * @throws RpcException if calls were still running after the simulator's 10 s
+     * @throws IllegalStateException if calls were still running after the server's close timeout
      */
     @Override
     public void close() {
@@ -236,9 +238,6 @@ public final class ControlledServer implements AutoCloseable {
             return;
         }
         closed = true;
-        int st = fx.fx_ServerStop(endpoint);
-        if (st != RpcErrors.RPC_S_OK) {
-            throw RpcException.runtimeFailure("fx_ServerStop(" + endpoint + ")", st);
-        }
+        server.close();
     }
 }

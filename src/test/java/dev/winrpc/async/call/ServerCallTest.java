@@ -15,6 +15,7 @@ import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.testing.FixtureHost;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
@@ -173,7 +174,7 @@ class ServerCallTest {
     }
 
     private SimControl.SIM_PEER_RESULT call(String endpoint, SimControl.SIM_PEER_CALL c) {
-        int id = sim.sim_peer_call_start(endpoint, c);
+        int id = sim.sim_peer_call_start(FixtureHost.stringBinding(endpoint), c);
         assertTrue(id > 0, "the scripted client could not start");
         SimControl.SIM_PEER_RESULT r = new SimControl.SIM_PEER_RESULT();
         assertEquals(1, sim.sim_peer_call_wait(id, 20_000, r), "the call did not end");

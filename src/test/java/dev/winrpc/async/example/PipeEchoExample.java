@@ -14,8 +14,10 @@ import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.ChunkCollector;
+import dev.winrpc.async.testing.FixtureHost;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -89,7 +91,7 @@ public final class PipeEchoExample {
         try (ApcDispatcher serverThread = new ApcDispatcher();
                 ApcDispatcher clientThread = new ApcDispatcher();
                 FixtureServer server = new FixtureServer(fixture, serverThread, ENDPOINT);
-                Binding binding = new Binding(fixture, ENDPOINT)) {
+                RpcBinding binding = FixtureHost.bind(ENDPOINT)) {
             List<ServerCall<?>> serverCalls = new ArrayList<>();
             server.observe(serverCalls::add);
             out.println("server: endpoint \"" + ENDPOINT + "\", APC notifications on "
@@ -103,7 +105,7 @@ public final class PipeEchoExample {
             long t0 = System.nanoTime();
             ClientCall<Integer> call = ClientCall.builder(clientThread, Reply.INT)
                     .send(in).receive(echo).out(b)
-                    .start(ctx -> fixture.fx_PipeEcho(ctx.pAsync(), binding.handle, ADD, ctx.inPipe(),
+                    .start(ctx -> fixture.fx_PipeEcho(ctx.pAsync(), binding.handle(), ADD, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             call.operation("PipeEcho"); // names it in the log lines and the Flight Recorder event
             int expectedSum = 0;
@@ -149,7 +151,7 @@ public final class PipeEchoExample {
 
             // ---- a cancelled call ----------------------------------------------------------------
             ClientCall<Integer> sleep = ClientCall.start(clientThread, Reply.INT,
-                    p -> fixture.fx_Sleep(p, binding.handle, -1));
+                    p -> fixture.fx_Sleep(p, binding.handle(), -1));
             sleep.operation("Sleep");
             sleep.cancel(true);
             int cancelled = statusOf(sleep.result());
@@ -159,7 +161,7 @@ public final class PipeEchoExample {
 
             // ---- an aborted call -----------------------------------------------------------------
             ClientCall<Integer> fail = ClientCall.start(clientThread, Reply.INT,
-                    p -> fixture.fx_Fail(p, binding.handle, FAULT));
+                    p -> fixture.fx_Fail(p, binding.handle(), FAULT));
             fail.operation("Fail");
             RpcException fault = exceptionOf(fail.result());
             ServerCall<?> failServer = serverCalls.get(serverCalls.size() - 1);
@@ -191,24 +193,6 @@ public final class PipeEchoExample {
                 return (RpcException) e.getCause();
             }
             throw new IllegalStateException("the call failed unexpectedly", e.getCause());
-        }
-    }
-
-    /** A binding handle to the example's endpoint. */
-    private static final class Binding implements AutoCloseable {
-        private final Fixture fixture;
-        private final com.sun.jna.ptr.PointerByReference ref = new com.sun.jna.ptr.PointerByReference();
-        final com.sun.jna.Pointer handle;
-
-        Binding(Fixture fixture, String endpoint) {
-            this.fixture = fixture;
-            RpcException.check("fx_BindingCreate", fixture.fx_BindingCreate(endpoint, ref));
-            this.handle = ref.getValue();
-        }
-
-        @Override
-        public void close() {
-            RpcException.check("fx_BindingFree", fixture.fx_BindingFree(ref));
         }
     }
 }

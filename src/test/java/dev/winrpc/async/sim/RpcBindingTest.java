@@ -41,11 +41,14 @@ import org.junit.jupiter.api.Test;
  * in flight, from a notification handler). The oracle (after each test) finds no leaked
  * binding or string.
  *
- * <p>The calls are the fixture's ({@code fx_Sleep} to the simulator's peer, through a fixture
- * binding): its stubs keep their own binding table, so the call does not pass the RpcBinding's
- * handle to the runtime; what is tested is the binding's own bookkeeping of them.
+ * <p>The calls are the fixture's ({@code fx_Sleep} on the RpcBinding's own handle, to the
+ * simulator's server on ncalrpc:[sim-peer]): the runtime counts them on the handle as the
+ * binding does.
  */
 class RpcBindingTest {
+
+    /** The simulator's own fixture server: the fixture's client stubs take the RpcBinding's handle. */
+    private static final String PEER = "ncalrpc:[" + SimControl.SIM_PEER_ENDPOINT + "]";
 
     private static final int FOREVER = -1;
 
@@ -142,14 +145,13 @@ class RpcBindingTest {
     @Test
     void theDefaultDeadlineAppliesUnlessTheCallSetsItsOwn() throws Exception {
         try (Dispatcher d = new ApcDispatcher();
-                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT);
-                RpcBinding b = RpcBinding.builder().stringBinding("ncalrpc:[deadline]")
+                RpcBinding b = RpcBinding.builder().stringBinding(PEER)
                         .deadline(Deadline.after(Duration.ofMillis(100))).build()) {
-            ClientCall<Integer> late = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), FOREVER));
+            ClientCall<Integer> late = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
             RpcDeadlineExceededException e = assertInstanceOf(RpcDeadlineExceededException.class, failure(late.result()));
             assertEquals(Duration.ofMillis(100), e.deadline());
             ClientCall<Integer> own = b.start(b.call(d, Reply.INT).deadline(Deadline.none()),
-                    (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), 300));
+                    (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 300));
             own.result().get(30, TimeUnit.SECONDS); // no deadline: the call's own choice
             assertEquals(0, b.callsInFlight());
         }
@@ -157,13 +159,12 @@ class RpcBindingTest {
 
     @Test
     void theStubGetsTheHandleAndACallInFlightKeepsItUntilItsEnd() throws Exception {
-        try (Dispatcher d = new ApcDispatcher();
-                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
-            RpcBinding b = RpcBinding.builder().stringBinding("ncalrpc:[inflight]").build();
+        try (Dispatcher d = new ApcDispatcher()) {
+            RpcBinding b = RpcBinding.builder().stringBinding(PEER).build();
             AtomicReference<Object> given = new AtomicReference<>();
             ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> {
                 given.set(h);
-                return fx.fx_Sleep(ctx.pAsync(), peer.handle(), 300);
+                return fx.fx_Sleep(ctx.pAsync(), h, 300);
             });
             assertEquals(1, b.callsInFlight());
             b.close(); // waits for the call (bounded by the default 10 s)
@@ -177,11 +178,10 @@ class RpcBindingTest {
 
     @Test
     void closeWithACallStuckPastTheTimeoutCancelsItFailsClearlyAndFreesAtItsEnd() {
-        try (Dispatcher d = new ApcDispatcher();
-                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
-            RpcBinding b = RpcBinding.builder().stringBinding("ncalrpc:[stuck]")
+        try (Dispatcher d = new ApcDispatcher()) {
+            RpcBinding b = RpcBinding.builder().stringBinding(PEER)
                     .closeTimeout(Duration.ofMillis(50)).build();
-            ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), FOREVER));
+            ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
             IllegalStateException e = assertThrows(IllegalStateException.class, b::close);
             assertTrue(e.getMessage().contains("cancelled abortively"), e.getMessage());
             RpcException cancelled = assertInstanceOf(RpcException.class, failure(c.result()));
@@ -194,11 +194,10 @@ class RpcBindingTest {
 
     @Test
     void closeFromANotificationHandlerDoesNotDeadlock() throws Exception {
-        try (Dispatcher d = new ApcDispatcher();
-                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
-            RpcBinding b = RpcBinding.fromString("ncalrpc:[handler]");
-            ClientCall<Integer> longer = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), FOREVER));
-            ClientCall<Integer> quick = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), 10));
+        try (Dispatcher d = new ApcDispatcher()) {
+            RpcBinding b = RpcBinding.fromString(PEER);
+            ClientCall<Integer> longer = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
+            ClientCall<Integer> quick = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 10));
             CompletableFuture<Thread> closedOn = new CompletableFuture<>();
             quick.result().whenComplete((r, t) -> {
                 try {
@@ -215,8 +214,8 @@ class RpcBindingTest {
             failure(longer.result());
             awaitNoBinding();
             // The last call's own handler closing it frees it at once.
-            RpcBinding b2 = RpcBinding.fromString("ncalrpc:[handler2]");
-            ClientCall<Integer> only = b2.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), 10));
+            RpcBinding b2 = RpcBinding.fromString(PEER);
+            ClientCall<Integer> only = b2.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 10));
             CompletableFuture<Integer> left = new CompletableFuture<>();
             only.result().whenComplete((r, t) -> {
                 b2.close();
@@ -228,11 +227,10 @@ class RpcBindingTest {
 
     @Test
     void closeRacingTheEndOfCallsNeverLeaksNorFreesEarly() throws Exception {
-        try (Dispatcher d = new ApcDispatcher();
-                Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+        try (Dispatcher d = new ApcDispatcher()) {
             for (int i = 0; i < 200; i++) {
-                RpcBinding b = RpcBinding.fromString("ncalrpc:[race]");
-                ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), peer.handle(), 0));
+                RpcBinding b = RpcBinding.fromString(PEER);
+                ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 0));
                 if (i % 2 == 0) {
                     Thread.yield();
                 }

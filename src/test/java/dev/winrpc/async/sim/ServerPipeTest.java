@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Guards every async pipe kind in the server's role: a Java FX_SERVER_EPV (JNA callbacks, held
- * until fx_ServerStop) registered with fx_ServerStart, called by the simulator's scripted client.
+ * until its server is closed) served by the library.s RpcServer, called by the simulator.s scripted client.
  * The manager routine runs on a simulator thread (native, not created by Java) and gets the
  * async handle first, in its call; the Java server hands the call to a Java thread of its own,
  * chooses APC notification to that thread (which waits alertably) or Event notification,

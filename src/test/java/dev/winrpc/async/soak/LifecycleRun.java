@@ -4,6 +4,7 @@ import dev.winrpc.async.call.AsyncCall;
 import dev.winrpc.async.call.PipeReader;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.testing.FixtureHost;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Collections;
@@ -136,7 +137,7 @@ final class LifecycleRun {
         // A disconnect before the Java server subscribed would never be told (as on Windows).
         pc.interrupt_when_subscribed = plan.peerDisconnectAfter() >= 0 ? 1 : 0;
         SimControl sim = Simulator.control();
-        int id = sim.sim_peer_call_start(slot.server.endpoint(), pc);
+        int id = sim.sim_peer_call_start(FixtureHost.stringBinding(slot.server.endpoint()), pc);
         if (id == 0) {
             problem("sim_peer_call_start could not start the scripted client's call");
             server.noCall();

@@ -1,37 +1,45 @@
 package dev.winrpc.async.testing;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
-import dev.winrpc.async.RpcException;
+import dev.winrpc.async.rpc.RpcBinding;
 
-/** A fixture binding handle to an endpoint, freed by close. */
+/**
+ * A binding handle to the fixture's server on an endpoint ({@link FixtureHost#bind}), freed by
+ * close. The C peer server's endpoint ({@link FixtureRuntime#peerEndpoint()}) is served on
+ * demand where it is not always there (on Windows, {@link FixtureRuntime#ensurePeer()}).
+ */
 public final class Binding implements AutoCloseable {
 
-    private final Fixture fixture;
-    private final PointerByReference ref = new PointerByReference();
+    private final RpcBinding binding;
 
-    /** @param endpoint e.g. {@link SimControl#SIM_PEER_ENDPOINT} (the simulator's fixture) */
+    /** @param endpoint e.g. {@link FixtureRuntime#peerEndpoint()}, or a {@link JavaServer}'s */
     public Binding(String endpoint) {
-        this(Simulator.fixture(), endpoint);
+        if (endpoint.equals(FixtureRuntime.peerEndpoint())) {
+            FixtureRuntime.ensurePeer();
+        }
+        this.binding = FixtureHost.bind(endpoint);
     }
 
     /**
-     * @param fixture the fixture to bind through (see {@link FixtureRuntime#bind(String)})
+     * @param fixture unused: the binding is rpcrt4's (kept for the callers that name a fixture)
      * @param endpoint the endpoint
      */
     public Binding(Fixture fixture, String endpoint) {
-        this.fixture = fixture;
-        RpcException.check("fx_BindingCreate", fixture.fx_BindingCreate(endpoint, ref));
+        this(endpoint);
     }
 
+    /** @return the binding handle */
     public Pointer handle() {
-        return ref.getValue();
+        return binding.handle();
+    }
+
+    /** @return the library's binding */
+    public RpcBinding binding() {
+        return binding;
     }
 
     @Override
     public void close() {
-        if (ref.getValue() != null) {
-            RpcException.check("fx_BindingFree", fixture.fx_BindingFree(ref));
-        }
+        binding.close();
     }
 }

@@ -5,7 +5,6 @@ import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
-import com.sun.jna.ptr.PointerByReference;
 import dev.winrpc.async.raw.RpcEntry;
 import java.util.Map;
 
@@ -26,13 +25,14 @@ public interface Fixture extends Library {
     /** The elements per chunk the fixture's servers push. */
     int FX_CHUNK_ELEMENTS = 1024;
 
-    int fx_ServerStart(String endpoint, FX_SERVER_EPV epv);
+    /**
+     * {@return the fixture interface's handle (MIDL's server ifspec on Windows, the simulator's
+     * stand-in), for RpcServerRegisterIf3 with an FX_SERVER_EPV}
+     */
+    Pointer fx_IfSpec();
 
-    int fx_ServerStop(String endpoint);
-
-    int fx_BindingCreate(String endpoint, PointerByReference phBinding);
-
-    int fx_BindingFree(PointerByReference phBinding);
+    /** {@return the C peer server's manager routines, an FX_SERVER_EPV valid for the process's life} */
+    Pointer fx_PeerEpv();
 
     int fx_Add(Pointer pAsync, Pointer hBinding, int a, int b);
 
@@ -48,8 +48,9 @@ public interface Fixture extends Library {
             Pointer b);
 
     /**
-     * The manager routines of the fixture interface, as an entry point vector. Keep the
-     * structure, and every callback in it, strongly reachable until fx_ServerStop returns.
+     * The manager routines of the fixture interface, as an entry point vector (MIDL's manager
+     * EPV: with /use_epv the server stub calls them through it). Keep the structure, and every
+     * callback in it, strongly reachable until the server that registered it is closed.
      */
     @FieldOrder({"Add", "Sleep", "Fail", "PipeSum", "PipeRange", "PipeEcho"})
     class FX_SERVER_EPV extends Structure {

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link Kind#WINDOWS}: {@value RpcRuntime#LIBRARY_PROPERTY} is not set, this is Windows,
  *       and {@value #FIXTURE_LIBRARY_PROPERTY} names windows-tests' winrpc_fixture.dll (the
  *       {@code windows-it} Maven profile builds it and sets both). The bindings use rpcrt4.dll
- *       and kernel32.dll; the peer server is the DLL's own C server (windows-tests/glue/fx_peer.c)
- *       on {@value #WINDOWS_PEER_ENDPOINT}, with the same semantics as the simulator's; there is
+ *       and kernel32.dll; the peer server is the DLL's own C manager routines
+ *       (windows-tests/glue/fx_peer.c), served by this process on {@value #WINDOWS_PEER_ENDPOINT}
+ *       through the library's RpcServer, with the same semantics as the simulator's; there is
  *       no oracle.</li>
  * </ul>
  * Anything else (both set, neither set, the DLL named off Windows) fails every use with a
@@ -32,7 +33,7 @@ public final class FixtureRuntime {
     /** System property: the path of windows-tests' winrpc_fixture.dll (Windows only). */
     public static final String FIXTURE_LIBRARY_PROPERTY = "winrpc.fixture.library";
 
-    /** The endpoint of the fixture DLL's C server (FX_PEER_ENDPOINT in windows-tests/glue/fx_win.h). */
+    /** The endpoint on which this process serves the fixture DLL's C server on Windows ({@link #ensurePeer()}). */
     public static final String WINDOWS_PEER_ENDPOINT = "winrpc-fixture-peer";
 
     /** What backs the fixture. */
@@ -135,6 +136,22 @@ public final class FixtureRuntime {
     /** @return whether the simulator's misuse oracle checks every test */
     public static boolean hasOracle() {
         return kind() == Kind.SIMULATOR;
+    }
+
+    private static dev.winrpc.async.rpc.RpcServer peerServer;
+
+    /**
+     * Makes sure the C peer server answers on {@link #peerEndpoint()}: the simulator's is always
+     * there (as another process's would be); on Windows this process serves the fixture DLL's
+     * C manager routines ({@link Fixture#fx_PeerEpv()}) there through the library's RpcServer,
+     * once, for the life of the process.
+     */
+    public static synchronized void ensurePeer() {
+        if (kind() == Kind.SIMULATOR || peerServer != null) {
+            return;
+        }
+        Fixture fx = fixture();
+        peerServer = FixtureHost.serve(fx, WINDOWS_PEER_ENDPOINT, fx.fx_PeerEpv());
     }
 
     /** @return the endpoint of the C server that implements the fixture's semantics */

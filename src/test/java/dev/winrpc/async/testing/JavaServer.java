@@ -3,7 +3,7 @@ package dev.winrpc.async.testing;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import dev.winrpc.async.RpcRuntime;
-import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.rpc.RpcServer;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fixture server written in Java: an {@link Fixture.FX_SERVER_EPV} of JNA callbacks,
- * registered with fx_ServerStart on an endpoint of its own, held strongly until fx_ServerStop
- * has returned.
+ * A fixture server written in Java: an {@link Fixture.FX_SERVER_EPV} of JNA callbacks, served
+ * on an endpoint of its own by the library's {@link RpcServer} ({@link FixtureHost#serve}), held
+ * strongly until the server is closed.
  *
  * <p>Each manager routine runs on the simulator's dispatch thread (a native thread JNA attaches
  * for the callback), records what it was given, and hands the call to a new Java
@@ -46,7 +46,7 @@ public final class JavaServer implements AutoCloseable {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private final Fixture fx = Simulator.fixture();
+    private final Fixture fx = FixtureRuntime.fixture();
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final String endpoint;
     private final Handler handler;
@@ -57,6 +57,7 @@ public final class JavaServer implements AutoCloseable {
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private final List<AlertableThread> workers = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<RawServerCall> dispatched = new LinkedBlockingQueue<>();
+    private final RpcServer server;
     private boolean stopped;
 
     /**
@@ -99,10 +100,7 @@ public final class JavaServer implements AutoCloseable {
         epv.PipeEcho = (pAsync, hBinding, a, inpipe, outpipe, b) ->
                 dispatch(pAsync, () -> new RawServerCall(this, SimControl.SIM_OP_PIPE_ECHO, pAsync,
                         hBinding, a, 0, inpipe, outpipe, b));
-        int st = fx.fx_ServerStart(endpoint, epv);
-        if (st != RpcErrors.RPC_S_OK) {
-            throw new AssertionError("fx_ServerStart(" + endpoint + ") returned " + st);
-        }
+        this.server = FixtureHost.serve(fx, endpoint, epv);
     }
 
     /** @return the endpoint this server listens on */
@@ -137,7 +135,7 @@ public final class JavaServer implements AutoCloseable {
 
     /**
      * Waits for the next n calls to be dispatched and for their handlers to return. A test calls
-     * this before closing the server: fx_ServerStop refuses calls not yet dispatched.
+     * this before closing the server, so that every call it expects has reached a handler.
      *
      * @param n how many
      * @param timeoutMs the bound for each
@@ -212,8 +210,8 @@ public final class JavaServer implements AutoCloseable {
     }
 
     /**
-     * Stops listening (fx_ServerStop waits for every dispatched call to end), waits for the
-     * calls' Java threads, keeps the EPV reachable until then, and rethrows any failure.
+     * Closes the server (which unregisters the interface and waits for its calls to end), waits
+     * for the calls' Java threads, keeps the EPV reachable until then, and rethrows any failure.
      */
     @Override
     public void close() {
@@ -221,7 +219,11 @@ public final class JavaServer implements AutoCloseable {
             return;
         }
         stopped = true;
-        int st = fx.fx_ServerStop(endpoint);
+        try {
+            server.close();
+        } catch (RuntimeException e) {
+            failures.record(new AssertionError("closing the server on " + endpoint + " failed", e));
+        }
         for (AlertableThread w : workers) {
             try {
                 w.join(10_000);
@@ -241,9 +243,6 @@ public final class JavaServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-        }
-        if (st != RpcErrors.RPC_S_OK) {
-            failures.record(new AssertionError("fx_ServerStop(" + endpoint + ") returned " + st));
         }
         failures.rethrow();
     }

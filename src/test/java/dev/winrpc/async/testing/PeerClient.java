@@ -35,7 +35,7 @@ public final class PeerClient {
      * @return the call's id
      */
     public static int start(String endpoint, SIM_PEER_CALL call) {
-        int id = Simulator.control().sim_peer_call_start(endpoint, call);
+        int id = Simulator.control().sim_peer_call_start(FixtureHost.stringBinding(endpoint), call);
         if (id == 0) {
             throw new AssertionError("sim_peer_call_start(" + endpoint + ") could not start the call");
         }
