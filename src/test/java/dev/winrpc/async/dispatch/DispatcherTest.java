@@ -149,7 +149,8 @@ class DispatcherTest {
         Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
         int staleBefore = Dispatcher.stalePinned();
         List<RawCall> calls = new ArrayList<>();
-        try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+        Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT); // freed after the calls' end
+        try {
             Dispatcher d = kind.get();
             for (int i = 0; i < Math.min(20, kind.maxInFlight()); i++) {
                 RawCall c = new RawCall().register(d);
@@ -179,6 +180,7 @@ class DispatcherTest {
                         Rpcrt4Direct.RpcAsyncCompleteCall(c.state.getPointer(), new com.sun.jna.Memory(4)));
                 c.registration().close();
             }
+            b.close();
         }
         assertEquals(staleBefore, Dispatcher.stalePinned());
         // The oracle extension then checks: no misuse, no handle, no state left.

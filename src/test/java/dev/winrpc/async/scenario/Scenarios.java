@@ -276,6 +276,22 @@ final class Scenarios {
      * @param <T> its type
      * @return its value, within {@link #TIMEOUT_S}
      */
+    /**
+     * Waits until a Java server has accepted at least n calls.
+     *
+     * @param server the server
+     * @param n how many
+     */
+    static void awaitCalls(FixtureServer server, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (server.calls().size() < n) {
+            if (System.nanoTime() > deadline) {
+                fail("the server accepted " + server.calls().size() + " of " + n + " calls within " + TIMEOUT_S + " s");
+            }
+            sleep(2);
+        }
+    }
+
     static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(TIMEOUT_S, TimeUnit.SECONDS);
