@@ -14,12 +14,17 @@ import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.Deadline;
+import dev.winrpc.async.rpc.IfFlag;
+import dev.winrpc.async.rpc.RpcAuth;
 import dev.winrpc.async.rpc.RpcBinding;
+import dev.winrpc.async.rpc.RpcInterface;
+import dev.winrpc.async.rpc.RpcServer;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.ChunkCollector;
-import dev.winrpc.async.testing.FixtureHost;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The library's main job, end to end (the README's first command): a Java server implements the
+ * The library's main job, end to end (the README's first command), with nothing but the library and
+ * the MIDL-compiled interface: an RpcServer on ncalrpc and a dynamic TCP port that admits NTLM
+ * clients at packet privacy only, an RpcBinding over TCP to localhost with NTLM and a deadline.
+ * A Java server implements the
  * fixture's PipeEcho the way the server-side pipe page's MyAsyncPipeFunc does in C (the manager
  * routine receives the async handle first, registers it for APC notification on a thread of its
  * own, pulls the in pipe, pushes the out pipe with RPC_C_NOTIFY_ON_SEND_COMPLETE, sets the [out]
@@ -90,23 +98,39 @@ public final class PipeEchoExample {
         out.println("runtime: " + RpcRuntime.description() + ", " + Native.POINTER_SIZE * 8 + "-bit");
         try (ApcDispatcher serverThread = new ApcDispatcher();
                 ApcDispatcher clientThread = new ApcDispatcher();
-                FixtureServer server = new FixtureServer(fixture, serverThread, ENDPOINT);
-                RpcBinding binding = FixtureHost.bind(ENDPOINT)) {
+                // The server: the interface MIDL compiled, served with the Java manager routines
+                // of FixtureServer, on ncalrpc and on a dynamic TCP port, for NTLM clients at
+                // packet privacy only (the flag refuses unauthenticated calls, the Java security
+                // callback anything weaker).
+                FixtureServer server = new FixtureServer(fixture, serverThread, ENDPOINT, epv -> RpcServer.builder()
+                        .endpoint("ncalrpc", ENDPOINT)
+                        .dynamicEndpoint("ncacn_ip_tcp")
+                        .authInfo(RpcAuth.Service.WINNT, null)
+                        .register(RpcInterface.of(fixture.fx_IfSpec()).withEpv(epv)
+                                .withFlags(IfFlag.AUTOLISTEN, IfFlag.ALLOW_SECURE_ONLY)
+                                .withSecurityCallback(caller -> caller.authnLevel() == RpcAuth.Level.PKT_PRIVACY))
+                        .build());
+                // The client: TCP to localhost, NTLM as the current user at packet privacy, and a
+                // deadline for every call that does not set its own.
+                RpcBinding binding = RpcBinding.builder().protocolSequence("ncacn_ip_tcp")
+                        .networkAddress("localhost").endpoint(tcpPort(server.server()))
+                        .auth(RpcAuth.of(RpcAuth.Level.PKT_PRIVACY, RpcAuth.Service.WINNT, null))
+                        .deadline(Deadline.after(Duration.ofSeconds(30))).build()) {
             List<ServerCall<?>> serverCalls = new ArrayList<>();
             server.observe(serverCalls::add);
-            out.println("server: endpoint \"" + ENDPOINT + "\", APC notifications on "
-                    + serverThread.thread().getName());
-            out.println("client: APC notifications on " + clientThread.thread().getName());
+            out.println("server: " + String.join(", ", server.server().bindings()) + " (NTLM, packet privacy),"
+                    + " APC notifications on " + serverThread.thread().getName());
+            out.println("client: " + binding.toStringBinding() + ", NTLM at packet privacy, deadline 30 s,"
+                    + " APC notifications on " + clientThread.thread().getName());
 
             // ---- PipeEcho: pipes both ways -------------------------------------------------------
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> echo = PipeReader.of(PipeCodec.INTS, CHUNK);
             OutParam b = OutParam.clientInt();
             long t0 = System.nanoTime();
-            ClientCall<Integer> call = ClientCall.builder(clientThread, Reply.INT)
-                    .send(in).receive(echo).out(b)
-                    .start(ctx -> fixture.fx_PipeEcho(ctx.pAsync(), binding.handle(), ADD, ctx.inPipe(),
-                            ctx.outPipe(), b.pointer()));
+            ClientCall<Integer> call = binding.start(binding.call(clientThread, Reply.INT)
+                    .send(in).receive(echo).out(b),
+                    (h, ctx) -> fixture.fx_PipeEcho(ctx.pAsync(), h, ADD, ctx.inPipe(), ctx.outPipe(), b.pointer()));
             call.operation("PipeEcho"); // names it in the log lines and the Flight Recorder event
             int expectedSum = 0;
             for (int c = 0; c < CHUNKS; c++) {
@@ -150,8 +174,8 @@ public final class PipeEchoExample {
                     received.size(), verified ? "verified" : "WRONG", micros);
 
             // ---- a cancelled call ----------------------------------------------------------------
-            ClientCall<Integer> sleep = ClientCall.start(clientThread, Reply.INT,
-                    p -> fixture.fx_Sleep(p, binding.handle(), -1));
+            ClientCall<Integer> sleep = binding.start(clientThread, Reply.INT,
+                    (h, ctx) -> fixture.fx_Sleep(ctx.pAsync(), h, -1));
             sleep.operation("Sleep");
             sleep.cancel(true);
             int cancelled = statusOf(sleep.result());
@@ -160,8 +184,8 @@ public final class PipeEchoExample {
             out.println("  client path: " + Paths.compact(sleep.path()));
 
             // ---- an aborted call -----------------------------------------------------------------
-            ClientCall<Integer> fail = ClientCall.start(clientThread, Reply.INT,
-                    p -> fixture.fx_Fail(p, binding.handle(), FAULT));
+            ClientCall<Integer> fail = binding.start(clientThread, Reply.INT,
+                    (h, ctx) -> fixture.fx_Fail(ctx.pAsync(), h, FAULT));
             fail.operation("Fail");
             RpcException fault = exceptionOf(fail.result());
             ServerCall<?> failServer = serverCalls.get(serverCalls.size() - 1);
@@ -177,6 +201,16 @@ public final class PipeEchoExample {
                     verified, call.path(), echoServer.path(), cancelled, sleep.path(), fault.status(),
                     fault.isServerFault(), fail.path(), failServer.path());
         }
+    }
+
+    /** The TCP port the runtime chose for the server's dynamic endpoint. */
+    private static String tcpPort(RpcServer server) {
+        for (String b : server.bindings()) {
+            if (b.startsWith("ncacn_ip_tcp:") && b.contains("[")) {
+                return b.substring(b.indexOf('[') + 1, b.indexOf(']'));
+            }
+        }
+        throw new IllegalStateException("the server has no TCP endpoint: " + server.bindings());
     }
 
     private static int statusOf(CompletableFuture<Integer> f) throws InterruptedException, TimeoutException {
