@@ -90,6 +90,55 @@ class ServerHostingTest {
         return sim.sim_call_interface(binding, ifs, (short) 3, m, null);
     }
 
+    /** A UUID as rpcrt4 reads one: Data1 only, the rest zero (enough to tell them apart). */
+    private static Memory guid(int data1) {
+        Memory m = new Memory(16);
+        m.clear();
+        m.setInt(0, data1);
+        return m;
+    }
+
+    @Test
+    void managerTypesSelectTheEpvByTheBindingsObjectUuid() {
+        Memory typeA = guid(0xA), typeB = guid(0xB), objA = guid(0x1A), objB = guid(0x1B);
+        Memory nil = guid(0);
+        useEp(Rpcrt4Binding.RPC_C_PROTSEQ_NCALRPC, "typed");
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcServerRegisterIf3(iface, typeA, null,
+                Rpcrt4Server.RPC_IF_AUTOLISTEN, Rpcrt4Server.RPC_C_LISTEN_MAX_CALLS_DEFAULT, -1, null, null));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcServerRegisterIf3(iface, typeB, null,
+                Rpcrt4Server.RPC_IF_AUTOLISTEN, Rpcrt4Server.RPC_C_LISTEN_MAX_CALLS_DEFAULT, -1, null, null));
+        assertEquals(RpcErrors.RPC_S_ALREADY_REGISTERED, S.RpcServerRegisterIf3(iface, typeA, null,
+                Rpcrt4Server.RPC_IF_AUTOLISTEN, Rpcrt4Server.RPC_C_LISTEN_MAX_CALLS_DEFAULT, -1, null, null));
+        // Object types: the nil object cannot have one; a set type must be reset before another.
+        assertEquals(RpcErrors.RPC_S_INVALID_OBJECT, S.RpcObjectSetType(nil, typeA));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcObjectSetType(objA, typeA));
+        assertEquals(RpcErrors.RPC_S_ALREADY_REGISTERED, S.RpcObjectSetType(objA, typeB));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcObjectSetType(objB, typeB));
+        assertEquals(2, sim.sim_counter(SimControl.SIM_COUNT_OBJECT_TYPES));
+        Pointer a = bind("0000001a-0000-0000-0000-000000000000@ncalrpc:[typed]");
+        Pointer none = bind("ncalrpc:[typed]");
+        Pointer unknown = bind("0000001c-0000-0000-0000-000000000000@ncalrpc:[typed]");
+        assertEquals(42, call(a, iface, new Manager()));
+        // No object (or an object without a type): the nil type, which nobody registered.
+        assertEquals(RpcErrors.RPC_S_UNKNOWN_MGR_TYPE, call(none, iface, new Manager()));
+        assertEquals(RpcErrors.RPC_S_UNKNOWN_MGR_TYPE, call(unknown, iface, new Manager()));
+        // Unregistering type A leaves B: A's object finds nothing, B's is served.
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcServerUnregisterIf(iface, typeA, 1));
+        assertEquals(RpcErrors.RPC_S_UNKNOWN_MGR_TYPE, call(a, iface, new Manager()));
+        Pointer bObj = bind("0000001b-0000-0000-0000-000000000000@ncalrpc:[typed]");
+        assertEquals(42, call(bObj, iface, new Manager()));
+        assertEquals(RpcErrors.RPC_S_UNKNOWN_MGR_TYPE, S.RpcServerUnregisterIf(iface, typeA, 1));
+        // NULL: every type of the interface; then it is unknown.
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcServerUnregisterIf(iface, null, 1));
+        assertEquals(RpcErrors.RPC_S_UNKNOWN_IF, S.RpcServerUnregisterIf(iface, null, 1));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcObjectSetType(objA, null));
+        assertEquals(RpcErrors.RPC_S_OK, S.RpcObjectSetType(objB, nil));
+        assertEquals(0, sim.sim_counter(SimControl.SIM_COUNT_OBJECT_TYPES));
+        for (Pointer h : new Pointer[] {a, none, unknown, bObj}) {
+            free(h);
+        }
+    }
+
     @Test
     void eachRefusalAtCallTimeHasItsStatus() {
         Manager m = new Manager();
