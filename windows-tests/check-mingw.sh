@@ -26,7 +26,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 status=0
 
-expected_exports="fx_Add fx_BindingCreate fx_BindingFree fx_Fail fx_PipeEcho fx_PipeRange fx_PipeSum fx_ServerStart fx_ServerStop fx_Sleep"
+expected_exports="fx_Add fx_Fail fx_IfSpec fx_PeerEpv fx_PipeEcho fx_PipeRange fx_PipeSum fx_Sleep"
 
 for arch in i686 x86_64; do
   cc=$arch-w64-mingw32-gcc
@@ -42,7 +42,9 @@ for arch in i686 x86_64; do
   "$cc" "${flags[@]}" -c "$here/glue/fx_glue.c" -o "$o/fx_glue.o"
   "$cc" "${flags[@]}" -c "$here/glue/fx_peer.c" -o "$o/fx_peer.o"
   "$cc" "${flags[@]}" -c "$here/midl-standin/fixture_standin.c" -o "$o/fixture_standin.o"
-  echo "ok: $cc: glue/fx_glue.c and glue/fx_peer.c compile against the MIDL stand-in"
+  "$cc" "${flags[@]}" -c "$here/check/epv_layout.c" -o "$o/epv_layout.o"
+  echo "ok: $cc: glue/fx_glue.c and glue/fx_peer.c compile against the MIDL stand-in;" \
+    "FX_SERVER_EPV has the layout of MIDL's manager EPV (check/epv_layout.c)"
   # --enable-stdcall-fixup: on x86 the .def names the undecorated fx_Add for fx_Add@16.
   "$cc" -shared -o "$o/winrpc_fixture-linkcheck.dll" "$o/fx_glue.o" "$o/fx_peer.o" \
     "$o/fixture_standin.o" "$here/glue/winrpc_fixture.def" -Wl,--enable-stdcall-fixup -lrpcrt4
