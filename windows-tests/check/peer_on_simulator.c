@@ -6,9 +6,11 @@
  *
  * The server is made as Java makes it on Windows (RpcServer), with rpcrt4's own functions and
  * nothing of the glue but the interface handle: RpcServerUseProtseqEpW on an ncalrpc endpoint
- * of its own, then RpcServerRegisterIf3(fx_IfSpec(), nil manager type, &fx_peer_epv,
- * RPC_IF_AUTOLISTEN, ...), and RpcServerUnregisterIfEx once its calls have ended, before
- * every check of the oracle. The EPV is fx_peer.c's fx_peer_epv itself: on Windows fx_PeerEpv()
+ * of its own, then RpcServerRegisterIf3(fx_IfSpec(), a manager type UUID of its own,
+ * &fx_peer_epv, RPC_IF_AUTOLISTEN, ...) and RpcObjectSetType(object UUID, that type), so that
+ * the calls reach it only through bindings that carry the object UUID (how several servers of
+ * the interface share one process); before every check of the oracle, RpcServerUnregisterIf
+ * for that type (waiting for its calls) and RpcObjectSetType back to the nil type. The EPV is fx_peer.c's fx_peer_epv itself: on Windows fx_PeerEpv()
  * returns exactly that, but here fx_PeerEpv() is the simulator's export (its own scripted
  * server), so this program names fx_peer.c's symbol directly.
  *
@@ -17,8 +19,10 @@
  *     expectations as the simulator's own scripted server: replies, faults, both kinds of
  *     cancel, pipes both ways and a client that disconnects mid-pipe;
  *   - this program itself, as a Windows client would: a binding made with
- *     RpcStringBindingComposeW and RpcBindingFromStringBindingW, MIDL's client stubs (fx_Add,
- *     fx_Fail, fx_Sleep) on it, Event notification, RpcAsyncCancelCall, RpcBindingFree.
+ *     RpcStringBindingComposeW (with the object UUID) and RpcBindingFromStringBindingW, MIDL's
+ *     client stubs (fx_Add, fx_Fail, fx_Sleep) on it, Event notification, RpcAsyncCancelCall,
+ *     RpcBindingFree; and a binding without the object UUID, which reaches no manager of the
+ *     interface.
  * After every case the misuse oracle must be empty and every live-resource counter zero
  * (active subscriptions, queued APCs, bindings and registered interfaces included). The
  * server's pipe notifications come as APCs to its worker threads (the oracle records an APC
@@ -35,7 +39,14 @@
 
 #define EP "fx-peer-under-test"
 #define EP_W u"fx-peer-under-test"
+#define OBJ "3f1c9a52-7d4e-4b8a-9e61-c05d2b7a8f13"
+#define OBJ_W u"3f1c9a52-7d4e-4b8a-9e61-c05d2b7a8f13"
+#define BINDING OBJ "@ncalrpc:[" EP "]"
 #define WAIT_MS 30000u
+
+/* The C server's manager type and the object UUID its clients' bindings carry (OBJ). */
+static WINRPC_GUID g_type = {0x8b0e4f27u, 0x51d3u, 0x4c6au, {0xa2, 0x19, 0x6e, 0x40, 0x3b, 0xd7, 0x95, 0xc8}};
+static WINRPC_GUID g_object = {0x3f1c9a52u, 0x7d4eu, 0x4b8au, {0x9e, 0x61, 0xc0, 0x5d, 0x2b, 0x7a, 0x8f, 0x13}};
 
 extern const FX_SERVER_EPV fx_peer_epv;
 uint32_t fx_peer_apc_notifications(void);
@@ -48,18 +59,20 @@ static void serve(void)
 {
     REQUIRE(RpcServerUseProtseqEpW((RPC_WSTR)u"ncalrpc", WINRPC_RPC_C_PROTSEQ_MAX_REQS_DEFAULT,
                                    (RPC_WSTR)EP_W, NULL) == RPC_S_OK);
-    REQUIRE(RpcServerRegisterIf3(fx_IfSpec(), NULL, (void *)&fx_peer_epv, WINRPC_RPC_IF_AUTOLISTEN,
-                                 WINRPC_RPC_C_LISTEN_MAX_CALLS_DEFAULT, (uint32_t)-1, NULL,
-                                 NULL) == RPC_S_OK);
+    REQUIRE(RpcServerRegisterIf3(fx_IfSpec(), &g_type, (void *)&fx_peer_epv,
+                                 WINRPC_RPC_IF_AUTOLISTEN, WINRPC_RPC_C_LISTEN_MAX_CALLS_DEFAULT,
+                                 (uint32_t)-1, NULL, NULL) == RPC_S_OK);
+    REQUIRE(RpcObjectSetType(&g_object, &g_type) == RPC_S_OK);
     g_serving = 1;
 }
 
-/* Unregisters the interface; only once its calls have ended (sim_quiesce), as the oracle
- * records an interface unregistered while its calls run. */
+/* Unregisters the C server's manager type, waiting for its calls (WaitForCallsToComplete),
+ * and gives the object UUID back the nil type. */
 static void unserve(void)
 {
     if (g_serving) {
-        CHECK_EQ(RpcServerUnregisterIfEx(fx_IfSpec(), NULL, 0), RPC_S_OK);
+        CHECK_EQ(RpcServerUnregisterIf(fx_IfSpec(), &g_type, 1), RPC_S_OK);
+        CHECK_EQ(RpcObjectSetType(&g_object, NULL), RPC_S_OK);
         g_serving = 0;
     }
 }
@@ -78,7 +91,7 @@ static SIM_PEER_RESULT run(const SIM_PEER_CALL *c)
 {
     SIM_PEER_RESULT r;
     memset(&r, 0, sizeof r);
-    uint32_t id = sim_peer_call_start(EP, c);
+    uint32_t id = sim_peer_call_start(BINDING, c);
     REQUIRE(id != 0);
     CHECK_EQ(sim_peer_call_wait(id, 30000, &r), 1);
     return r;
@@ -115,12 +128,12 @@ static void clean(void)
 
 /* ---- a client as on Windows: a real binding, MIDL's client stubs, Event notification ------- */
 
-static void *bind_to_peer(void)
+static void *bind_to_peer(int with_object)
 {
     RPC_WSTR string_binding = NULL;
     void *h = NULL;
-    REQUIRE(RpcStringBindingComposeW(NULL, (RPC_WSTR)u"ncalrpc", NULL, (RPC_WSTR)EP_W, NULL,
-                                     &string_binding) == RPC_S_OK);
+    REQUIRE(RpcStringBindingComposeW(with_object ? (RPC_WSTR)OBJ_W : NULL, (RPC_WSTR)u"ncalrpc",
+                                     NULL, (RPC_WSTR)EP_W, NULL, &string_binding) == RPC_S_OK);
     REQUIRE(RpcBindingFromStringBindingW(string_binding, &h) == RPC_S_OK);
     CHECK_EQ(RpcStringFreeW(&string_binding), RPC_S_OK);
     REQUIRE(h != NULL);
@@ -153,7 +166,7 @@ static RPC_STATUS direct_end(direct_call *c, int32_t *reply)
 
 static void test_direct_client(void)
 {
-    void *h = bind_to_peer();
+    void *h = bind_to_peer(1);
     direct_call c;
     int32_t reply = 0;
 
@@ -181,6 +194,17 @@ static void test_direct_client(void)
 
     CHECK_EQ(RpcBindingFree(&h), RPC_S_OK);
     CHECK(h == NULL);
+
+    /* Without the object UUID the call has the nil type, for which nothing is registered. */
+    h = bind_to_peer(0);
+    direct_begin(&c);
+    RPC_STATUS s = fx_Add(&c.st, h, 1, 2);
+    if (s == RPC_S_OK)
+        s = direct_end(&c, &reply);
+    else
+        CloseHandle(c.done);
+    CHECK(s != RPC_S_OK);
+    CHECK_EQ(RpcBindingFree(&h), RPC_S_OK);
     clean();
 }
 
@@ -383,5 +407,6 @@ int main(void)
     unserve();
     CHECK_EQ(sim_misuse_count(), 0);
     CHECK_EQ(sim_counter(SIM_COUNT_INTERFACES), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_OBJECT_TYPES), 0);
     return ta_exit_code();
 }

@@ -25,8 +25,8 @@
  *   - The s_Add ... s_PipeEcho below are never meant to run: real MIDL output for /Oicf with
  *     /use_epv /no_default_epv still names the server-prefixed manager routines in the server
  *     stub's routine table (windows-tests/README.md, "MIDL and the manager EPV"), so they must
- *     exist for the DLL to link. Each aborts its call with RPC_S_UNKNOWN_MGR_TYPE, so a runtime
- *     that dispatched through that table instead of the registered EPV shows at once.
+ *     exist for the DLL to link. Each aborts its call with FX_STATUS_STATIC_ROUTINE (below), so a
+ *     runtime that dispatched through that table instead of the registered EPV shows at once.
  *   - MIDL_user_allocate / MIDL_user_free, which both stubs' MIDL_STUB_DESC name.
  *
  * check-mingw.sh compiles this file with mingw-w64 against the stand-in header in
@@ -100,12 +100,18 @@ _Static_assert(sizeof(int) == sizeof(int32_t) && sizeof(unsigned long) == sizeof
 
 /* ---- the routines MIDL's routine table names, never reached ---------------------------------- */
 
+/* The status of a call that reached the routines below: bit 29 (the "customer" bit of Windows
+ * status codes) set, so that no runtime or system status is the same, and spelled out in
+ * windows-tests/README.md ("How the Windows glue works"). Not RPC_S_UNKNOWN_MGR_TYPE: the
+ * runtime itself fails a call with that when no manager of the call's type is registered. */
+#define FX_STATUS_STATIC_ROUTINE 0x20F1E9F0u
+
 /* Reached only if rpcrt4 called the server stub's static routine table instead of the EPV
  * registered with the interface (every registration passes one; /no_default_epv leaves the
- * interface without a default). The call is aborted with a code no fixture operation uses. */
+ * interface without a default). */
 static void unreachable_manager(PRPC_ASYNC_STATE pAsync)
 {
-    RpcAsyncAbortCall(pAsync, (unsigned long)RPC_S_UNKNOWN_MGR_TYPE);
+    RpcAsyncAbortCall(pAsync, (unsigned long)FX_STATUS_STATIC_ROUTINE);
 }
 
 void s_Add(PRPC_ASYNC_STATE pAsync, handle_t h, int a, int b)
