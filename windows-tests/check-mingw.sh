@@ -9,11 +9,16 @@
 #     __try/__except.
 #  2. Links those objects, with midl-standin/fixture_standin.c (empty client stubs, NULL
 #     interface handles), into a DLL through glue/winrpc_fixture.def, against mingw-w64's
-#     import libraries: every rpcrt4/kernel32 function the glue uses must exist there, and the
-#     DLL must export exactly the ten fx_* functions of fx_glue.h. The DLL is never run.
+#     import libraries: every rpcrt4/kernel32 function the glue uses must exist there, the
+#     manager routines MIDL's /Oicf routine table names must be defined, and the DLL must
+#     export exactly the functions of fx_glue.h (expected_exports below; FixtureIdlTest holds
+#     that list to fx_glue.h and the .def). Also compiles check/epv_layout.c: FX_SERVER_EPV
+#     has the layout of MIDL's manager EPV. The DLL is never run.
 #  3. With the host C compiler: builds the runtime simulator (simulator/build.sh) and
 #     runs the fixture's C server (glue/fx_peer.c, the same source, without _WIN32) against it
-#     under the simulator's scripted client and misuse oracle (check/peer_on_simulator.c).
+#     (check/peer_on_simulator.c): served as Java serves it on Windows (RpcServerUseProtseqEpW,
+#     RpcServerRegisterIf3 with fx_IfSpec()), called by the simulator's scripted client and by
+#     a client of its own on a real binding, under the misuse oracle.
 #
 # None of this runs anything on Windows, and none of it involves MIDL or MSVC: the real build
 # (CMakeLists.txt) and the Java suite against rpcrt4 run only on a Windows machine
@@ -26,7 +31,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 status=0
 
-expected_exports="fx_Add fx_BindingCreate fx_BindingFree fx_Fail fx_PipeEcho fx_PipeRange fx_PipeSum fx_ServerStart fx_ServerStop fx_Sleep"
+expected_exports="fx_Add fx_Fail fx_IfSpec fx_PeerEpv fx_PipeEcho fx_PipeRange fx_PipeSum fx_Sleep"
 
 for arch in i686 x86_64; do
   cc=$arch-w64-mingw32-gcc
@@ -42,7 +47,9 @@ for arch in i686 x86_64; do
   "$cc" "${flags[@]}" -c "$here/glue/fx_glue.c" -o "$o/fx_glue.o"
   "$cc" "${flags[@]}" -c "$here/glue/fx_peer.c" -o "$o/fx_peer.o"
   "$cc" "${flags[@]}" -c "$here/midl-standin/fixture_standin.c" -o "$o/fixture_standin.o"
-  echo "ok: $cc: glue/fx_glue.c and glue/fx_peer.c compile against the MIDL stand-in"
+  "$cc" "${flags[@]}" -c "$here/check/epv_layout.c" -o "$o/epv_layout.o"
+  echo "ok: $cc: glue/fx_glue.c and glue/fx_peer.c compile against the MIDL stand-in;" \
+    "FX_SERVER_EPV has the layout of MIDL's manager EPV (check/epv_layout.c)"
   # --enable-stdcall-fixup: on x86 the .def names the undecorated fx_Add for fx_Add@16.
   "$cc" -shared -o "$o/winrpc_fixture-linkcheck.dll" "$o/fx_glue.o" "$o/fx_peer.o" \
     "$o/fixture_standin.o" "$here/glue/winrpc_fixture.def" -Wl,--enable-stdcall-fixup -lrpcrt4

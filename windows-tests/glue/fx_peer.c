@@ -1,9 +1,10 @@
 /*
  * fx_peer.c - the fixture's own C server: the six operations of ../fixture.idl with the
  * semantics ../fx_glue.h specifies, as an FX_SERVER_EPV (fx_peer_epv). On Windows it is part
- * of winrpc_fixture.dll and serves FX_PEER_ENDPOINT ("winrpc-fixture-peer"), the Windows
- * counterpart of the simulator's scripted server ("sim-peer", simulator/src/sim_peer.c): the
- * Java scenario suite's client tests call it, so that what they check does not depend on the
+ * of winrpc_fixture.dll, which hands the EPV to Java (fx_PeerEpv); Java serves it like any
+ * other (RpcServer: RpcServerRegisterIf3 with fx_IfSpec() and a manager type of its own), the
+ * Windows counterpart of the simulator's scripted server (simulator/src/sim_peer.c): the Java
+ * scenario suite's client tests call it, so that what they check does not depend on the
  * library's own server side.
  *
  * The same file also compiles against the runtime simulator (no _WIN32: it includes

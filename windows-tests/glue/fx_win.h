@@ -36,23 +36,16 @@
 #define WINRPC_NO_PROTOTYPES /* the SDK declares the rpcrt4 functions */
 #include "../fx_glue.h"
 
-/* The endpoint the fixture's own C server (fx_peer.c) serves: the Windows counterpart of the
- * simulator's "sim-peer". fx_BindingCreate starts it the first time a binding names it; it
- * serves until the process ends. Java: FixtureRuntime.WINDOWS_PEER_ENDPOINT. */
-#define FX_PEER_ENDPOINT "winrpc-fixture-peer"
-
 /* RPC_ASYNC_EVENT's RpcClientCancel (4; Windows Vista and later). Spelled as a number because
  * mingw-w64's <rpcasync.h> declares only the first three values (docs/reference/abi.md). */
 #define FX_EVENT_CLIENT_CANCEL 4
 
-/* fx_peer.c: the six manager routines of the C server, for fx_ServerStart. */
+/* fx_peer.c: the six manager routines of the C server (fx_glue.c's fx_PeerEpv hands them to
+ * Java, which registers them with RpcServerRegisterIf3 like any EPV of its own). */
 extern const FX_SERVER_EPV fx_peer_epv;
 
 /* fx_peer.c: how many notifications its APC routine has received (check/peer_on_simulator.c
  * reads it on the simulator; not exported from the DLL). */
 uint32_t fx_peer_apc_notifications(void);
-
-/* fx_glue.c: starts the C server on FX_PEER_ENDPOINT once (idempotent, thread-safe). */
-RPC_STATUS fx_peer_ensure_started(void);
 
 #endif /* WINRPC_FX_WIN_H */

@@ -15,10 +15,17 @@
  *   - per operation, because the two prefixes differ, a "client prototype" c_<op> and a
  *     "server prototype" s_<op> ([async]: void, PRPC_ASYNC_STATE <op>_AsyncHandle first, then
  *     the explicit binding handle, pipes by pointer), and no unprefixed <op>;
+ *   - with /use_epv, the manager EPV type <interface>_SERVER_EPV (Microsoft's RPC_MGR_EPV page:
+ *     "if-name_SERVER_EPV"; tag _<interface>_SERVER_EPV), one function pointer per operation in
+ *     the IDL's order, named by the unprefixed operation, typed as the server prototype (as in
+ *     real MIDL output with /use_epv and /prefix, windows-tests/README.md, "MIDL and the manager
+ *     EPV"). The glue does not name it (whether MIDL 8 adds _v1_0 to the name is not
+ *     confirmed); check/epv_layout.c holds FX_SERVER_EPV's layout to it;
  *   - the interface handles: c_WinRpcFixture_v1_0_c_ifspec (defined by the client stub),
  *     WinRpcFixture_v1_0_c_ifspec (declared by the header, defined by no generated file), and
  *     s_WinRpcFixture_v1_0_s_ifspec (defined by the server stub): /prefix renames the server
  *     interface handle too, and there is no unprefixed _s_ifspec.
+ * MIDL's "switch prototypes" (sw_<op>, /prefix switch) are left out: nothing uses them.
  * Where MIDL's real header differs, the Windows build (compiled with /we4013 /we4028 /we4029
  * /we4133 and friends on the glue, see CMakeLists.txt) stops with an error at the first line
  * that disagrees: the stand-in cannot hide a mismatch there.
@@ -84,6 +91,17 @@ void c_PipeEcho(PRPC_ASYNC_STATE PipeEcho_AsyncHandle, handle_t h, int a,
 /* server prototype */
 void s_PipeEcho(PRPC_ASYNC_STATE PipeEcho_AsyncHandle, handle_t h, int a,
                 ASYNC_INTPIPE *inpipe, ASYNC_INTPIPE *outpipe, int *b);
+
+typedef struct _WinRpcFixture_SERVER_EPV {
+    void (*Add)(PRPC_ASYNC_STATE Add_AsyncHandle, handle_t h, int a, int b);
+    void (*Sleep)(PRPC_ASYNC_STATE Sleep_AsyncHandle, handle_t h, unsigned long ms);
+    void (*Fail)(PRPC_ASYNC_STATE Fail_AsyncHandle, handle_t h, unsigned long code);
+    void (*PipeSum)(PRPC_ASYNC_STATE PipeSum_AsyncHandle, handle_t h, ASYNC_INTPIPE *inpipe);
+    void (*PipeRange)(PRPC_ASYNC_STATE PipeRange_AsyncHandle, handle_t h, int start, int count,
+                      ASYNC_INTPIPE *outpipe);
+    void (*PipeEcho)(PRPC_ASYNC_STATE PipeEcho_AsyncHandle, handle_t h, int a,
+                     ASYNC_INTPIPE *inpipe, ASYNC_INTPIPE *outpipe, int *b);
+} WinRpcFixture_SERVER_EPV;
 
 extern RPC_IF_HANDLE c_WinRpcFixture_v1_0_c_ifspec;
 extern RPC_IF_HANDLE WinRpcFixture_v1_0_c_ifspec;

@@ -4,7 +4,10 @@
  * libraries and that the exports in ../glue/winrpc_fixture.def resolve. MIDL's stubs do not
  * exist there, so this file defines what MIDL's fixture_c.c and fixture_s.c would, and nothing
  * else: the client stubs c_Add ... c_PipeEcho and c_WinRpcFixture_v1_0_c_ifspec (fixture_c.c),
- * and s_WinRpcFixture_v1_0_s_ifspec (fixture_s.c). WinRpcFixture_v1_0_c_ifspec, which MIDL's
+ * and s_WinRpcFixture_v1_0_s_ifspec (fixture_s.c), whose /Oicf routine table names the manager
+ * routines s_Add ... s_PipeEcho even with /use_epv /no_default_epv (real MIDL output,
+ * ../README.md, "MIDL and the manager EPV"): the table below does too, so the glue must define
+ * them here as it must on Windows. WinRpcFixture_v1_0_c_ifspec, which MIDL's
  * header declares but no generated file defines, is left undefined here too, so that glue
  * using it fails to link as it would on Windows. A DLL linked with this file cannot make or
  * serve a call: the stubs raise RPC_S_CANNOT_SUPPORT, and the interface handles are NULL.
@@ -19,6 +22,12 @@ RPC_IF_HANDLE c_WinRpcFixture_v1_0_c_ifspec = NULL;
 
 /* fixture_s.c */
 RPC_IF_HANDLE s_WinRpcFixture_v1_0_s_ifspec = NULL;
+
+/* fixture_s.c's WinRpcFixture_ServerRoutineTable, of SERVER_ROUTINEs there (not static here,
+ * so that the linker keeps it and its references). */
+void (*const WinRpcFixture_ServerRoutineTable[])(void) = {
+    (void (*)(void))s_Add,     (void (*)(void))s_Sleep,     (void (*)(void))s_Fail,
+    (void (*)(void))s_PipeSum, (void (*)(void))s_PipeRange, (void (*)(void))s_PipeEcho};
 
 static void standin(void)
 {
