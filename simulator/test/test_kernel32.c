@@ -1074,24 +1074,37 @@ static void test_invalid_handles(void)
  * survives it (the object lives on until the wait ends) and records it. */
 static void test_close_under_wait(void)
 {
-    sim_misuse_clear();
-    HANDLE ev = CreateEventW(NULL, 1, 0, NULL);
-    REQUIRE(ev != NULL);
-    multi_ctx c;
-    memset(&c, 0, sizeof c);
-    c.hs[0] = ev;
-    c.n = 1;
-    c.timeout = 300;
-    c.result = 99;
-    pthread_t t = ta_start(multi_main, &c);
-    ta_sleep_ms(50);
-    CHECK(CloseHandle(ev));
-    CHECK_EQ(last_misuse_kind(), SIM_MISUSE_INVALID_HANDLE);
-    CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
-    /* Nothing can signal it now: the wait ends by its timeout. */
-    ta_join(t);
-    CHECK_EQ(c.result, SIM_WAIT_TIMEOUT);
-    sim_misuse_clear();
+    /* The close must come while the other thread waits; a thread that starts late finds the
+     * handle closed already (WAIT_FAILED), and the scenario is tried again with a longer head
+     * start. One of the tries must have closed under the wait. */
+    int under_wait = 0;
+    for (uint32_t head_start = 50; head_start <= 800 && !under_wait; head_start *= 2) {
+        sim_misuse_clear();
+        HANDLE ev = CreateEventW(NULL, 1, 0, NULL);
+        REQUIRE(ev != NULL);
+        multi_ctx c;
+        memset(&c, 0, sizeof c);
+        c.hs[0] = ev;
+        c.n = 1;
+        c.timeout = 300 + head_start;
+        c.result = 99;
+        pthread_t t = ta_start(multi_main, &c);
+        ta_sleep_ms(head_start);
+        CHECK(CloseHandle(ev));
+        CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
+        int kind = last_misuse_kind();
+        ta_join(t);
+        if (c.result == SIM_WAIT_TIMEOUT) {
+            /* Closed under the wait: recorded, and nothing can signal it now: the wait ends by
+             * its timeout. */
+            CHECK_EQ(kind, SIM_MISUSE_INVALID_HANDLE);
+            under_wait = 1;
+        } else {
+            CHECK_EQ(c.result, SIM_WAIT_FAILED); /* the waiter came after the close */
+        }
+        sim_misuse_clear();
+    }
+    CHECK(under_wait);
     check_no_leaks("close under wait");
 }
 
