@@ -101,8 +101,12 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         @Override
         boolean bindDirect(HANDLE thread) {
             learned = 0;
-            if (Kernel32Direct.QueueUserAPC(learn, thread.getPointer(), this) == 0) {
-                return false;
+            try {
+                if (Kernel32Direct.QueueUserAPC(learn, thread.getPointer(), this) == 0) {
+                    return false;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                return false; // JNA could not make the entry points: the ordinary one serves
             }
             // The APC is this thread's own: an alertable wait of 0 runs it (and anything queued
             // before it, which at this point is at most a wake-up).
