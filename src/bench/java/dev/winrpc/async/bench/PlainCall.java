@@ -3,7 +3,6 @@ package dev.winrpc.async.bench;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.dispatch.NotificationTarget;
 import dev.winrpc.async.dispatch.Registration;
@@ -26,7 +25,6 @@ import dev.winrpc.async.testing.Simulator;
  */
 final class PlainCall implements NotificationTarget {
 
-    private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
     private final Fixture fx = Simulator.fixture();
     private final RPC_ASYNC_STATE state = new RPC_ASYNC_STATE();
     private final Pointer address = state.getPointer();
@@ -41,7 +39,7 @@ final class PlainCall implements NotificationTarget {
 
     /** Starts fx_Add(i, 1) through the dispatcher. */
     void start(Dispatcher d, Pointer binding, int i) {
-        int st = rpcrt4.RpcAsyncInitializeHandle(state, RPC_ASYNC_STATE.SIZE);
+        int st = Rpcrt4Direct.RpcAsyncInitializeHandle(address, RPC_ASYNC_STATE.SIZE);
         if (st != RpcErrors.RPC_S_OK) {
             throw new IllegalStateException("RpcAsyncInitializeHandle: " + st);
         }
@@ -60,7 +58,7 @@ final class PlainCall implements NotificationTarget {
             done.error();
             return;
         }
-        int st = Rpcrt4Direct.RpcAsyncCompleteCall(state.getPointer(), reply);
+        int st = Rpcrt4Direct.RpcAsyncCompleteCall(address, reply);
         if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
             return;
         }

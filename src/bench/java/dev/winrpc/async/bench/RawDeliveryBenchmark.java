@@ -1,6 +1,5 @@
 package dev.winrpc.async.bench;
 
-import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.RpcRuntime;
@@ -104,8 +103,10 @@ public class RawDeliveryBenchmark {
                         RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(state, RPC_ASYNC_STATE.SIZE));
                 registration = dispatcher.register(state, counter);
                 key = state.getPointer();
+                // The entry point the dispatcher wrote into u.APC.NotificationRoutine, as the
+                // runtime reads it.
                 routine = state.NotificationType == Rpcrt4.RpcNotificationTypeApc
-                        ? CallbackReference.getFunctionPointer(state.u.APC.NotificationRoutine) : null;
+                        ? key.getPointer(RPC_ASYNC_STATE.U_OFFSET) : null;
                 target = Impl.target(dispatcher);
             }
             desc = routine == null ? null : lib.wb_apc_desc_new(routine, key, Rpcrt4.RpcCallComplete);

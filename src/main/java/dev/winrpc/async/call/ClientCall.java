@@ -17,7 +17,6 @@ import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Direct;
-import dev.winrpc.async.RpcRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,7 +247,7 @@ public final class ClientCall<R> extends AsyncCall<R> {
             async = new RPC_ASYNC_STATE();
             asyncAddress = async.getPointer();
             RpcException.check("RpcAsyncInitializeHandle",
-                    RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(async, RPC_ASYNC_STATE.SIZE));
+                    Rpcrt4Direct.RpcAsyncInitializeHandle(asyncAddress, RPC_ASYNC_STATE.SIZE));
             // After InitializeHandle, which resets Flags.
             async.Flags = sender != null ? Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE : 0;
             async.UserInfo = null;

@@ -1,7 +1,6 @@
 package dev.winrpc.async.dispatch;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
@@ -35,16 +34,13 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class ApcDispatcher extends Dispatcher {
 
-    private static final ULONG_PTR NO_DATA = new ULONG_PTR(0);
-
     private final Kernel32 kernel32;
-    private final Kernel32Ex kernel32Ex;
     private volatile HANDLE threadHandle;
 
     /** The notification routine of every call of this dispatcher, held for its life. */
-    private final Rpcrt4.RPCNOTIFICATION_ROUTINE routine = this::onApc;
-    /** The APC that wakes the thread: running it is enough to end the SleepEx. */
-    private final Kernel32Ex.PAPCFUNC wakeApc = parameter -> { };
+    private final ApcRoutine routine = ApcRoutine.create(this::onApc);
+    /** The APC that wakes the thread: running it is enough to end the SleepEx. Direct mode. */
+    private final Kernel32Ex.PAPCFUNC_DIRECT wakeApc = parameter -> { };
 
     /** Starts an APC dispatcher on a daemon thread of its own. */
     public ApcDispatcher() {
@@ -61,13 +57,17 @@ public final class ApcDispatcher extends Dispatcher {
     public ApcDispatcher(ThreadFactory factory) {
         super("apc", factory, EnumSet.of(Capability.DISTINCT_EVENTS, Capability.SERVER_SUBSCRIPTIONS));
         this.kernel32 = RpcRuntime.kernel32();
-        this.kernel32Ex = RpcRuntime.kernel32Ex();
         start();
     }
 
     /** {@return the real handle of the dispatcher's thread that calls are registered with} */
     public HANDLE threadHandle() {
         return threadHandle;
+    }
+
+    /** {@return the notification routine every registered state gets} */
+    ApcRoutine routine() {
+        return routine;
     }
 
     @Override
@@ -79,17 +79,21 @@ public final class ApcDispatcher extends Dispatcher {
                     "for the APC dispatcher's own thread (THREAD_SET_CONTEXT)");
         }
         threadHandle = h;
+        routine.bindDirect(h);
     }
 
     @Override
     void configure(Registration r) {
         RPC_ASYNC_STATE s = r.state;
         s.NotificationType = Rpcrt4.RpcNotificationTypeApc;
-        RPC_ASYNC_NOTIFICATION_INFO.APC_INFO apc = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
+        RPC_ASYNC_NOTIFICATION_INFO.APC_INFO apc = s.u.APC; // the state's own, reused
+        if (apc == null) {
+            apc = new RPC_ASYNC_NOTIFICATION_INFO.APC_INFO();
+            s.u.APC = apc;
+        }
         apc.NotificationRoutine = routine;
         apc.hThread = threadHandle;
-        s.u.APC = apc;
-        s.u.setType(RPC_ASYNC_NOTIFICATION_INFO.APC_INFO.class);
+        s.u.setType("APC");
     }
 
     @Override
@@ -103,7 +107,7 @@ public final class ApcDispatcher extends Dispatcher {
 
     @Override
     void wakeThread() {
-        if (kernel32Ex.QueueUserAPC(wakeApc, threadHandle, NO_DATA) == 0) {
+        if (Kernel32Direct.QueueUserAPC(wakeApc, threadHandle.getPointer(), null) == 0) {
             throw new Win32CallException("QueueUserAPC", kernel32.GetLastError(), "to wake " + this);
         }
     }
@@ -131,13 +135,13 @@ public final class ApcDispatcher extends Dispatcher {
     }
 
     /** The notification routine: runs as an APC on the dispatcher thread. Never throws. */
-    private void onApc(Pointer pAsync, Pointer context, int event) {
+    private void onApc(long pAsync, int event) {
         try {
             if (!inDispatcherThread()) {
                 report(new IllegalStateException(this + ": notification " + event + " ran on "
                         + Thread.currentThread().getName() + ", not on the dispatcher thread"));
             }
-            deliver(Pointer.nativeValue(pAsync), event);
+            deliver(pAsync, event);
         } catch (Throwable t) {
             report(t);
         }

@@ -88,13 +88,18 @@ public final class IocpDispatcher extends Dispatcher {
     void configure(Registration r) {
         RPC_ASYNC_STATE s = r.state;
         s.NotificationType = Rpcrt4.RpcNotificationTypeIoc;
-        RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO ioc = new RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO();
+        RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO ioc = s.u.IOC; // the state's own, reused
+        if (ioc == null) {
+            ioc = new RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO();
+            s.u.IOC = ioc;
+        }
         ioc.hIOPort = port;
         ioc.dwNumberOfBytesTransferred = 0;
-        ioc.dwCompletionKey = new ULONG_PTR(r.stateAddress);
+        if (ioc.dwCompletionKey == null || ioc.dwCompletionKey.longValue() != r.stateAddress) {
+            ioc.dwCompletionKey = new ULONG_PTR(r.stateAddress);
+        }
         ioc.lpOverlapped = null;
-        s.u.IOC = ioc;
-        s.u.setType(RPC_ASYNC_NOTIFICATION_INFO.IOC_INFO.class);
+        s.u.setType("IOC");
     }
 
     @Override

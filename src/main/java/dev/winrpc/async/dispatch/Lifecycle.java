@@ -1,6 +1,7 @@
 package dev.winrpc.async.dispatch;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A dispatcher's life, as one state machine: {@code OPEN -> CLOSING -> TERMINATED -> RELEASED}.
@@ -22,6 +23,9 @@ final class Lifecycle {
         /** The native resources are released. */
         RELEASED
     }
+
+    /** What {@link #whileOpen} returns when the phase is not OPEN. */
+    static final long CLOSED = Long.MIN_VALUE;
 
     private final Object lock = new Object();
     private volatile Phase phase = Phase.OPEN;
@@ -61,27 +65,24 @@ final class Lifecycle {
     }
 
     /**
-     * Runs {@code register} only while OPEN, with no transition in between.
+     * Runs {@code register} with {@code arg} only while OPEN, with no transition in between.
+     * Takes its argument rather than capturing it, so that a caller passing a constant function
+     * allocates nothing.
      *
-     * @param register what to do
-     * @return false if not OPEN (nothing was run)
+     * @param <A> the argument's type
+     * @param arg what register works on
+     * @param register what to do; its result is returned
+     * @return what register returned, or {@link #CLOSED} if not OPEN (nothing was run)
      */
-    boolean whileOpen(Runnable register) {
+    <A> long whileOpen(A arg, ToLongFunction<A> register) {
         synchronized (lock) {
             if (phase != Phase.OPEN) {
-                return false;
+                return CLOSED;
             }
-            register.run();
-            return true;
+            return register.applyAsLong(arg);
         }
     }
 
-    /**
-     * Runs {@code wake} only while the thread may still be woken (before TERMINATED), so that it
-     * never uses a handle being released.
-     *
-     * @param wake what wakes the thread
-     */
     void whileRunning(Runnable wake) {
         synchronized (lock) {
             if (phase.compareTo(Phase.TERMINATED) < 0) {

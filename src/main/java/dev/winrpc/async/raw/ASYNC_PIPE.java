@@ -38,6 +38,11 @@ public class ASYNC_PIPE extends Structure {
     /** {@code char *state}: the first argument of each function. */
     public Pointer state;
 
+    /** The functions last made for pull, push and alloc, reused while the pointers stay. */
+    private Function pullFunction;
+    private Function pushFunction;
+    private Function allocFunction;
+
     /** A zeroed pipe structure in memory of its own, for the stub to fill in. */
     public ASYNC_PIPE() {
         super();
@@ -62,7 +67,7 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS; RPC_S_ASYNC_CALL_PENDING when no data is ready yet
      */
     public int pull(Pointer buf, int esize, IntByReference ecount) {
-        return function(pull, "pull").invokeInt(new Object[] {state, buf, esize, ecount});
+        return (pullFunction = function(pullFunction, pull, "pull")).invokeInt(new Object[] {state, buf, esize, ecount});
     }
 
     /**
@@ -74,7 +79,7 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS
      */
     public int push(Pointer buf, int ecount) {
-        return function(push, "push").invokeInt(new Object[] {state, buf, ecount});
+        return (pushFunction = function(pushFunction, push, "push")).invokeInt(new Object[] {state, buf, ecount});
     }
 
     /**
@@ -86,10 +91,18 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS
      */
     public int alloc(int bsize, PointerByReference buf, IntByReference bcount) {
-        return function(alloc, "alloc").invokeInt(new Object[] {state, bsize, buf, bcount});
+        return (allocFunction = function(allocFunction, alloc, "alloc")).invokeInt(new Object[] {state, bsize, buf, bcount});
     }
 
-    private static Function function(Pointer p, String name) {
+    /**
+     * The function at {@code p}: {@code last} if it is at the same address, else a new one. JNA
+     * makes a new {@code Function} (and names it, a string built from the address) on every
+     * {@code Function.getFunction}; a pipe calls these once or twice per chunk.
+     */
+    private static Function function(Function last, Pointer p, String name) {
+        if (last != null && p != null && Pointer.nativeValue(last) == Pointer.nativeValue(p)) {
+            return last;
+        }
         if (p == null) {
             throw new IllegalStateException("ASYNC_PIPE." + name
                     + " is NULL: the pipe structure has not been filled in by the runtime");

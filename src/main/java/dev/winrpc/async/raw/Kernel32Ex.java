@@ -79,6 +79,21 @@ public interface Kernel32Ex extends StdCallLibrary {
         void callback(ULONG_PTR Parameter);
     }
 
+    /**
+     * {@code PAPCFUNC} with a primitive argument: {@code VOID NTAPI (ULONG_PTR Parameter)}, the
+     * parameter as a {@code long} (on 32-bit the low 32 bits carry it). Given to a direct-mapped
+     * function ({@link Kernel32Direct#QueueUserAPC}), JNA calls it in direct mode: no argument
+     * array, no boxing. Must never throw into native code.
+     */
+    interface PAPCFUNC_DIRECT extends Callback {
+        /**
+         * Runs the APC.
+         *
+         * @param Parameter the dwData given to QueueUserAPC
+         */
+        void callback(long Parameter);
+    }
+
     /** {@code OVERLAPPED_ENTRY}: 16 bytes on 32-bit Windows, 32 on 64-bit. */
     @FieldOrder({"lpCompletionKey", "lpOverlapped", "Internal", "dwNumberOfBytesTransferred"})
     class OVERLAPPED_ENTRY extends Structure {

@@ -37,6 +37,15 @@ public class RPC_ASYNC_STATE extends Structure {
     /** {@code offsetof(RPC_ASYNC_STATE, Event)}: 28 on 32-bit, 40 on 64-bit. */
     public static final int EVENT_OFFSET = Native.POINTER_SIZE == 4 ? 28 : 40;
 
+    /** {@code offsetof(RPC_ASYNC_STATE, Flags)}: 12. */
+    public static final int FLAGS_OFFSET = 12;
+    /** {@code offsetof(RPC_ASYNC_STATE, UserInfo)}: 20 on 32-bit, 24 on 64-bit. */
+    public static final int USER_INFO_OFFSET = Native.POINTER_SIZE == 4 ? 20 : 24;
+    /** {@code offsetof(RPC_ASYNC_STATE, NotificationType)}: 32 on 32-bit, 44 on 64-bit. */
+    public static final int NOTIFICATION_TYPE_OFFSET = Native.POINTER_SIZE == 4 ? 32 : 44;
+    /** {@code offsetof(RPC_ASYNC_STATE, u)}: 36 on 32-bit, 48 on 64-bit. */
+    public static final int U_OFFSET = Native.POINTER_SIZE == 4 ? 36 : 48;
+
     /** unsigned int: the structure's size; runtime-owned after initialisation. */
     public int Size;
     /** unsigned long: 0x43595341 ("ASYC") once initialised; runtime-owned. */
@@ -80,12 +89,18 @@ public class RPC_ASYNC_STATE extends Structure {
     /**
      * Writes the fields the caller owns, and only those: {@code u}, UserInfo, Flags, and last
      * NotificationType (so that a runtime thread that reads NotificationType already finds
-     * the matching {@code u}).
+     * the matching {@code u}). Of {@code u}, only the member selected with
+     * {@link RPC_ASYNC_NOTIFICATION_INFO#setType} is written
+     * ({@link RPC_ASYNC_NOTIFICATION_INFO#writeSelected}). Written at their offsets, field by
+     * field, so that publishing allocates nothing.
      */
     public void writeCallerFields() {
-        writeField("u");
-        writeField("UserInfo");
-        writeField("Flags");
-        writeField("NotificationType");
+        Pointer m = getPointer();
+        if (u != null) {
+            u.writeSelected(m, U_OFFSET);
+        }
+        m.setPointer(USER_INFO_OFFSET, UserInfo);
+        m.setInt(FLAGS_OFFSET, Flags);
+        m.setInt(NOTIFICATION_TYPE_OFFSET, NotificationType);
     }
 }

@@ -170,4 +170,36 @@ public interface Rpcrt4 extends StdCallLibrary {
          */
         void callback(Pointer pAsync, Pointer Context, int Event);
     }
+
+    /**
+     * {@code RPCNOTIFICATION_ROUTINE} with primitive arguments, for 64-bit processes: the
+     * addresses as {@code long}. When it reaches native code as an argument of a function bound
+     * with JNA's direct mapping, JNA gives it a direct-mode entry point, which calls it with the
+     * native values as they are (no argument array, no {@code Pointer} or {@code Integer} per
+     * call, no reflection). Same contract as {@link RPCNOTIFICATION_ROUTINE}; never on 32-bit,
+     * where an address is not a {@code long}.
+     */
+    interface RPCNOTIFICATION_ROUTINE_DIRECT extends Callback {
+        /**
+         * Called by the runtime with a notification for the call.
+         *
+         * @param pAsync the address of the call's RPC_ASYNC_STATE
+         * @param Context reserved, 0
+         * @param Event an RPC_ASYNC_EVENT value
+         */
+        void callback(long pAsync, long Context, int Event);
+    }
+
+    /**
+     * A notification routine that already has a native entry point of its own (for example the
+     * direct-mode entry point of an {@link RPCNOTIFICATION_ROUTINE_DIRECT}):
+     * {@link RPC_ASYNC_STATE#writeCallerFields()} writes that address into
+     * {@code u.APC.NotificationRoutine} instead of asking JNA for one. Implemented by an
+     * {@link RPCNOTIFICATION_ROUTINE}, whose own method is what JNA calls where a structure
+     * holding it is written by JNA itself.
+     */
+    interface EntryPoint {
+        /** {@return the routine's native entry point, or null to let JNA make one} */
+        Pointer entryPoint();
+    }
 }

@@ -7,7 +7,8 @@ import com.sun.jna.Pointer;
 /**
  * The rpcrt4 functions a call makes on its hot path, bound once with JNA's direct mapping (a
  * static native method per function: no proxy, no argument array, no boxing, no Structure
- * read-back): the only binding of these four functions. {@code pAsync} is the address of the
+ * read-back): the only binding of these four functions, and of
+ * RpcAsyncInitializeHandle by address (as {@link Rpcrt4} binds it by structure). {@code pAsync} is the address of the
  * call's {@link RPC_ASYNC_STATE} ({@code state.getPointer()}); the SDK's
  * {@code PRPC_ASYNC_STATE}. All are {@code RPC_ENTRY} (see {@link RpcEntry}).
  *
@@ -33,6 +34,19 @@ public final class Rpcrt4Direct {
     public static void bind(NativeLibrary lib) {
         Native.register(Rpcrt4Direct.class, lib);
     }
+
+    /**
+     * Initialises a state for a new asynchronous call: writes Size, Signature, Lock, Flags,
+     * StubInfo and RuntimeInfo and zeroes Reserved. Nothing is read back into a Java
+     * {@link RPC_ASYNC_STATE}'s fields (its caller-owned fields keep their Java values, which
+     * {@link RPC_ASYNC_STATE#writeCallerFields()} publishes), so the call allocates nothing.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/rpcasync/nf-rpcasync-rpcasyncinitializehandle">RpcAsyncInitializeHandle</a>
+     * @param pAsync the address of the state
+     * @param Size {@link RPC_ASYNC_STATE#SIZE}
+     * @return RPC_S_OK, or ERROR_INVALID_PARAMETER for a wrong Size
+     */
+    public static native int RpcAsyncInitializeHandle(Pointer pAsync, int Size);
 
     /**
      * Returns the status of an asynchronous call: RPC_S_OK, RPC_S_ASYNC_CALL_PENDING,

@@ -32,16 +32,18 @@ class CallbackConventionTest {
 
     /** Every callback type native code calls, with the convention Windows calls it with. */
     private static Map<Class<? extends Callback>, RpcEntry.Kind> expected() {
-        return Map.of(
-                Rpcrt4.RPCNOTIFICATION_ROUTINE.class, RpcEntry.Kind.RPC_ENTRY, // RPC_ENTRY
-                Rpcrt4Server.RPC_IF_CALLBACK_FN.class, RpcEntry.Kind.RPC_ENTRY, // RPC_ENTRY
-                Kernel32Ex.PAPCFUNC.class, RpcEntry.Kind.RPC_ENTRY, // NTAPI
-                Fixture.ManagerRoutines.AddRoutine.class, RpcEntry.Kind.CDECL,
-                Fixture.ManagerRoutines.SleepRoutine.class, RpcEntry.Kind.CDECL,
-                Fixture.ManagerRoutines.FailRoutine.class, RpcEntry.Kind.CDECL,
-                Fixture.ManagerRoutines.PipeSumRoutine.class, RpcEntry.Kind.CDECL,
-                Fixture.ManagerRoutines.PipeRangeRoutine.class, RpcEntry.Kind.CDECL,
-                Fixture.ManagerRoutines.PipeEchoRoutine.class, RpcEntry.Kind.CDECL);
+        return Map.ofEntries(
+                Map.entry(Rpcrt4.RPCNOTIFICATION_ROUTINE.class, RpcEntry.Kind.RPC_ENTRY), // RPC_ENTRY
+                Map.entry(Rpcrt4.RPCNOTIFICATION_ROUTINE_DIRECT.class, RpcEntry.Kind.RPC_ENTRY), // the same routine
+                Map.entry(Kernel32Ex.PAPCFUNC_DIRECT.class, RpcEntry.Kind.RPC_ENTRY), // NTAPI
+                Map.entry(Rpcrt4Server.RPC_IF_CALLBACK_FN.class, RpcEntry.Kind.RPC_ENTRY), // RPC_ENTRY
+                Map.entry(Kernel32Ex.PAPCFUNC.class, RpcEntry.Kind.RPC_ENTRY), // NTAPI
+                Map.entry(Fixture.ManagerRoutines.AddRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(Fixture.ManagerRoutines.SleepRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(Fixture.ManagerRoutines.FailRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(Fixture.ManagerRoutines.PipeSumRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(Fixture.ManagerRoutines.PipeRangeRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(Fixture.ManagerRoutines.PipeEchoRoutine.class, RpcEntry.Kind.CDECL));
     }
 
     /** What JNA's CallbackReference uses for a callback of this type, on this platform. */

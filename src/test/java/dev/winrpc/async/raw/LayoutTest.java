@@ -38,6 +38,11 @@ class LayoutTest {
         // The constants the hot paths read native memory with.
         assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.RuntimeInfo"), RPC_ASYNC_STATE.RUNTIME_INFO_OFFSET);
         assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.Event"), RPC_ASYNC_STATE.EVENT_OFFSET);
+        // The constants writeCallerFields writes at.
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.Flags"), RPC_ASYNC_STATE.FLAGS_OFFSET);
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.UserInfo"), RPC_ASYNC_STATE.USER_INFO_OFFSET);
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.NotificationType"), RPC_ASYNC_STATE.NOTIFICATION_TYPE_OFFSET);
+        assertEquals(AbiDump.get("offset.RPC_ASYNC_STATE.u"), RPC_ASYNC_STATE.U_OFFSET);
     }
 
     @Test

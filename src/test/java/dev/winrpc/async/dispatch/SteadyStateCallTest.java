@@ -1,0 +1,180 @@
+package dev.winrpc.async.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.CallbackReference;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.winrpc.async.raw.RPC_ASYNC_STATE;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.raw.Rpcrt4;
+import dev.winrpc.async.raw.Rpcrt4Direct;
+import dev.winrpc.async.testing.Binding;
+import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.testing.RawCall;
+import dev.winrpc.async.testing.SimControl;
+import dev.winrpc.async.testing.Simulator;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the allocation work of issue 12 must keep: a plain call's state reused from call to call
+ * (as {@code FullCallBenchmark} does) is notified on the dispatcher's thread through an entry
+ * point that outlives garbage collections, and the dispatcher's thread allocates (almost)
+ * nothing per notification. The bytes are counted per thread
+ * ({@code com.sun.management.ThreadMXBean}), which does not depend on the machine's load.
+ */
+class SteadyStateCallTest {
+
+    /** Before issue 12 an APC notification alone took 136 bytes (JNA's boxing proxy). */
+    private static final long DISPATCHER_BYTES_PER_CALL = 48;
+    /** Before issue 12 a plain call took 2,000-2,700 bytes; the goal is 256 in steady state. */
+    private static final long CALLER_BYTES_PER_CALL = 512;
+
+    private final Fixture fx = Simulator.fixture();
+
+    static Stream<Named<Supplier<Dispatcher>>> dispatchers() {
+        return Stream.of(Named.of("apc", ApcDispatcher::new), Named.of("iocp", IocpDispatcher::new));
+    }
+
+    /** One call slot, reused: its state and reply buffer are made once. */
+    private static final class Slot implements NotificationTarget {
+        final RPC_ASYNC_STATE state = new RPC_ASYNC_STATE();
+        final Pointer address = state.getPointer();
+        final Memory reply = new Memory(4);
+        final AtomicInteger errors;
+        final AtomicReference<Thread> wrongThread;
+        Dispatcher dispatcher;
+        Registration registration;
+        CountDownLatch done;
+        int expect;
+
+        Slot(AtomicInteger errors, AtomicReference<Thread> wrongThread) {
+            this.errors = errors;
+            this.wrongThread = wrongThread;
+        }
+
+        @Override
+        public void onNotification(int event) {
+            if (!dispatcher.inDispatcherThread()) {
+                wrongThread.set(Thread.currentThread());
+            }
+            if (event != Rpcrt4.RpcCallComplete) {
+                errors.incrementAndGet();
+                return;
+            }
+            int st = Rpcrt4Direct.RpcAsyncCompleteCall(address, reply);
+            if (st == RpcErrors.RPC_S_ASYNC_CALL_PENDING) {
+                return;
+            }
+            registration.close();
+            if (st != RpcErrors.RPC_S_OK || reply.getInt(0) != expect) {
+                errors.incrementAndGet();
+            }
+            done.countDown();
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            errors.incrementAndGet();
+        }
+    }
+
+    private static long allocated(Thread t) {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(t.getId());
+    }
+
+    /** Runs rounds of calls, every slot once per round; returns {dispatcher, caller} bytes. */
+    private long[] run(Dispatcher d, Binding b, Slot[] slots, int rounds) throws InterruptedException {
+        long dispatcherBefore = allocated(d.thread());
+        long callerBefore = allocated(Thread.currentThread());
+        for (int r = 0; r < rounds; r++) {
+            CountDownLatch done = new CountDownLatch(slots.length);
+            for (int i = 0; i < slots.length; i++) {
+                Slot s = slots[i];
+                s.done = done;
+                s.dispatcher = d;
+                assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncInitializeHandle(s.address, RPC_ASYNC_STATE.SIZE));
+                s.expect = i + 7;
+                s.registration = d.register(s.state, s);
+                assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(s.address, b.handle(), i, 7));
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS), "calls stopped completing");
+        }
+        return new long[] {allocated(d.thread()) - dispatcherBefore,
+                allocated(Thread.currentThread()) - callerBefore};
+    }
+
+    @ParameterizedTest
+    @MethodSource("dispatchers")
+    void reusedStatesAreNotifiedOnTheDispatcherThreadWhichAllocatesAlmostNothing(Supplier<Dispatcher> kind)
+            throws Exception {
+        AtomicInteger errors = new AtomicInteger();
+        AtomicReference<Thread> wrongThread = new AtomicReference<>();
+        Slot[] slots = new Slot[16];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(errors, wrongThread);
+        }
+        try (Dispatcher d = kind.get(); Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
+            run(d, b, slots, 40); // warm-up
+            // A collection must not take the entry point the states hold away (JNA frees a
+            // callback's entry point once the callback object is collected).
+            System.gc();
+            int rounds = 100;
+            long[] bytes = run(d, b, slots, rounds);
+            int calls = rounds * slots.length;
+            assertEquals(0, errors.get(), "calls failed or got a wrong reply");
+            assertNull(wrongThread.get(), "a notification ran off the dispatcher thread");
+            assertEquals(0, d.registeredCalls());
+            long perCallDispatcher = bytes[0] / calls;
+            long perCallCaller = bytes[1] / calls;
+            assertTrue(perCallDispatcher <= DISPATCHER_BYTES_PER_CALL, () -> d + "'s thread allocated "
+                    + perCallDispatcher + " bytes per call (" + bytes[0] + " for " + calls + ")");
+            assertTrue(perCallCaller <= CALLER_BYTES_PER_CALL, () -> "the calling thread allocated "
+                    + perCallCaller + " bytes per call (" + bytes[1] + " for " + calls + ")");
+        }
+    }
+
+    @Test
+    void anApcDispatcherWritesItsRoutinesDirectEntryPointIntoEveryState() throws Exception {
+        try (ApcDispatcher d = new ApcDispatcher()) {
+            RawCall c = new RawCall().register(d);
+            try {
+                Pointer written = c.state.getPointer().getPointer(RPC_ASYNC_STATE.U_OFFSET);
+                Pointer thread = c.state.getPointer().getPointer(RPC_ASYNC_STATE.U_OFFSET + Native.POINTER_SIZE);
+                assertEquals(d.threadHandle().getPointer(), thread, "u.APC.hThread");
+                Pointer ordinary = CallbackReference.getFunctionPointer(d.routine());
+                if (Native.POINTER_SIZE == 8) {
+                    assertNotNull(d.routine().entryPoint(), "no direct entry point on a 64-bit process");
+                    assertEquals(d.routine().entryPoint(), written, "u.APC.NotificationRoutine");
+                    assertNotEquals(ordinary, written, "JNA's boxing entry point was written");
+                } else {
+                    assertNull(d.routine().entryPoint());
+                    assertEquals(ordinary, written, "u.APC.NotificationRoutine on 32-bit");
+                }
+                // JNA reading the state back (as passing it to a function bound by interface
+                // does) finds the dispatcher's routine at that address, of the field's type.
+                c.state.read();
+                assertSame(d.routine(), c.state.u.APC.NotificationRoutine);
+            } finally {
+                c.registration().close();
+            }
+        }
+    }
+}
