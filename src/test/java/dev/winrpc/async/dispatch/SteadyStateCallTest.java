@@ -20,7 +20,6 @@ import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.RawCall;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,16 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What the allocation work of issue 12 must keep: a plain call's state reused from call to call
  * (as {@code FullCallBenchmark} does) is notified on the dispatcher's thread through an entry
- * point that outlives garbage collections, and the dispatcher's thread allocates (almost)
- * nothing per notification. The bytes are counted per thread
- * ({@code com.sun.management.ThreadMXBean}), which does not depend on the machine's load.
+ * point that outlives garbage collections. How much it allocates is measured by the benchmarks
+ * ({@code FullCallBenchmark}, {@code RawDeliveryBenchmark}: docs/benchmarks.md), not asserted
+ * here.
  */
 class SteadyStateCallTest {
-
-    /** Before issue 12 an APC notification alone took 136 bytes (JNA's boxing proxy). */
-    private static final long DISPATCHER_BYTES_PER_CALL = 48;
-    /** Before issue 12 a plain call took 2,000-2,700 bytes; the goal is 256 in steady state. */
-    private static final long CALLER_BYTES_PER_CALL = 512;
 
     private final Fixture fx = Simulator.fixture();
 
@@ -95,15 +89,8 @@ class SteadyStateCallTest {
         }
     }
 
-    private static long allocated(Thread t) {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(t.getId());
-    }
-
-    /** Runs rounds of calls, every slot once per round; returns {dispatcher, caller} bytes. */
-    private long[] run(Dispatcher d, Binding b, Slot[] slots, int rounds) throws InterruptedException {
-        long dispatcherBefore = allocated(d.thread());
-        long callerBefore = allocated(Thread.currentThread());
+    /** Runs rounds of calls, every slot once per round. */
+    private void run(Dispatcher d, Binding b, Slot[] slots, int rounds) throws InterruptedException {
         for (int r = 0; r < rounds; r++) {
             CountDownLatch done = new CountDownLatch(slots.length);
             for (int i = 0; i < slots.length; i++) {
@@ -117,13 +104,11 @@ class SteadyStateCallTest {
             }
             assertTrue(done.await(60, TimeUnit.SECONDS), "calls stopped completing");
         }
-        return new long[] {allocated(d.thread()) - dispatcherBefore,
-                allocated(Thread.currentThread()) - callerBefore};
     }
 
     @ParameterizedTest
     @MethodSource("dispatchers")
-    void reusedStatesAreNotifiedOnTheDispatcherThreadWhichAllocatesAlmostNothing(Supplier<Dispatcher> kind)
+    void reusedStatesAreNotifiedOnTheDispatcherThroughAnEntryPointThatOutlivesCollections(Supplier<Dispatcher> kind)
             throws Exception {
         AtomicInteger errors = new AtomicInteger();
         AtomicReference<Thread> wrongThread = new AtomicReference<>();
@@ -136,18 +121,10 @@ class SteadyStateCallTest {
             // A collection must not take the entry point the states hold away (JNA frees a
             // callback's entry point once the callback object is collected).
             System.gc();
-            int rounds = 100;
-            long[] bytes = run(d, b, slots, rounds);
-            int calls = rounds * slots.length;
+            run(d, b, slots, 100);
             assertEquals(0, errors.get(), "calls failed or got a wrong reply");
             assertNull(wrongThread.get(), "a notification ran off the dispatcher thread");
             assertEquals(0, d.registeredCalls());
-            long perCallDispatcher = bytes[0] / calls;
-            long perCallCaller = bytes[1] / calls;
-            assertTrue(perCallDispatcher <= DISPATCHER_BYTES_PER_CALL, () -> d + "'s thread allocated "
-                    + perCallDispatcher + " bytes per call (" + bytes[0] + " for " + calls + ")");
-            assertTrue(perCallCaller <= CALLER_BYTES_PER_CALL, () -> "the calling thread allocated "
-                    + perCallCaller + " bytes per call (" + bytes[1] + " for " + calls + ")");
         }
     }
 
