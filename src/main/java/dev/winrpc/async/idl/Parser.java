@@ -422,9 +422,9 @@ final class Parser extends Cursor {
         return new Ref(key);
     }
 
-    /** An anonymous struct or enum is named after the first declarator that follows its body. */
+    /** An anonymous struct or enum (its '{' read) is named after the first declarator after its body. */
     private String anonymousName(Token kw) throws IdlException {
-        int depth = 0;
+        int depth = 1;
         for (int j = i; j < t.size(); j++) {
             Token k = t.get(j);
             depth += k.is("{") ? 1 : k.is("}") ? -1 : 0;
