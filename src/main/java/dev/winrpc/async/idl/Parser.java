@@ -31,6 +31,8 @@ final class Parser extends Cursor {
         final List<Constant> constants = new ArrayList<>();
         final Map<String, Object> names = new HashMap<>();
         final List<IdlInterface> interfaces = new ArrayList<>();
+        /** Typedefs declared with an explicit [ref] or [unique]. */
+        final Set<String> explicitKind = new HashSet<>();
         boolean preludeLoaded;
     }
 
@@ -224,7 +226,7 @@ final class Parser extends Cursor {
         Token name = ident("parameter of " + op);
         List<Dim> dims = dims();
         IdlType type = TypeBuilder.build(base, ptrs, dims, attrs, Place.PARAM, pointerDefault, scope.names, this::resolve,
-                name.at(), name.text());
+                scope.explicitKind, name.at(), name.text());
         return new Param(name.text(), dir, type, name.at());
     }
 
@@ -305,8 +307,11 @@ final class Parser extends Cursor {
                 throw new IdlException(name.at(), "array", name.text() + ": a conformant array typedef is outside the subset");
             }
             IdlType type = TypeBuilder.build(base, ptrs, dims, typeAttrs, Place.TYPEDEF, pointerDefault, scope.names,
-                    this::resolve, name.at(), name.text());
+                    this::resolve, scope.explicitKind, name.at(), name.text());
             declare(name.text(), type, name.at());
+            if (attrs.containsKey("ref") || attrs.containsKey("unique")) {
+                scope.explicitKind.add(name.text());
+            }
         } while (accept(","));
         expect(";", "typedef");
     }
@@ -407,7 +412,7 @@ final class Parser extends Cursor {
                 }
                 Token name = ident("field of " + tag);
                 IdlType type = TypeBuilder.build(base, ptrs, dims(), attrs, Place.FIELD, pointerDefault, scope.names,
-                        this::resolve, name.at(), name.text());
+                        this::resolve, scope.explicitKind, name.at(), name.text());
                 if (!seen.add(name.text())) {
                     throw new IdlException(name.at(), name.text(), "duplicate field of " + tag);
                 }

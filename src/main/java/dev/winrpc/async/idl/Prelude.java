@@ -35,6 +35,7 @@ final class Prelude {
             typedef long BOOL, *PBOOL, *LPBOOL;
             typedef long HRESULT;
             typedef DWORD NET_API_STATUS;
+            typedef handle_t RPC_BINDING_HANDLE;
             typedef float FLOAT;
             typedef double DOUBLE;
             typedef hyper LONGLONG, LONG64, INT64;

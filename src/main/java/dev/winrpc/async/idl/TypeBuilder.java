@@ -8,6 +8,7 @@ import dev.winrpc.async.idl.IdlType.Primitive;
 import dev.winrpc.async.idl.IdlType.StringType;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,8 +41,8 @@ final class TypeBuilder {
     }
 
     static IdlType build(IdlType base, int pointers, List<Dim> dims, Map<String, Attr> attrs, Place place,
-            PointerKind pointerDefault, Map<String, Object> names, UnaryOperator<IdlType> resolve, Location at,
-            String name) throws IdlException {
+            PointerKind pointerDefault, Map<String, Object> names, UnaryOperator<IdlType> resolve, Set<String> explicitKind,
+            Location at, String name) throws IdlException {
         Attr ref = attrs.get("ref");
         Attr unique = attrs.get("unique");
         Attr string = attrs.get("string");
@@ -63,15 +64,18 @@ final class TypeBuilder {
             if (string != null) {
                 throw new IdlException(string.at(), "string", name + ": [string] arrays are outside the subset (use a [string] pointer)");
             }
-            if (kindAttr != null && pointers == 0) {
+            if (kindAttr != null && pointers == 0 && place != Place.PARAM) {
                 throw new IdlException(kindAttr.at(), kindAttr.name(), name + " is an array, not a pointer");
             }
-            IdlType element = pointers(base, pointers, pointerDefault, pointerDefault);
+            // a parameter's array is passed by reference: [ref] or [unique] applies to it
+            boolean byPointer = kindAttr != null && pointers == 0;
+            IdlType element = pointers(base, pointers, kindAttr != null && !byPointer ? top : pointerDefault, pointerDefault);
             if (d.expr() == null) {
                 if (size == null) {
                     throw new IdlException(d.at(), "array", name + ": a conformant array [] needs size_is");
                 }
-                return new ConformantArray(element, size, length);
+                IdlType a = new ConformantArray(element, size, length);
+                return byPointer ? new Pointer(a, top) : a;
             }
             if (size != null) {
                 throw new IdlException(sizeIs.at(), "size_is", name + " is a fixed array: size_is belongs to a conformant array []");
@@ -80,10 +84,20 @@ final class TypeBuilder {
             if (n < 1 || n > Integer.MAX_VALUE) {
                 throw new IdlException(d.at(), "array", name + ": a fixed array's size must be from 1 to 2^31-1, not " + n);
             }
-            return new FixedArray(element, n, length);
+            IdlType a = new FixedArray(element, n, length);
+            return byPointer ? new Pointer(a, top) : a;
         }
         if (pointers == 0) {
             IdlType resolved = resolve.apply(base);
+            if (place == Place.PARAM && kindAttr == null && base instanceof IdlType.Ref r && !explicitKind.contains(r.name())) {
+                // a parameter's top-level pointer is [ref] through a typedef too, unless the typedef says otherwise
+                if (resolved instanceof StringType s && size == null && length == null) {
+                    return new StringType(s.character(), PointerKind.REF);
+                }
+                if (resolved instanceof Pointer p && size == null) {
+                    return new Pointer(p.target(), PointerKind.REF);
+                }
+            }
             if (string != null && !(resolved instanceof StringType)) {
                 throw new IdlException(string.at(), "string", name + ": [string] applies to a char or wchar_t pointer");
             }
