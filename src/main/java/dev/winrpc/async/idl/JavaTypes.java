@@ -191,7 +191,18 @@ final class JavaTypes {
         if (vr instanceof FixedArray || vr instanceof ConformantArray) {
             IdlType element = vr instanceof FixedArray fa ? fa.element() : ((ConformantArray) vr).element();
             primitiveArray = names.definitionKey(element) == null && model.resolve(element) instanceof Primitive;
-            c.append(ind).append(v).append(primitiveArray ? " = " + v + ".clone();\n" : " = java.util.List.copyOf(" + v + ");\n");
+            IdlType er = names.definitionKey(element) == null ? model.resolve(element) : element;
+            boolean nullElements = er instanceof StringType st ? st.kind() == PointerKind.UNIQUE
+                    : er instanceof Pointer ep && ep.kind() == PointerKind.UNIQUE;
+            c.append(ind).append(v).append(primitiveArray ? " = " + v + ".clone();\n" : nullElements
+                    ? " = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(" + v + "));\n"
+                    : " = java.util.List.copyOf(" + v + ");\n");
+            if (er instanceof StringType) {
+                c.append(ind).append("for (java.lang.String s : ").append(v).append(") {\n").append(ind)
+                        .append("    if (s != null && s.indexOf('\\0') >= 0) {\n").append(ind)
+                        .append("        throw new IllegalArgumentException(\"").append(v).append(": a [string] cannot hold NUL\");\n")
+                        .append(ind).append("    }\n").append(ind).append("}\n");
+            }
             String len = v + (primitiveArray ? ".length" : ".size()");
             if (vr instanceof FixedArray fa) {
                 c.append(ind).append("if (").append(len).append(" != ").append(fa.length()).append(") {\n").append(ind)

@@ -344,7 +344,11 @@ final class Parser extends Cursor {
             throw new IdlException(name.at(), "const", name.text() + ": a constant is an integer, boolean, character or string"
                     + " of a matching type");
         }
-        if (resolve(type) == Primitive.BOOLEAN && v instanceof Long l) {
+        if (rt instanceof Primitive p && p.integral() && p.size() < 8 && v instanceof Long l
+                && (l < -(1L << (8 * p.size() - 1)) || l > (1L << (8 * p.size())) - 1)) {
+            throw new IdlException(name.at(), "const", name.text() + " = " + l + " does not fit in " + p.idlName());
+        }
+        if (rt == Primitive.BOOLEAN && v instanceof Long l) {
             v = l != 0;
         }
         defineName(name, v);

@@ -64,8 +64,16 @@ final class TypeBuilder {
             if (string != null) {
                 throw new IdlException(string.at(), "string", name + ": [string] arrays are outside the subset (use a [string] pointer)");
             }
+            IdlType resolvedBase = resolve.apply(base);
             if (kindAttr != null && pointers == 0 && place != Place.PARAM) {
-                throw new IdlException(kindAttr.at(), kindAttr.name(), name + " is an array, not a pointer");
+                // an array of pointer typedefs: the attribute applies to its elements
+                if (resolvedBase instanceof StringType s) {
+                    base = new StringType(s.character(), top);
+                } else if (resolvedBase instanceof Pointer p) {
+                    base = new Pointer(p.target(), top);
+                } else {
+                    throw new IdlException(kindAttr.at(), kindAttr.name(), name + " is an array, not a pointer");
+                }
             }
             // a parameter's array is passed by reference: [ref] or [unique] applies to it
             boolean byPointer = kindAttr != null && pointers == 0;

@@ -109,8 +109,16 @@ class IdlJavaTypesTest {
                     "count is unsigned: 0xFFFFFFFF elements");
 
             Class<?> blob = loader.loadClass("gen.subset.BLOB");
-            construct(blob, 5, null);
-            assertThrows(IllegalArgumentException.class, () -> construct(blob, 5, new byte[4]));
+            List<String> labels = java.util.Arrays.asList("a", null);
+            List<String> required = List.of("r");
+            construct(blob, 5, null, labels, required);
+            assertThrows(IllegalArgumentException.class, () -> construct(blob, 5, new byte[4], labels, required));
+            assertThrows(IllegalArgumentException.class, () -> construct(blob, 0, null, java.util.Arrays.asList("a\0", null), required),
+                    "no NUL in a string of an array");
+            assertThrows(NullPointerException.class, () -> construct(blob, 0, null, labels, java.util.Arrays.asList((String) null)),
+                    "a [ref] string of an array is never null");
+            assertThrows(IllegalArgumentException.class, () -> construct(blob, 0, null, List.of("a"), required),
+                    "labels[2] has two elements");
 
             Class<?> color = loader.loadClass("gen.subset.COLOR");
             Object blue = color.getMethod("of", int.class).invoke(null, 8);
