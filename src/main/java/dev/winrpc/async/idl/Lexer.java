@@ -196,8 +196,17 @@ final class Lexer {
         if (body.startsWith("(")) {
             throw new IdlException(at, "#define", "function-like macro " + name + " is outside the subset");
         }
-        List<Token> tokens = Lexer.tokenize(file, body.replaceAll("(?s)/\\*.*?\\*/|//[^\\n]*", " ").trim());
-        tokens = tokens.subList(0, tokens.size() - 1);
+        List<Token> raw;
+        try {
+            raw = Lexer.tokenize(file, body.replaceAll("(?s)/\\*.*?\\*/|//[^\\n]*", " ").trim());
+        } catch (IdlException e) {
+            throw new IdlException(at, "#define", name + ": " + e.diagnostics().get(0).message());
+        }
+        List<Token> tokens = new ArrayList<>();
+        for (Token k : raw.subList(0, raw.size() - 1)) {
+            // a macro defined before stands for its literal here too
+            tokens.addAll(k.kind() == Token.Kind.IDENT && macros.containsKey(k.text()) ? macros.get(k.text()) : List.of(k));
+        }
         if (!literal(tokens)) {
             throw new IdlException(at, "#define", name + " must stand for one literal (a number, a string, a character,"
                     + " optionally negated or in parentheses): a macro that stands for types or other text is outside the subset");

@@ -74,6 +74,7 @@ class IdlRefusalTest {
                 idl("an import of another file", "import @\"other.idl\";\n" + op, "import"),
                 idl("a conditional directive", "@#ifdef X\n" + op + "#endif\n", "#ifdef"),
                 idl("a function-like macro", "@#define F(x) x\n" + op, "#define"),
+                idl("a macro standing for a stray character", "@#define X $\n" + op, "#define"),
                 idl("a macro standing for a type", "@#define T long\n" + op, "#define"),
                 idl("an unterminated comment", op + "@/* never ends\n", "comment"),
                 idl("a multi-dimensional array", "typedef struct S { long a[2]@[3]; } S;\n" + op, "array"),
