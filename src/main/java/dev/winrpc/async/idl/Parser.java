@@ -38,6 +38,8 @@ final class Parser extends Cursor {
 
     private final Scope scope;
     private final boolean prelude;
+    /** The structs whose bodies are being read: a field may point to them. */
+    private final Set<String> defining = new HashSet<>();
     private PointerKind pointerDefault = PointerKind.UNIQUE;
 
     Parser(List<Token> tokens, Scope scope, boolean prelude) {
@@ -87,14 +89,11 @@ final class Parser extends Cursor {
             case "typedef" -> typedef();
             case "const" -> constant();
             case "struct", "enum" -> {
-                IdlType ty = typeSpec(false);
+                typeSpec(false);
                 if (!peek().is(";")) {
                     throw new IdlException(peek().at(), k.text(), "expected ';' after a " + k.text() + " definition (declare variables in a typedef)");
                 }
                 next();
-                if (ty instanceof Ref r && !scope.types.containsKey(r.name())) {
-                    throw new IdlException(k.at(), k.text(), "forward declarations are outside the subset");
-                }
             }
             case "union", "library", "coclass", "dispinterface", "module", "importlib" ->
                 throw new IdlException(k.at(), k.text(), "outside the subset");
@@ -224,35 +223,10 @@ final class Parser extends Cursor {
             ptrs++;
         }
         Token name = ident("parameter of " + op);
-        List<Dim> dims = dims();
+        List<Dim> dims = TypeBuilder.dims(this);
         IdlType type = TypeBuilder.build(base, ptrs, dims, attrs, Place.PARAM, pointerDefault, scope.names, this::resolve,
                 scope.explicitKind, name.at(), name.text());
         return new Param(name.text(), dir, type, name.at());
-    }
-
-    private List<Dim> dims() throws IdlException {
-        List<Dim> dims = new ArrayList<>();
-        while (peek().is("[")) {
-            Token open = next();
-            if (accept("]")) {
-                dims.add(new Dim(null, open.at()));
-            } else if (peek().is("*") && peek(1).is("]")) {
-                next();
-                next();
-                dims.add(new Dim(null, open.at()));
-            } else {
-                List<Token> e = new ArrayList<>();
-                while (!peek().is("]")) {
-                    if (peek().kind() == Token.Kind.EOF) {
-                        throw new IdlException(open.at(), "array", "a '[' without its ']'");
-                    }
-                    e.add(next());
-                }
-                next();
-                dims.add(new Dim(e, open.at()));
-            }
-        }
-        return dims;
     }
 
     IdlType resolve(IdlType type) {
@@ -302,7 +276,7 @@ final class Parser extends Cursor {
                 ptrs++;
             }
             Token name = ident("typedef");
-            List<Dim> dims = dims();
+            List<Dim> dims = TypeBuilder.dims(this);
             if (dims.stream().anyMatch(d -> d.expr() == null)) {
                 throw new IdlException(name.at(), "array", name.text() + ": a conformant array typedef is outside the subset");
             }
@@ -392,11 +366,12 @@ final class Parser extends Cursor {
             if (tag == null) {
                 throw new IdlException(kw.at(), "struct", "expected a tag or '{'");
             }
-            return new Ref("struct " + tag);
+            return defined("struct " + tag, kw);
         }
         Token open = next();
         tag = tag != null ? tag : anonymousName(kw);
         String key = "struct " + tag;
+        defining.add(key);
         if (scope.types.containsKey(key)) {
             throw new IdlException(kw.at(), key, "already declared at " + scope.types.get(key).at());
         }
@@ -415,7 +390,7 @@ final class Parser extends Cursor {
                     ptrs++;
                 }
                 Token name = ident("field of " + tag);
-                IdlType type = TypeBuilder.build(base, ptrs, dims(), attrs, Place.FIELD, pointerDefault, scope.names,
+                IdlType type = TypeBuilder.build(base, ptrs, TypeBuilder.dims(this), attrs, Place.FIELD, pointerDefault, scope.names,
                         this::resolve, scope.explicitKind, name.at(), name.text());
                 if (!seen.add(name.text())) {
                     throw new IdlException(name.at(), name.text(), "duplicate field of " + tag);
@@ -427,7 +402,16 @@ final class Parser extends Cursor {
         if (fields.isEmpty()) {
             throw new IdlException(kw.at(), "struct", tag + ": an empty struct is outside the subset");
         }
+        defining.remove(key);
         declare(key, new StructType(tag, fields), kw.at());
+        return new Ref(key);
+    }
+
+    /** A reference to a struct or enum tag defined before (or being defined). */
+    private Ref defined(String key, Token kw) throws IdlException {
+        if (!scope.types.containsKey(key) && !defining.contains(key)) {
+            throw new IdlException(kw.at(), key, "not defined before this use (forward declarations are outside the subset)");
+        }
         return new Ref(key);
     }
 
@@ -458,7 +442,7 @@ final class Parser extends Cursor {
             if (tag == null) {
                 throw new IdlException(kw.at(), "enum", "expected a tag or '{'");
             }
-            return new Ref("enum " + tag);
+            return defined("enum " + tag, kw);
         }
         next();
         tag = tag != null ? tag : anonymousName(kw);

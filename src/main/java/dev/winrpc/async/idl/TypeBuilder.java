@@ -6,6 +6,7 @@ import dev.winrpc.async.idl.IdlType.Pointer;
 import dev.winrpc.async.idl.IdlType.PointerKind;
 import dev.winrpc.async.idl.IdlType.Primitive;
 import dev.winrpc.async.idl.IdlType.StringType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,6 +145,32 @@ final class TypeBuilder {
             return new Pointer(new ConformantArray(element, size, length), top);
         }
         return pointers(base, pointers, top, pointerDefault);
+    }
+
+    /** Reads the array dimensions after a declarator's name. */
+    static List<Dim> dims(Cursor c) throws IdlException {
+        List<Dim> dims = new ArrayList<>();
+        while (c.peek().is("[")) {
+            Token open = c.next();
+            if (c.accept("]")) {
+                dims.add(new Dim(null, open.at()));
+            } else if (c.peek().is("*") && c.peek(1).is("]")) {
+                c.next();
+                c.next();
+                dims.add(new Dim(null, open.at()));
+            } else {
+                List<Token> e = new ArrayList<>();
+                while (!c.peek().is("]")) {
+                    if (c.peek().kind() == Token.Kind.EOF) {
+                        throw new IdlException(open.at(), "array", "a '[' without its ']'");
+                    }
+                    e.add(c.next());
+                }
+                c.next();
+                dims.add(new Dim(e, open.at()));
+            }
+        }
+        return dims;
     }
 
     /** base with n pointer levels: the outermost of kind top, the others inner. */

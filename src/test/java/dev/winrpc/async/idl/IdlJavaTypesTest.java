@@ -52,7 +52,7 @@ class IdlJavaTypesTest {
         try (Stream<Path> s = Files.list(dir.resolve("java/gen/subset"))) {
             sources = s.map(Path::toString).sorted().toList();
         }
-        assertEquals(List.of("BLOB", "COLOR", "POINT", "RECORD", "SAMPLE", "SHAPE", "SubsetConstants"),
+        assertEquals(List.of("BLOB", "COLOR", "NODE", "POINT", "RECORD", "SAMPLE", "SHAPE", "SubsetConstants"),
                 sources.stream().map(f -> Path.of(f).getFileName().toString().replace(".java", "")).toList());
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "the tests run on a JDK");
@@ -119,6 +119,10 @@ class IdlJavaTypesTest {
                     "a [ref] string of an array is never null");
             assertThrows(IllegalArgumentException.class, () -> construct(blob, 0, null, List.of("a"), required),
                     "labels[2] has two elements");
+
+            Class<?> node = loader.loadClass("gen.subset.NODE");
+            Object tail = construct(node, 2, null);
+            assertEquals("NODE[value=1, next=NODE[value=2, next=null]]", construct(node, 1, tail).toString(), "a struct that points to itself");
 
             Class<?> color = loader.loadClass("gen.subset.COLOR");
             Object blue = color.getMethod("of", int.class).invoke(null, 8);

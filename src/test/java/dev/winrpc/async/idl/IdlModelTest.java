@@ -99,6 +99,8 @@ class IdlModelTest {
         assertEquals(new Pointer(new ConformantArray(Primitive.BYTE, new SizeExpr("cb", false, 1, 0), null), PointerKind.UNIQUE),
                 blob.fields().get(1).type());
         assertEquals(new Pipe(new Ref("SAMPLE")), m.types().get("SAMPLE_PIPE").type());
+        assertEquals(new Pointer(new Ref("struct _NODE"), PointerKind.UNIQUE),
+                ((StructType) m.resolve(new Ref("NODE"))).fields().get(1).type(), "a struct that points to itself");
 
         Operation hello = i.operation("Hello").orElseThrow();
         assertEquals(Primitive.ERROR_STATUS, hello.returnType());

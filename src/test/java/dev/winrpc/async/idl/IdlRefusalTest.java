@@ -80,6 +80,7 @@ class IdlRefusalTest {
                 idl("a multi-dimensional array", "typedef struct S { long a[2]@[3]; } S;\n" + op, "array"),
                 idl("a struct that contains itself", "typedef @struct S { long a; struct S inner; } S;\n" + op, "struct S"),
                 idl("a constant too large for its type", "const short @BIG = 70000;\n" + op, "const"),
+                idl("a struct used before its definition", "typedef struct A { @struct B *b; } A;\n" + op, "struct B"),
                 idl("a library", "@library L { };\n[uuid(11111111-2222-3333-4444-555555555555)] interface T { " + op + "}", "library"),
                 acf("an ACF naming an operation the IDL lacks", op, "interface T\n{\n    [async] @Missing();\n}\n", "Missing"),
                 acf("an ACF naming an interface the IDL lacks", op, "interface @Other\n{\n}\n", "Other"),
