@@ -17,6 +17,11 @@ import java.util.concurrent.Flow;
  * <p>Create one, attach it to exactly one call (its builder's {@code receive}). Methods may be
  * called from any thread; chunks are delivered on the call's dispatcher thread.
  *
+ * <p>For bulk data use a lending reader, {@link #lending(PipeCodec, int)}: each chunk is a
+ * {@link PipeView} of the buffer the runtime pulled into, read in place during the callback it
+ * is given to ({@link #forEach} or the publisher's onNext) and dead after it; no chunk is copied
+ * to the heap. A reader of {@link #of(PipeCodec)} delivers a new array per chunk.
+ *
  * @param <T> a chunk, e.g. {@code int[]}
  */
 public final class PipeReader<T> {
@@ -69,6 +74,43 @@ public final class PipeReader<T> {
         return new PipeReader<>(codec, chunkElements);
     }
 
+    /**
+     * Creates a lending receiving end: each chunk is a {@link PipeView} of the pulled buffer,
+     * lent to one callback, {@link #forEach} or the {@link #publisher()}'s onNext, and unreadable
+     * once that callback has returned (the next pull reuses the buffer). The callback runs on the
+     * dispatcher thread, and the next pull waits for it: keep it short, and copy out what must
+     * outlive it. {@link #receive()} is refused: a future's chunk would outlive its callback.
+     *
+     * @param layout the pipe's element layout, e.g. {@link PipeCodec#INTS} (only its element
+     *        size is used, and it must be the IDL's, see {@link PipeCodec})
+     * @param chunkElements the most elements pulled at once
+     * @return a new receiving end
+     * @throws IllegalArgumentException if chunkElements is not positive
+     */
+    public static PipeReader<PipeView> lending(PipeCodec<?> layout, int chunkElements) {
+        Objects.requireNonNull(layout, "layout");
+        return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(layout, 0), layout.elementSize()),
+                chunkElements);
+    }
+
+    /**
+     * Creates a lending receiving end for elements of a size, e.g. a pipe of structures.
+     *
+     * @param elementSize the size of one element in bytes: the IDL's
+     * @param chunkElements the most elements pulled at once
+     * @return a new receiving end, as {@link #lending(PipeCodec, int)}
+     * @throws IllegalArgumentException if a size is not positive
+     */
+    public static PipeReader<PipeView> lending(int elementSize, int chunkElements) {
+        return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(null, elementSize), elementSize),
+                chunkElements);
+    }
+
+    /** {@return true for a lending reader, whose chunks are views lent to one callback} */
+    public boolean lends() {
+        return codec instanceof ZeroCopyCodecs.Views;
+    }
+
     /** {@return the elements' layout} */
     public PipeCodec<T> codec() {
         return codec;
@@ -110,8 +152,14 @@ public final class PipeReader<T> {
      *
      * @return completes with the next chunk, with null once the pipe has ended, or fails with
      *         the call's failure
+     * @throws IllegalStateException if the reader is read through its publisher, or
+     *         {@linkplain #lends() lends} its chunks (use {@link #forEach})
      */
     public CompletableFuture<T> receive() {
+        if (lends()) {
+            throw new IllegalStateException("a lending reader's chunks live for one callback: "
+                    + "read them through forEach or publisher(), not receive()");
+        }
         CallMachine<?> c = call();
         synchronized (this) {
             if (publisherUsed) {
@@ -186,6 +234,43 @@ public final class PipeReader<T> {
                 refuse(s, closing); // the close fails the call, and with it the pipe
             }
         };
+    }
+
+    /**
+     * Reads the whole pipe: each chunk is given to {@code each} on the dispatcher thread as soon
+     * as it is pulled, and the next pull follows once {@code each} returned (its return is the
+     * back-pressure). A lending reader's view is unreadable after {@code each} returned. An
+     * exception {@code each} throws fails the call (a client cancels it, a server aborts it).
+     * This is the publisher's one subscriber.
+     *
+     * @param each what to do with each chunk
+     * @return completes at the end of the pipe, or fails with the call's failure
+     */
+    public CompletableFuture<Void> forEach(java.util.function.Consumer<? super T> each) {
+        Objects.requireNonNull(each, "each");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        publisher().subscribe(new Flow.Subscriber<T>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(T chunk) {
+                each.accept(chunk);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     /** A subscription that is over before it began: requests and cancels do nothing (Flow §1.6, §3.6). */

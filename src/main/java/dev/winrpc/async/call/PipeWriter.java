@@ -1,6 +1,7 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -16,20 +17,37 @@ import java.util.concurrent.Flow;
  * and {@link #finish()}, or let a {@link Flow.Publisher} drive it through {@link #subscriber()}.
  * Methods may be called from any thread; the pipe's work runs on the call's dispatcher thread.
  *
+ * <p>For bulk data use a zero-copy writer, {@link #zeroCopy(PipeCodec)}: it sends
+ * {@link PipeBlock}s of a {@link PipeBlocks} pool that the application fills in place, and gives
+ * each back to its pool once the runtime has sent it. A writer of {@link #of(PipeCodec)} copies
+ * each chunk to new native memory, which is convenient for small pipes.
+ *
  * @param <T> a chunk, e.g. {@code int[]}
  */
 public final class PipeWriter<T> {
 
-    /** A chunk waiting to be pushed, already copied to native memory. */
+    /**
+     * A chunk waiting to be pushed, or pushed and not yet sent: its native memory (a copy, or the
+     * application's block, given back to its pool only once the runtime is done with it).
+     */
     static final class Chunk {
-        final Memory memory;
+        final Pointer memory;
         final int count;
+        final PipeBlock block;
         final CompletableFuture<Void> sent;
 
-        Chunk(Memory memory, int count, CallMachine<?> call) {
+        Chunk(Pointer memory, int count, PipeBlock block, CallMachine<?> call) {
             this.memory = memory;
             this.count = count;
+            this.block = block;
             this.sent = new CallFuture<>(call.dispatcher);
+        }
+
+        /** The runtime is done with the memory (sent, or never pushed): a block goes home. */
+        void release() {
+            if (block != null) {
+                block.sent();
+            }
         }
     }
 
@@ -70,6 +88,32 @@ public final class PipeWriter<T> {
         return new PipeWriter<>(codec);
     }
 
+    /**
+     * Creates a zero-copy sending end: it sends {@link PipeBlock}s the application filled (see
+     * {@link PipeBlocks}), each pushed where it is and given back to its pool once the runtime
+     * has sent it, or once the call has ended without pushing it. The future {@link #send}
+     * returns completes after the block is back.
+     *
+     * @param layout the pipe's element layout, e.g. {@link PipeCodec#INTS} (only its element
+     *        size is used; blocks of another element size are refused)
+     * @return a new sending end
+     */
+    public static PipeWriter<PipeBlock> zeroCopy(PipeCodec<?> layout) {
+        Objects.requireNonNull(layout, "layout");
+        return new PipeWriter<>(new ZeroCopyCodecs.Blocks(ZeroCopyCodecs.name(layout, 0), layout.elementSize()));
+    }
+
+    /**
+     * Creates a zero-copy sending end for elements of a size, e.g. a pipe of structures.
+     *
+     * @param elementSize the size of one element in bytes: the IDL's
+     * @return a new sending end, as {@link #zeroCopy(PipeCodec)}
+     * @throws IllegalArgumentException if elementSize is not positive
+     */
+    public static PipeWriter<PipeBlock> zeroCopy(int elementSize) {
+        return new PipeWriter<>(new ZeroCopyCodecs.Blocks(ZeroCopyCodecs.name(null, elementSize), elementSize));
+    }
+
     /** {@return the elements' layout} */
     public PipeCodec<T> codec() {
         return codec;
@@ -102,18 +146,25 @@ public final class PipeWriter<T> {
     }
 
     /**
-     * Queues a chunk. It is copied to native memory now, so the array may be reused at once.
+     * Queues a chunk. A copying writer copies it to native memory now, so the array may be reused
+     * at once. A zero-copy writer takes the {@link PipeBlock} as it is: the block is the
+     * library's from now on, until it is back in its pool (before the returned future
+     * completes, whether the send succeeded or failed).
      *
      * @param chunk 1 to {@link #MAX_CHUNK_ELEMENTS} elements (the end of the pipe is
-     *        {@link #finish()}; split a larger chunk)
+     *        {@link #finish()}; split a larger chunk), or a held block with a count set
      * @return completes when the chunk has been sent, or fails with the call's failure
      * @throws IllegalStateException if the pipe was finished or the call has ended (a
      *         {@link dev.winrpc.async.dispatch.DispatcherClosedException} if its dispatcher is
-     *         closing, which ends the call)
-     * @throws IllegalArgumentException if the chunk is empty or larger than the bound
+     *         closing, which ends the call), or a block is not held (sent already, say)
+     * @throws IllegalArgumentException if the chunk is empty or larger than the bound, or a
+     *         block's element size is not the pipe's
      */
     public CompletableFuture<Void> send(T chunk) {
         Objects.requireNonNull(chunk, "chunk");
+        if (codec instanceof ZeroCopyCodecs.Blocks) {
+            return sendBlock((PipeBlock) chunk);
+        }
         int n = codec.count(chunk);
         if (n <= 0) {
             throw new IllegalArgumentException("an empty chunk: end the pipe with finish()");
@@ -122,23 +173,46 @@ public final class PipeWriter<T> {
             throw new IllegalArgumentException("a chunk of " + n + " elements: at most "
                     + MAX_CHUNK_ELEMENTS + " go in one push; split it");
         }
+        CallMachine<?> c = sendable();
+        Memory m = new Memory((long) n * codec.elementSize());
+        codec.encode(chunk, m);
+        Chunk k = new Chunk(m, n, null, c);
+        queue(c, k);
+        return k.sent;
+    }
+
+    private CompletableFuture<Void> sendBlock(PipeBlock b) {
+        CallMachine<?> c = sendable();
+        int n = b.markSent(codec.elementSize());
+        Chunk k = new Chunk(b.memory, n, b, c);
+        try {
+            queue(c, k);
+        } catch (RuntimeException refused) {
+            b.unsend(); // nothing native happened: the caller still holds it
+            throw refused;
+        }
+        return k.sent;
+    }
+
+    private CallMachine<?> sendable() {
         if (finishCalled) {
             throw new IllegalStateException("the pipe was finished: no chunk may follow");
         }
         CallMachine<?> c = call();
         c.checkNotEnded();
-        Memory m = new Memory((long) n * codec.elementSize());
-        codec.encode(chunk, m);
-        Chunk k = new Chunk(m, n, c);
+        return c;
+    }
+
+    private void queue(CallMachine<?> c, Chunk k) {
         c.onDispatcher(() -> {
             if (finishRequested || c.isEnded()) {
+                k.release();
                 k.sent.completeExceptionally(c.endedException("send"));
                 return;
             }
             queue.add(k);
             c.act();
         });
-        return k.sent;
     }
 
     /**
@@ -251,20 +325,35 @@ public final class PipeWriter<T> {
     void sendsCompleted() {
         boolean endSent = nullPushed;
         for (int n = inFlight.size(); n > 0; n--) {
-            inFlight.poll().sent.complete(null);
+            Chunk k = inFlight.poll();
+            k.release();
+            k.sent.complete(null);
         }
         if (endSent) {
             finished.complete(null);
         }
     }
 
-    /** Fails every chunk; taken off the lists first, as in {@link #sendsCompleted()}. */
+    /**
+     * Fails every chunk; taken off the lists first, as in {@link #sendsCompleted()}. A block
+     * never pushed goes home; a pushed one only if the runtime is done with the call (its END
+     * was handled), else it stays out of its pool, where the runtime may still read it.
+     */
     void fail(Throwable cause) {
+        CallMachine<?> c;
+        synchronized (this) {
+            c = call;
+        }
+        boolean runtimeDone = c == null || c.endHandled;
         Chunk k;
         while ((k = inFlight.poll()) != null) {
+            if (runtimeDone) {
+                k.release();
+            }
             k.sent.completeExceptionally(cause);
         }
         while ((k = queue.poll()) != null) {
+            k.release();
             k.sent.completeExceptionally(cause);
         }
         finished.completeExceptionally(cause);

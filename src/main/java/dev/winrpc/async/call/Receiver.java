@@ -85,8 +85,19 @@ final class Receiver {
         return true;
     }
 
+    @SuppressWarnings("unchecked")
     private static <T> void deliver(PipeReader<T> r, int n) {
-        r.deliver(r.codec().decode(r.buffer, n));
+        if (!r.lends()) {
+            r.deliver(r.codec().decode(r.buffer, n));
+            return;
+        }
+        // Lent for the callbacks deliver runs now; dead before the buffer is pulled into again.
+        PipeView v = new PipeView(r.buffer, r.codec().elementSize(), n);
+        try {
+            ((PipeReader<PipeView>) r).deliver(v);
+        } finally {
+            v.revoke();
+        }
     }
 
     /** WAIT_PULL. @return true if the call moved */

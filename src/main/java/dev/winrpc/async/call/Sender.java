@@ -57,6 +57,7 @@ final class Sender {
         int st = pipe.push(k.memory, k.count);
         if (st != RpcErrors.RPC_S_OK) {
             call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.push", st));
+            k.release(); // refused: the runtime did not take it
             k.sent.completeExceptionally(call.outcome.failure());
             call.apply(FAILED);
             return true;
