@@ -2,7 +2,10 @@ package dev.winrpc.async.bench;
 
 import dev.winrpc.async.call.ControlledServer;
 import dev.winrpc.async.call.OutParam;
+import dev.winrpc.async.call.PipeBlock;
+import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeCodec;
+import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeReader;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.call.Reply;
@@ -10,13 +13,12 @@ import dev.winrpc.async.call.ServerCall;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.SimControl;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The pipe benchmark's Java server: the fixture's three pipe operations served with the safe
- * layer ({@link ServerCall}, {@link PipeReader}, {@link PipeWriter}) on an APC dispatcher, on
+ * layer ({@link ServerCall}, a lending {@link PipeReader}, a zero-copy {@link PipeWriter}) on an APC dispatcher, on
  * an endpoint of its own (the tests' {@link ControlledServer} registers it and owns the entry
  * point vector). It does what winrpcbench.c's C pipe server does, with the same chunks:
  * PipeSum pulls with a reader of {@code chunkElements} and replies with the sum; PipeRange
@@ -34,6 +36,10 @@ final class JavaPipeServer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final int chunkElements;
     private final ControlledServer server;
+    /** The range's blocks: one in flight at a time, the next filled when it is back. */
+    private final PipeBlocks sendBlocks;
+    /** The echo's, made on first use. */
+    private PipeBlocks echoBlocks;
     /** What went wrong on the server's side (the client sees a failed call as well). */
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
@@ -46,6 +52,7 @@ final class JavaPipeServer implements AutoCloseable {
     JavaPipeServer(Dispatcher dispatcher, int chunkElements) {
         this.dispatcher = dispatcher;
         this.chunkElements = chunkElements;
+        this.sendBlocks = PipeBlocks.allocate(PipeCodec.INTS, chunkElements, 2);
         this.server = new ControlledServer(this::serve);
     }
 
@@ -72,36 +79,44 @@ final class JavaPipeServer implements AutoCloseable {
     }
 
     private void sum(ControlledServer.Dispatch d) {
-        PipeReader<int[]> in = PipeReader.of(PipeCodec.INTS, chunkElements);
+        PipeReader<PipeView> in = PipeReader.lending(PipeCodec.INTS, chunkElements);
         ServerCall<Integer> call = watch(ServerCall.builder(dispatcher, Reply.INT, d.pAsync)
                 .receive(in, d.inPipe).accept());
-        in.publisher().subscribe(new PipeStreams.Summer(false, call::complete));
+        PipeStreams.Summer summer = new PipeStreams.Summer();
+        in.forEach(summer).thenRun(() -> call.complete(summer.sum()));
     }
 
     private void range(ControlledServer.Dispatch d) {
-        PipeWriter<int[]> out = PipeWriter.of(PipeCodec.INTS);
+        PipeWriter<PipeBlock> out = PipeWriter.zeroCopy(PipeCodec.INTS);
         ServerCall<Integer> call = watch(ServerCall.builder(dispatcher, Reply.INT, d.pAsync)
                 .send(out, d.outPipe).accept());
         // The reply is given now; the library completes the call once the pipe has ended.
         call.complete(d.b);
-        new PipeStreams.Feeder(out, d.a, Math.max(d.b, 0), new int[chunkElements]).start();
+        new PipeStreams.Feeder(out, sendBlocks, d.a, Math.max(d.b, 0)).start();
     }
 
     private void echo(ControlledServer.Dispatch d) {
-        PipeReader<int[]> in = PipeReader.of(PipeCodec.INTS, chunkElements);
-        PipeWriter<int[]> out = PipeWriter.of(PipeCodec.INTS);
+        PipeReader<PipeView> in = PipeReader.lending(PipeCodec.INTS, chunkElements);
+        PipeWriter<PipeBlock> out = PipeWriter.zeroCopy(PipeCodec.INTS);
         OutParam b = OutParam.server(d.outB, 4);
         ServerCall<Integer> call = watch(ServerCall.builder(dispatcher, Reply.INT, d.pAsync)
                 .receive(in, d.inPipe).send(out, d.outPipe).out(b).accept());
-        PipeStreams.Summer[] self = new PipeStreams.Summer[1];
-        self[0] = new PipeStreams.Summer(true, sum -> {
+        PipeStreams.Summer summer = new PipeStreams.Summer(echoBlocks(), d.a);
+        in.forEach(summer).thenRun(() -> {
             // The end of the in pipe, on the dispatcher thread: echo what came, then reply.
-            List<int[]> chunks = self[0].chunks();
-            b.setInt(self[0].count());
-            new PipeStreams.Replayer(out, chunks, d.a).start();
-            call.complete(sum);
+            b.setInt(summer.count());
+            new PipeStreams.Replayer(out, summer.kept()).start();
+            call.complete(summer.sum());
         });
-        in.publisher().subscribe(self[0]);
+    }
+
+    /** The echo's blocks: room for a whole call's volume, allocated once, on the dispatcher thread. */
+    private PipeBlocks echoBlocks() {
+        if (echoBlocks == null) {
+            echoBlocks = PipeBlocks.allocate(PipeCodec.INTS, chunkElements,
+                    PipeThroughputBenchmark.ELEMENTS / chunkElements + 1);
+        }
+        return echoBlocks;
     }
 
     private ServerCall<Integer> watch(ServerCall<Integer> call) {
@@ -122,6 +137,10 @@ final class JavaPipeServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        sendBlocks.close();
+        if (echoBlocks != null) {
+            echoBlocks.close();
+        }
         failures.addAll(server.errors());
         if (!failures.isEmpty()) {
             IllegalStateException e = new IllegalStateException("the Java pipe server: "

@@ -1,18 +1,22 @@
 package dev.winrpc.async.bench;
 
+import dev.winrpc.async.call.PipeBlock;
+import dev.winrpc.async.call.PipeBlocks;
+import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Flow;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 /**
  * What the pipe benchmark's Java client and server do with a pipe's data, the same on both
- * sides and the same as winrpcbench.c's C client and server: a sender writes each element once
- * (consecutive values, into one chunk array it reuses, since {@link PipeWriter#send} copies the
- * chunk before it returns), a receiver reads each element once into a 32-bit sum. One chunk is
- * handed to the library at a time, the next when the previous one has been sent, as the C side
- * pushes a chunk and waits for its RpcSendComplete.
+ * sides and the same as winrpcbench.c's C client and server, through the zero-copy API the
+ * README recommends for bulk data: a sender writes each element once, in place, into a
+ * {@link PipeBlock} of a small {@link PipeBlocks} pool and sends the block
+ * ({@link PipeWriter#zeroCopy}); a receiver reads each element once, in place, from the
+ * {@link PipeView} its lending reader gives it, into a 32-bit sum. One block is handed to the
+ * library at a time, the next when the previous one has been sent (and is back in its pool), as
+ * the C side pushes a chunk and waits for its RpcSendComplete.
  */
 final class PipeStreams {
 
@@ -25,31 +29,31 @@ final class PipeStreams {
     }
 
     /**
-     * Sends {@code start, start + 1, ..., start + count - 1} through a writer in chunks of
-     * {@code chunkElements}, then finishes the pipe. The next chunk is sent from the previous
-     * one's completion, which the library signals on its dispatcher thread while it handles the
-     * RpcSendComplete, before it looks for the next chunk: the library always finds one.
+     * Sends {@code start, start + 1, ..., start + count - 1} through a zero-copy writer in
+     * blocks of the pool's size, then finishes the pipe. The next block is filled and sent from
+     * the previous one's completion, which the library signals on its dispatcher thread once
+     * the block is back in the pool: the pool always has one then.
      */
     static final class Feeder {
-        private final PipeWriter<int[]> writer;
-        private final int[] chunk;
+        private final PipeWriter<PipeBlock> writer;
+        private final PipeBlocks pool;
         private final int end;
         private int next;
 
         /**
          * @param writer attached to a call
+         * @param pool at least one block free now, each of the chunk's size
          * @param start the first value
          * @param count how many
-         * @param chunk the chunk array, reused for every full chunk (its length is the chunk)
          */
-        Feeder(PipeWriter<int[]> writer, int start, int count, int[] chunk) {
+        Feeder(PipeWriter<PipeBlock> writer, PipeBlocks pool, int start, int count) {
             this.writer = writer;
-            this.chunk = chunk;
+            this.pool = pool;
             this.next = start;
             this.end = start + count;
         }
 
-        /** Sends the first chunk (or finishes an empty pipe). */
+        /** Sends the first block (or finishes an empty pipe). */
         void start() {
             sendNext();
         }
@@ -59,13 +63,16 @@ final class PipeStreams {
                 writer.finish();
                 return;
             }
-            int n = Math.min(chunk.length, end - next);
-            int[] c = n == chunk.length ? chunk : new int[n]; // only a last, shorter chunk
+            PipeBlock b = pool.tryAcquire();
+            if (b == null) {
+                throw new IllegalStateException("no free block: " + pool);
+            }
+            int n = Math.min(b.capacity(), end - next);
             for (int i = 0; i < n; i++) {
-                c[i] = next + i;
+                b.setInt(4L * i, next + i);
             }
             next += n;
-            writer.send(c).whenComplete((v, t) -> {
+            writer.send(b.count(n)).whenComplete((v, t) -> {
                 if (t == null) {
                     sendNext();
                 }
@@ -75,19 +82,17 @@ final class PipeStreams {
     }
 
     /**
-     * Sends chunks it is given (the echo server's), each element plus {@code add}, one at a
-     * time as {@link Feeder} does, then finishes the pipe.
+     * Sends blocks it is given (the echo server's, already holding each element plus its
+     * {@code a}), one at a time as {@link Feeder} does, then finishes the pipe.
      */
     static final class Replayer {
-        private final PipeWriter<int[]> writer;
-        private final List<int[]> chunks;
-        private final int add;
+        private final PipeWriter<PipeBlock> writer;
+        private final List<PipeBlock> blocks;
         private int next;
 
-        Replayer(PipeWriter<int[]> writer, List<int[]> chunks, int add) {
+        Replayer(PipeWriter<PipeBlock> writer, List<PipeBlock> blocks) {
             this.writer = writer;
-            this.chunks = chunks;
-            this.add = add;
+            this.blocks = blocks;
         }
 
         void start() {
@@ -95,16 +100,12 @@ final class PipeStreams {
         }
 
         private void sendNext() {
-            if (next == chunks.size()) {
+            if (next == blocks.size()) {
+                blocks.clear();
                 writer.finish();
                 return;
             }
-            int[] c = chunks.get(next);
-            chunks.set(next++, null); // copied by send: let it go
-            for (int i = 0; i < c.length; i++) {
-                c[i] += add;
-            }
-            writer.send(c).whenComplete((v, t) -> {
+            writer.send(blocks.get(next++)).whenComplete((v, t) -> {
                 if (t == null) {
                     sendNext();
                 }
@@ -114,73 +115,80 @@ final class PipeStreams {
     }
 
     /**
-     * A pipe reader's subscriber that wants everything (unbounded demand: the library pulls
-     * whenever the runtime has data) and sums it; optionally keeps the chunks (the echo
-     * server). Its signals come on the call's dispatcher thread.
+     * What a lending reader's {@code forEach} does with each view: sums its ints; optionally
+     * (the echo server) also writes each one plus {@code add} into blocks of a pool, packed
+     * full, for a {@link Replayer}. Runs on the call's dispatcher thread.
      */
-    static final class Summer implements Flow.Subscriber<int[]> {
-        private final boolean keep;
-        private final IntConsumer onEnd;
-        private final List<int[]> chunks;
+    static final class Summer implements Consumer<PipeView> {
+        private final PipeBlocks keepIn;
+        private final int add;
+        private final List<PipeBlock> kept;
+        private PipeBlock filling;
+        private int filled;
         private int sum;
         private int count;
-        private volatile Throwable error;
+
+        /** A summer that keeps nothing. */
+        Summer() {
+            this(null, 0);
+        }
 
         /**
-         * @param keep keep the chunks ({@link #chunks()})
-         * @param onEnd called with the sum at the end of the pipe, or null
+         * @param keepIn where to keep each element plus add, or null
+         * @param add added to each kept element
          */
-        Summer(boolean keep, IntConsumer onEnd) {
-            this.keep = keep;
-            this.onEnd = onEnd;
-            this.chunks = keep ? new ArrayList<>() : null;
+        Summer(PipeBlocks keepIn, int add) {
+            this.keepIn = keepIn;
+            this.add = add;
+            this.kept = keepIn != null ? new ArrayList<>() : null;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(int[] item) {
+        public void accept(PipeView v) {
             int s = sum;
-            for (int x : item) {
+            int n = v.count();
+            for (int i = 0; i < n; i++) {
+                int x = v.getInt(4L * i);
                 s += x;
+                if (keepIn != null) {
+                    keep(x + add);
+                }
             }
             sum = s;
-            count += item.length;
-            if (keep) {
-                chunks.add(item);
+            count += n;
+        }
+
+        private void keep(int x) {
+            if (filling == null) {
+                filling = keepIn.tryAcquire();
+                if (filling == null) {
+                    throw new IllegalStateException("the echo pool is too small: " + keepIn);
+                }
+                filled = 0;
+            }
+            filling.setInt(4L * filled++, x);
+            if (filled == filling.capacity()) {
+                kept.add(filling.count(filled));
+                filling = null;
             }
         }
 
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-        }
-
-        @Override
-        public void onComplete() {
-            if (onEnd != null) {
-                onEnd.accept(sum);
+        /** @return the blocks kept, the last one partly filled; call once, at the end of the pipe */
+        List<PipeBlock> kept() {
+            if (filling != null) {
+                kept.add(filling.count(filled));
+                filling = null;
             }
+            return kept;
         }
 
-        /** @return the sum; read after the call's result, which the end of the pipe precedes */
+        /** @return the sum; read after the end of the pipe */
         int sum() {
             return sum;
         }
 
         int count() {
             return count;
-        }
-
-        List<int[]> chunks() {
-            return chunks;
-        }
-
-        Throwable error() {
-            return error;
         }
     }
 }

@@ -5,14 +5,18 @@ import dev.winrpc.async.testing.FixtureHost;
 import com.sun.jna.Pointer;
 import dev.winrpc.async.call.ClientCall;
 import dev.winrpc.async.call.OutParam;
+import dev.winrpc.async.call.PipeBlock;
+import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeCodec;
 import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.testing.Fixture;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,8 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       in pipe to the end before it pushes).</li>
  * </ul>
  *
- * <p>{@code impl}: {@code apc} is the library on both sides: a Java client ({@link ClientCall},
- * {@link PipeWriter} / {@link PipeReader}, an {@link dev.winrpc.async.dispatch.ApcDispatcher})
+ * <p>{@code impl}: {@code apc} is the library on both sides, through the zero-copy API the README
+ * recommends for bulk data: a Java client ({@link ClientCall}, a {@link PipeWriter#zeroCopy}
+ * writer of {@link PipeBlocks} and a {@link PipeReader#lending} reader, an
+ * {@link dev.winrpc.async.dispatch.ApcDispatcher})
  * and a Java server ({@link JavaPipeServer}: {@link dev.winrpc.async.call.ServerCall} on an
  * ApcDispatcher of its own); {@code c-apc} is the C baseline, winrpcbench.c's C client (on the
  * benchmark thread, one JNA call per invocation) and C server, the same transfer.
@@ -95,8 +101,8 @@ public class PipeThroughputBenchmark {
         private Dispatcher server;
         private final List<Throwable> reported = Impl.reports();
         private JavaPipeServer javaServer;
-        /** The client's chunk array, reused from call to call (the writer copies it). */
-        private int[] sendChunk;
+        /** The client's blocks, reused from call to call: one in flight, the next filled when it is back. */
+        private PipeBlocks sendBlocks;
         // The C baseline.
         private boolean cServer;
 
@@ -127,7 +133,7 @@ public class PipeThroughputBenchmark {
                 server = kind.newDispatcher(reported);
                 javaServer = new JavaPipeServer(server, chunkElements);
                 endpoint = javaServer.endpoint();
-                sendChunk = new int[chunkElements];
+                sendBlocks = PipeBlocks.allocate(PipeCodec.INTS, chunkElements, 2);
             }
             // The Java server is one of the fixture's servers (with a manager type of its own,
             // which its object UUID selects); the C server registered the interface without one.
@@ -149,6 +155,7 @@ public class PipeThroughputBenchmark {
                 } finally {
                     client.close();
                     server.close();
+                    sendBlocks.close();
                 }
                 Impl.checkReports(what, reported);
             }
@@ -177,49 +184,43 @@ public class PipeThroughputBenchmark {
 
         /** PipeSum: push 0 .. ELEMENTS - 1; the reply is their sum. */
         private void in() {
-            PipeWriter<int[]> w = PipeWriter.of(PipeCodec.INTS);
+            PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w)
                     .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), binding, ctx.inPipe()));
-            new PipeStreams.Feeder(w, 0, ELEMENTS, sendChunk).start();
+            new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
             expect("PipeSum's reply", call.result().join(), PipeStreams.rangeSum(ELEMENTS));
         }
 
         /** PipeRange(0, ELEMENTS): pull 0 .. ELEMENTS - 1. */
         private void out() {
-            PipeReader<int[]> r = PipeReader.of(PipeCodec.INTS, chunkElements);
+            PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).receive(r)
                     .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), binding, 0, ELEMENTS, ctx.outPipe()));
-            PipeStreams.Summer got = new PipeStreams.Summer(false, null);
-            r.publisher().subscribe(got);
+            PipeStreams.Summer got = new PipeStreams.Summer();
+            CompletableFuture<Void> done = r.forEach(got);
             expect("PipeRange's reply", call.result().join(), ELEMENTS);
-            check(got);
+            done.join();
             expect("elements received", got.count(), ELEMENTS);
             expect("their sum", got.sum(), PipeStreams.rangeSum(ELEMENTS));
         }
 
         /** PipeEcho(ADD): push 0 .. ELEMENTS - 1, pull each plus ADD. */
         private void echo() {
-            PipeWriter<int[]> w = PipeWriter.of(PipeCodec.INTS);
-            PipeReader<int[]> r = PipeReader.of(PipeCodec.INTS, chunkElements);
+            PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
+            PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w).receive(r).out(b)
                     .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), binding, BenchLib.WB_PIPE_ECHO_ADD,
                             ctx.inPipe(), ctx.outPipe(), b.pointer()));
-            PipeStreams.Summer got = new PipeStreams.Summer(false, null);
-            r.publisher().subscribe(got);
-            new PipeStreams.Feeder(w, 0, ELEMENTS, sendChunk).start();
+            PipeStreams.Summer got = new PipeStreams.Summer();
+            CompletableFuture<Void> done = r.forEach(got);
+            new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
             int sent = PipeStreams.rangeSum(ELEMENTS);
             expect("PipeEcho's reply", call.result().join(), sent);
-            check(got);
+            done.join();
             expect("[out] b", b.getInt(), ELEMENTS);
             expect("elements echoed", got.count(), ELEMENTS);
             expect("their sum", got.sum(), sent + BenchLib.WB_PIPE_ECHO_ADD * ELEMENTS);
-        }
-
-        private static void check(PipeStreams.Summer got) {
-            if (got.error() != null) {
-                throw new IllegalStateException("the out pipe failed", got.error());
-            }
         }
 
         private static void expect(String what, int actual, int expected) {

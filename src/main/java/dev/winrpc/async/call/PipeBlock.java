@@ -1,6 +1,8 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,8 @@ public final class PipeBlock implements AutoCloseable {
     private final PipeBlocks pool;
     final Pointer memory;
     private final long byteSize;
+    /** The same memory for the single-value accessors: no native call per element. Never lent out. */
+    private final ByteBuffer bytes;
     private volatile int hand = FREE;
     private int count;
 
@@ -38,6 +42,7 @@ public final class PipeBlock implements AutoCloseable {
         this.pool = pool;
         this.memory = memory;
         this.byteSize = (long) pool.elementSize() * pool.blockElements();
+        this.bytes = memory.getByteBuffer(0, byteSize).order(ByteOrder.nativeOrder());
     }
 
     /** {@return the size of one element in bytes} */
@@ -93,7 +98,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public void setByte(long offset, byte value) {
         check(offset, 1);
-        memory.setByte(offset, value);
+        bytes.put((int) offset, value);
     }
 
     /**
@@ -106,7 +111,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public void setShort(long offset, short value) {
         check(offset, 2);
-        memory.setShort(offset, value);
+        bytes.putShort((int) offset, value);
     }
 
     /**
@@ -119,7 +124,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public void setInt(long offset, int value) {
         check(offset, 4);
-        memory.setInt(offset, value);
+        bytes.putInt((int) offset, value);
     }
 
     /**
@@ -132,7 +137,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public void setLong(long offset, long value) {
         check(offset, 8);
-        memory.setLong(offset, value);
+        bytes.putLong((int) offset, value);
     }
 
     /**
@@ -145,7 +150,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public void setDouble(long offset, double value) {
         check(offset, 8);
-        memory.setDouble(offset, value);
+        bytes.putDouble((int) offset, value);
     }
 
     /**
@@ -190,7 +195,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public int getInt(long offset) {
         check(offset, 4);
-        return memory.getInt(offset);
+        return bytes.getInt((int) offset);
     }
 
     /**
@@ -203,7 +208,7 @@ public final class PipeBlock implements AutoCloseable {
      */
     public byte getByte(long offset) {
         check(offset, 1);
-        return memory.getByte(offset);
+        return bytes.get((int) offset);
     }
 
     /**

@@ -33,6 +33,8 @@ public final class PipeReader<T> {
     private final int chunkElements;
     private CallMachine<?> call;
     Memory buffer;
+    /** The buffer for a lending reader's views (their single-value accessors), else null. */
+    java.nio.ByteBuffer bytes;
     final IntByReference count = new IntByReference();
 
     // Dispatcher thread only.
@@ -85,10 +87,12 @@ public final class PipeReader<T> {
      *        size is used, and it must be the IDL's, see {@link PipeCodec})
      * @param chunkElements the most elements pulled at once
      * @return a new receiving end
-     * @throws IllegalArgumentException if chunkElements is not positive
+     * @throws IllegalArgumentException if chunkElements is not positive, or the buffer would be
+     *         larger than 2 GiB
      */
     public static PipeReader<PipeView> lending(PipeCodec<?> layout, int chunkElements) {
         Objects.requireNonNull(layout, "layout");
+        checkLendable(layout.elementSize(), chunkElements);
         return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(layout, 0), layout.elementSize()),
                 chunkElements);
     }
@@ -99,11 +103,20 @@ public final class PipeReader<T> {
      * @param elementSize the size of one element in bytes: the IDL's
      * @param chunkElements the most elements pulled at once
      * @return a new receiving end, as {@link #lending(PipeCodec, int)}
-     * @throws IllegalArgumentException if a size is not positive
+     * @throws IllegalArgumentException if a size is not positive, or the buffer would be larger
+     *         than 2 GiB
      */
     public static PipeReader<PipeView> lending(int elementSize, int chunkElements) {
+        checkLendable(elementSize, chunkElements);
         return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(null, elementSize), elementSize),
                 chunkElements);
+    }
+
+    private static void checkLendable(int elementSize, int chunkElements) {
+        if ((long) elementSize * chunkElements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(chunkElements + " elements of " + elementSize
+                    + " bytes: a lending reader pulls at most 2 GiB at once");
+        }
     }
 
     /** {@return true for a lending reader, whose chunks are views lent to one callback} */
@@ -127,6 +140,9 @@ public final class PipeReader<T> {
         }
         call = owner;
         buffer = new Memory((long) chunkElements * codec.elementSize());
+        if (lends()) {
+            bytes = buffer.getByteBuffer(0, buffer.size()).order(java.nio.ByteOrder.nativeOrder());
+        }
     }
 
     /** Gives the end back, if it still belongs to a call refused before it started. */

@@ -1,6 +1,7 @@
 package dev.winrpc.async.call;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -19,13 +20,16 @@ import java.util.Objects;
 public final class PipeView {
 
     private final Pointer memory;
+    /** The same memory, for the single-value accessors (no native call per element); never lent out. */
+    private final ByteBuffer bytes;
     private final int elementSize;
     private final int count;
     private final long byteSize;
     private volatile boolean live = true;
 
-    PipeView(Pointer memory, int elementSize, int count) {
+    PipeView(Pointer memory, ByteBuffer bytes, int elementSize, int count) {
         this.memory = memory;
+        this.bytes = bytes;
         this.elementSize = elementSize;
         this.count = count;
         this.byteSize = (long) elementSize * count;
@@ -61,7 +65,7 @@ public final class PipeView {
      */
     public byte getByte(long offset) {
         check(offset, 1);
-        return memory.getByte(offset);
+        return bytes.get((int) offset);
     }
 
     /**
@@ -74,7 +78,7 @@ public final class PipeView {
      */
     public short getShort(long offset) {
         check(offset, 2);
-        return memory.getShort(offset);
+        return bytes.getShort((int) offset);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class PipeView {
      */
     public int getInt(long offset) {
         check(offset, 4);
-        return memory.getInt(offset);
+        return bytes.getInt((int) offset);
     }
 
     /**
@@ -100,7 +104,7 @@ public final class PipeView {
      */
     public long getLong(long offset) {
         check(offset, 8);
-        return memory.getLong(offset);
+        return bytes.getLong((int) offset);
     }
 
     /**
@@ -113,7 +117,7 @@ public final class PipeView {
      */
     public double getDouble(long offset) {
         check(offset, 8);
-        return memory.getDouble(offset);
+        return bytes.getDouble((int) offset);
     }
 
     /**

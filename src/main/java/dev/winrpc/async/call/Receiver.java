@@ -92,7 +92,7 @@ final class Receiver {
             return;
         }
         // Lent for the callbacks deliver runs now; dead before the buffer is pulled into again.
-        PipeView v = new PipeView(r.buffer, r.codec().elementSize(), n);
+        PipeView v = new PipeView(r.buffer, r.bytes, r.codec().elementSize(), n);
         try {
             ((PipeReader<PipeView>) r).deliver(v);
         } finally {
