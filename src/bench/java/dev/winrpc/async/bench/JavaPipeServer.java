@@ -101,11 +101,12 @@ final class JavaPipeServer implements AutoCloseable {
         OutParam b = OutParam.server(d.outB, 4);
         ServerCall<Integer> call = watch(ServerCall.builder(dispatcher, Reply.INT, d.pAsync)
                 .receive(in, d.inPipe).send(out, d.outPipe).out(b).accept());
-        PipeStreams.Summer summer = new PipeStreams.Summer(echoBlocks(), d.a);
+        PipeBlocks keep = echoBlocks();
+        PipeStreams.Summer summer = new PipeStreams.Summer(keep, d.a);
         in.forEach(summer).thenRun(() -> {
             // The end of the in pipe, on the dispatcher thread: echo what came, then reply.
             b.setInt(summer.count());
-            new PipeStreams.Replayer(out, summer.kept()).start();
+            new PipeStreams.Replayer(out, summer.kept(), keep).start();
             call.complete(summer.sum());
         });
     }

@@ -30,15 +30,16 @@ final class PipeStreams {
 
     /**
      * Sends {@code start, start + 1, ..., start + count - 1} through a zero-copy writer in
-     * blocks of the pool's size, then finishes the pipe. The next block is filled and sent from
-     * the previous one's completion, which the library signals on its dispatcher thread once
-     * the block is back in the pool: the pool always has one then.
+     * blocks of the pool's size, then finishes the pipe. The next block is filled and sent when
+     * the previous one is back in the pool ({@link PipeBlocks#onReturn}, which the library runs
+     * on its dispatcher thread once the block has been sent): no future per block.
      */
     static final class Feeder {
         private final PipeWriter<PipeBlock> writer;
         private final PipeBlocks pool;
         private final int end;
         private int next;
+        private boolean finished;
 
         /**
          * @param writer attached to a call
@@ -53,14 +54,18 @@ final class PipeStreams {
             this.end = start + count;
         }
 
-        /** Sends the first block (or finishes an empty pipe). */
+        /** Sends the first block (or finishes an empty pipe); the pool's returns send the rest. */
         void start() {
+            pool.onReturn(this::sendNext);
             sendNext();
         }
 
         private void sendNext() {
             if (next == end) {
-                writer.finish();
+                if (!finished) {
+                    finished = true;
+                    writer.finish();
+                }
                 return;
             }
             PipeBlock b = pool.tryAcquire();
@@ -72,45 +77,43 @@ final class PipeStreams {
                 b.setInt(4L * i, next + i);
             }
             next += n;
-            writer.send(b.count(n)).whenComplete((v, t) -> {
-                if (t == null) {
-                    sendNext();
-                }
-                // On a failure the call fails: whoever waits for it sees that.
-            });
+            writer.send(b.count(n)); // a failure fails the call: whoever waits for it sees that
         }
     }
 
     /**
      * Sends blocks it is given (the echo server's, already holding each element plus its
-     * {@code a}), one at a time as {@link Feeder} does, then finishes the pipe.
+     * {@code a}), one at a time as {@link Feeder} does, the next when the previous is back in
+     * its pool, then finishes the pipe.
      */
     static final class Replayer {
         private final PipeWriter<PipeBlock> writer;
         private final List<PipeBlock> blocks;
+        private final PipeBlocks pool;
         private int next;
+        private boolean finished;
 
-        Replayer(PipeWriter<PipeBlock> writer, List<PipeBlock> blocks) {
+        Replayer(PipeWriter<PipeBlock> writer, List<PipeBlock> blocks, PipeBlocks pool) {
             this.writer = writer;
             this.blocks = blocks;
+            this.pool = pool;
         }
 
         void start() {
+            pool.onReturn(this::sendNext);
             sendNext();
         }
 
         private void sendNext() {
             if (next == blocks.size()) {
-                blocks.clear();
-                writer.finish();
+                if (!finished) {
+                    finished = true;
+                    blocks.clear();
+                    writer.finish();
+                }
                 return;
             }
-            writer.send(blocks.get(next++)).whenComplete((v, t) -> {
-                if (t == null) {
-                    sendNext();
-                }
-                // On a failure the call fails: the client sees that.
-            });
+            writer.send(blocks.get(next++)); // a failure fails the call: the client sees that
         }
     }
 

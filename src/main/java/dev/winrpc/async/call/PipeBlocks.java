@@ -47,6 +47,7 @@ public final class PipeBlocks implements AutoCloseable {
     private final ArrayDeque<PipeBlock> free = new ArrayDeque<>();
     private boolean closed;
     private boolean freed;
+    private volatile Runnable onReturn;
 
     private PipeBlocks(int elementSize, int blockElements, int blocks) {
         if (elementSize < 1) {
@@ -181,13 +182,33 @@ public final class PipeBlocks implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets what runs each time a block comes back to the pool: after the block is free again,
+     * on the thread that gave it back, which for a sent block is the call's dispatcher thread,
+     * right after the runtime's RpcSendComplete and before the send's future completes. A
+     * sender that fills the next block there needs no future per block. Keep it short and
+     * never wait in it; an exception it throws on a dispatcher thread fails that call (a client
+     * cancels it, a server aborts it).
+     *
+     * @param action what to run, or null for nothing
+     */
+    public void onReturn(Runnable action) {
+        onReturn = action;
+    }
+
     /** A block comes home: from the application (closed unsent) or from the library (sent, or never pushed). */
-    synchronized void giveBack(PipeBlock b) {
-        free.add(b);
-        if (closed) {
-            freeIfAllHome();
-        } else {
+    void giveBack(PipeBlock b) {
+        synchronized (this) {
+            free.add(b);
+            if (closed) {
+                freeIfAllHome();
+                return;
+            }
             notifyAll();
+        }
+        Runnable r = onReturn;
+        if (r != null) {
+            r.run();
         }
     }
 

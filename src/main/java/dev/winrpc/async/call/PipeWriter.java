@@ -35,18 +35,30 @@ public final class PipeWriter<T> {
         final int count;
         final PipeBlock block;
         final CompletableFuture<Void> sent;
+        private final CallMachine<?> call;
 
         Chunk(Pointer memory, int count, PipeBlock block, CallMachine<?> call) {
             this.memory = memory;
             this.count = count;
             this.block = block;
+            this.call = call;
             this.sent = new CallFuture<>(call.dispatcher);
         }
 
-        /** The runtime is done with the memory (sent, or never pushed): a block goes home. */
+        /**
+         * The runtime is done with the memory (sent, or never pushed): a block goes home. What
+         * its pool's {@link PipeBlocks#onReturn} runs is application code: what it throws fails
+         * the call, as a subscriber's exception does.
+         */
         void release() {
             if (block != null) {
-                block.sent();
+                try {
+                    block.sent();
+                } catch (RuntimeException | Error t) {
+                    call.deliverSafely(() -> {
+                        throw t;
+                    });
+                }
             }
         }
     }
@@ -204,15 +216,27 @@ public final class PipeWriter<T> {
     }
 
     private void queue(CallMachine<?> c, Chunk k) {
-        c.onDispatcher(() -> {
-            if (finishRequested || c.isEnded()) {
-                k.release();
-                k.sent.completeExceptionally(c.endedException("send"));
-                return;
+        if (c.dispatcher.inDispatcherThread()) {
+            // Sent from the dispatcher's thread (from the previous send's completion, say): at
+            // once, without the two tasks a hop allocates, guarded as onDispatcher guards.
+            try {
+                enqueue(c, k);
+            } catch (Throwable t) {
+                c.internalFailure(t);
             }
-            queue.add(k);
-            c.act();
-        });
+            return;
+        }
+        c.onDispatcher(() -> enqueue(c, k));
+    }
+
+    private void enqueue(CallMachine<?> c, Chunk k) {
+        if (finishRequested || c.isEnded()) {
+            k.release();
+            k.sent.completeExceptionally(c.endedException("send"));
+            return;
+        }
+        queue.add(k);
+        c.act();
     }
 
     /**

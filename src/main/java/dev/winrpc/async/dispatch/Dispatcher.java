@@ -388,9 +388,10 @@ public abstract sealed class Dispatcher implements Executor, AutoCloseable
             return;
         }
         loop.ready();
+        java.util.function.Consumer<Throwable> reporter = this::report; // one, not one per turn
         try {
             while (lifecycle.isOpen()) {
-                boolean more = tasks.runBatch(this::report);
+                boolean more = tasks.runBatch(reporter);
                 if (!lifecycle.isOpen()) {
                     break;
                 }

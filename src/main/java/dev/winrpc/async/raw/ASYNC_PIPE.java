@@ -19,6 +19,9 @@ import com.sun.jna.ptr.PointerByReference;
  * are {@code __stdcall} on 32-bit x86: {@link #pull}, {@link #push} and {@link #alloc} call
  * them with {@link RpcEntry#CONVENTION}.
  *
+ * <p>{@link #pull} and {@link #push} reuse their argument arrays: call them from one thread at
+ * a time (the library drives a call's pipes from its dispatcher's thread).
+ *
  * <p>Lifetime: a client's pipe structure must stay at its address until the call's final
  * completion; a buffer handed to {@link #push} must stay valid and unchanged until the push is
  * sent (the RpcSendComplete notification).
@@ -37,6 +40,15 @@ public class ASYNC_PIPE extends Structure {
     public Pointer alloc;
     /** {@code char *state}: the first argument of each function. */
     public Pointer state;
+
+    /**
+     * The argument arrays of pull and push, reused: a call's pipe is driven from one thread at
+     * a time (its dispatcher's), and JNA copies the array before it converts anything. With
+     * them the last count boxed, since a stream pushes and pulls chunks of one size.
+     */
+    private final Object[] pullArgs = new Object[4];
+    private final Object[] pushArgs = new Object[3];
+    private Integer lastCount = 0;
 
     /** The functions last made for pull, push and alloc, reused while the pointers stay. */
     private Function pullFunction;
@@ -67,7 +79,18 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS; RPC_S_ASYNC_CALL_PENDING when no data is ready yet
      */
     public int pull(Pointer buf, int esize, IntByReference ecount) {
-        return (pullFunction = function(pullFunction, pull, "pull")).invokeInt(new Object[] {state, buf, esize, ecount});
+        pullFunction = function(pullFunction, pull, "pull");
+        Object[] a = pullArgs;
+        a[0] = state;
+        a[1] = buf;
+        a[2] = boxed(esize);
+        a[3] = ecount;
+        try {
+            return pullFunction.invokeInt(a);
+        } finally {
+            a[1] = null;
+            a[3] = null;
+        }
     }
 
     /**
@@ -79,7 +102,25 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS
      */
     public int push(Pointer buf, int ecount) {
-        return (pushFunction = function(pushFunction, push, "push")).invokeInt(new Object[] {state, buf, ecount});
+        pushFunction = function(pushFunction, push, "push");
+        Object[] a = pushArgs;
+        a[0] = state;
+        a[1] = buf;
+        a[2] = boxed(ecount);
+        try {
+            return pushFunction.invokeInt(a);
+        } finally {
+            a[1] = null; // the buffer is not kept reachable from here
+        }
+    }
+
+    private Integer boxed(int n) {
+        Integer last = lastCount;
+        if (last != n) {
+            last = n;
+            lastCount = last;
+        }
+        return last;
     }
 
     /**
