@@ -35,6 +35,8 @@ public final class PipeBlock implements AutoCloseable {
     private final long byteSize;
     /** The same memory for the single-value accessors: no native call per element. Never lent out. */
     private final ByteBuffer bytes;
+    /** What the writer queues for this block: one, reused by each send. */
+    final PipeWriter.Chunk chunk;
     private volatile int hand = FREE;
     private int count;
 
@@ -43,6 +45,7 @@ public final class PipeBlock implements AutoCloseable {
         this.memory = memory;
         this.byteSize = (long) pool.elementSize() * pool.blockElements();
         this.bytes = memory.getByteBuffer(0, byteSize).order(ByteOrder.nativeOrder());
+        this.chunk = new PipeWriter.Chunk(this);
     }
 
     /** {@return the size of one element in bytes} */

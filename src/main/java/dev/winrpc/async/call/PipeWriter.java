@@ -32,17 +32,37 @@ public final class PipeWriter<T> {
      */
     static final class Chunk {
         final Pointer memory;
-        final int count;
         final PipeBlock block;
-        final CompletableFuture<Void> sent;
-        private final CallMachine<?> call;
+        // Set for each send; a block's chunk is reused, since a block is in one send at a time.
+        int count;
+        CompletableFuture<Void> sent;
+        private CallMachine<?> call;
 
-        Chunk(Pointer memory, int count, PipeBlock block, CallMachine<?> call) {
+        /** A copied chunk, sent once. */
+        Chunk(Pointer memory, int count, CallMachine<?> call) {
             this.memory = memory;
-            this.count = count;
+            this.block = null;
+            reset(count, call);
+        }
+
+        /** A block's chunk, made with the block and reset for each of its sends. */
+        Chunk(PipeBlock block) {
+            this.memory = block.memory;
             this.block = block;
-            this.call = call;
-            this.sent = new CallFuture<>(call.dispatcher);
+        }
+
+        Chunk reset(int elements, CallMachine<?> owner) {
+            this.count = elements;
+            this.call = owner;
+            this.sent = new CallFuture<>(owner.dispatcher);
+            return this;
+        }
+
+        /** As {@link #release()}, then fails the send's future (taken before the block went home). */
+        void releaseAndFail(Throwable cause) {
+            CompletableFuture<Void> f = sent;
+            release();
+            f.completeExceptionally(cause);
         }
 
         /**
@@ -188,7 +208,7 @@ public final class PipeWriter<T> {
         CallMachine<?> c = sendable();
         Memory m = new Memory((long) n * codec.elementSize());
         codec.encode(chunk, m);
-        Chunk k = new Chunk(m, n, null, c);
+        Chunk k = new Chunk(m, n, c);
         queue(c, k);
         return k.sent;
     }
@@ -196,14 +216,16 @@ public final class PipeWriter<T> {
     private CompletableFuture<Void> sendBlock(PipeBlock b) {
         CallMachine<?> c = sendable();
         int n = b.markSent(codec.elementSize());
-        Chunk k = new Chunk(b.memory, n, b, c);
+        Chunk k = b.chunk.reset(n, c);
+        // Taken now: once the block is back in its pool, its chunk may be reset by its next send.
+        CompletableFuture<Void> sent = k.sent;
         try {
             queue(c, k);
         } catch (RuntimeException refused) {
             b.unsend(); // nothing native happened: the caller still holds it
             throw refused;
         }
-        return k.sent;
+        return sent;
     }
 
     private CallMachine<?> sendable() {
@@ -231,8 +253,7 @@ public final class PipeWriter<T> {
 
     private void enqueue(CallMachine<?> c, Chunk k) {
         if (finishRequested || c.isEnded()) {
-            k.release();
-            k.sent.completeExceptionally(c.endedException("send"));
+            k.releaseAndFail(c.endedException("send"));
             return;
         }
         queue.add(k);
@@ -350,8 +371,9 @@ public final class PipeWriter<T> {
         boolean endSent = nullPushed;
         for (int n = inFlight.size(); n > 0; n--) {
             Chunk k = inFlight.poll();
+            CompletableFuture<Void> sent = k.sent; // before the block goes home (see sendBlock)
             k.release();
-            k.sent.complete(null);
+            sent.complete(null);
         }
         if (endSent) {
             finished.complete(null);
@@ -372,13 +394,13 @@ public final class PipeWriter<T> {
         Chunk k;
         while ((k = inFlight.poll()) != null) {
             if (runtimeDone) {
-                k.release();
+                k.releaseAndFail(cause);
+            } else {
+                k.sent.completeExceptionally(cause);
             }
-            k.sent.completeExceptionally(cause);
         }
         while ((k = queue.poll()) != null) {
-            k.release();
-            k.sent.completeExceptionally(cause);
+            k.releaseAndFail(cause);
         }
         finished.completeExceptionally(cause);
     }

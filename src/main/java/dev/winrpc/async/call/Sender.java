@@ -57,13 +57,13 @@ final class Sender {
         int st = pipe.push(k.memory, k.count);
         if (st != RpcErrors.RPC_S_OK) {
             call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.push", st));
-            k.release(); // refused: the runtime did not take it
-            k.sent.completeExceptionally(call.outcome.failure());
+            k.releaseAndFail(call.outcome.failure()); // refused: the runtime did not take it
             call.apply(FAILED);
             return true;
         }
+        int sentCount = k.count; // the chunk is not touched once in flight (a block's is reused)
         writer.inFlight.add(k);
-        call.trace.sent((long) k.count * writer.codec().elementSize());
+        call.trace.sent((long) sentCount * writer.codec().elementSize());
         outstandingSends++;
         pushed = true;
         call.apply(OK);

@@ -304,4 +304,57 @@ class ZeroCopyPipeTest {
             assertNotNull(Await.value(c.result()));
         }
     }
+
+    @Test
+    void oneBlockRefilledEachTimeItComesBackOnTheDispatcherThread() throws Exception {
+        try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 64, 1)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            ClientCall<Integer> call = sum(h.toPeer(), in);
+            List<CompletableFuture<Void>> sends = new CopyOnWriteArrayList<>();
+            List<Thread> returnedOn = new CopyOnWriteArrayList<>();
+            int[] next = {0};
+            Runnable sendNext = () -> {
+                PipeBlock b = pool.tryAcquire();
+                assertNotNull(b, "the only block is back when onReturn runs");
+                for (int i = 0; i < 64; i++) {
+                    b.setInt(4L * i, next[0]++);
+                }
+                sends.add(in.send(b.count(64)));
+            };
+            pool.onReturn(() -> {
+                returnedOn.add(Thread.currentThread());
+                if (next[0] < 64 * 20) {
+                    sendNext.run();
+                } else if (next[0] == 64 * 20) {
+                    next[0]++;
+                    in.finish();
+                }
+            });
+            sendNext.run();
+            assertEquals(rangeSum(0, 64 * 20), Await.value(call));
+            // Each send's own future completed, though its block was sent again before it did.
+            assertEquals(20, sends.size());
+            sends.forEach(Await::value);
+            Thread dispatcher = clientThread();
+            assertEquals(20, returnedOn.size());
+            returnedOn.forEach(t -> assertSame(dispatcher, t));
+        }
+    }
+
+    @Test
+    void anOnReturnThatThrowsFailsTheCall() throws Exception {
+        try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 8, 1)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            ClientCall<Integer> call = sum(h.toPeer(), in);
+            pool.onReturn(() -> {
+                throw new IllegalStateException("the application's bug");
+            });
+            PipeBlock b = filled(pool, 0, 8);
+            in.send(b);
+            Await.failure(call.result());
+            assertEquals(1, h.clientReports.size(), () -> "reported: " + h.clientReports);
+            h.clientReports.clear();
+            assertEquals(1, pool.available(), "the block came back before its listener threw");
+        }
+    }
 }
