@@ -73,7 +73,15 @@ public abstract sealed class AsyncCall<R> extends CallMachine<R> permits ClientC
         return path.current();
     }
 
-    /** {@return the states the call went through, from its first; for logging and tests} */
+    /**
+     * The states the call went through, from its first; for logging and tests. The call keeps
+     * them as runs (a state or a pair of states repeated, as a stream's chunks repeat them), so
+     * a long stream's path stays small, and the list is a view of a copy of those runs. A long
+     * and irregular path (more than 64 runs) keeps its first and last runs only: the list then
+     * leaves the middle out.
+     *
+     * @return the states, first first
+     */
     public final List<PipeState> path() {
         return path.snapshot();
     }

@@ -1,23 +1,59 @@
 package dev.winrpc.async.call;
 
 import dev.winrpc.async.pipe.PipeState;
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * The states a call went through, and the one it is in: entered on the dispatcher thread, read
- * from any thread. Not a CopyOnWriteArrayList: a pipe call makes two or three transitions per
- * chunk, and copying the whole path on each of them made a streaming call quadratic in its
- * number of chunks. Each state entered is also told to the call's {@link CallTrace}.
+ * from any thread. Kept as runs, a state or a pair of states with a count ({@code PS x3},
+ * {@code (PS WS) x1000}), so that a streaming call, two or three transitions per chunk, keeps a
+ * path of a few runs however long it streams. At most {@link #MAX_RUNS} runs are kept: past
+ * that (a long and irregular path) the first {@link #HEAD_RUNS} stay and the oldest of the
+ * others are dropped, counted. Each state entered is also told to the call's {@link CallTrace}.
  */
 final class CallPath {
 
     /** How many parts {@link #bounded()} shows at most (the first half and the last, "..." between). */
     static final int BOUNDED_PARTS = 24;
+    /** The most runs kept. */
+    static final int MAX_RUNS = 64;
+    /** The first runs, always kept. */
+    static final int HEAD_RUNS = 16;
 
-    private final List<PipeState> states = Collections.synchronizedList(new ArrayList<>());
+    /** One state ({@code b} null) or a pair of states, {@code count} times in a row. */
+    static final class Run {
+        final PipeState a;
+        final PipeState b;
+        long count;
+
+        Run(PipeState a, PipeState b, long count) {
+            this.a = a;
+            this.b = b;
+            this.count = count;
+        }
+
+        long length() {
+            return b == null ? count : 2 * count;
+        }
+
+        PipeState at(long i) {
+            return b == null || i % 2 == 0 ? a : b;
+        }
+
+        @Override
+        public String toString() {
+            String s = b == null ? a.name() : "(" + a + " " + b + ")";
+            return count == 1 ? s : s + " x" + count;
+        }
+    }
+
     private final CallTrace trace;
+    // Guarded by this.
+    private final List<Run> runs = new ArrayList<>();
+    /** States dropped from the middle. */
+    private long dropped;
     private volatile PipeState current;
 
     /** @param trace told of each state entered, or null */
@@ -29,10 +65,52 @@ final class CallPath {
     void enter(PipeState s) {
         PipeState from = current;
         current = s;
-        states.add(s);
+        synchronized (this) {
+            append(runs, s);
+            if (runs.size() > MAX_RUNS) {
+                dropped += runs.remove(HEAD_RUNS).length();
+            }
+        }
         if (trace != null) {
             trace.moved(from, s);
         }
+    }
+
+    /**
+     * Adds a state to runs: it extends the last run if it repeats it (a state again, or the
+     * second half of a pair that came round again), and three single states y x y followed by
+     * x become the pair (y x) x2. Only the last three runs are looked at.
+     */
+    static void append(List<Run> runs, PipeState s) {
+        int n = runs.size();
+        Run last = n > 0 ? runs.get(n - 1) : null;
+        if (last != null && last.b == null && last.a == s) {
+            last.count++;
+            return;
+        }
+        if (last != null && last.b == null && last.count == 1 && n >= 2) {
+            Run prev = runs.get(n - 2);
+            if (prev.b != null && prev.a == last.a && prev.b == s) {
+                runs.remove(n - 1); // (a b) xN, a, then b: (a b) x(N+1)
+                prev.count++;
+                return;
+            }
+            if (n >= 3) {
+                Run first = runs.get(n - 3);
+                if (first.b == null && first.count == 1 && prev.b == null && prev.count == 1
+                        && first.a == last.a && prev.a == s) {
+                    runs.subList(n - 3, n).clear(); // y, x, y, then x: (y x) x2
+                    runs.add(new Run(last.a, s, 2));
+                    return;
+                }
+            }
+        }
+        runs.add(new Run(s, null, 1));
+    }
+
+    /** @return how many runs are kept */
+    synchronized int runs() {
+        return runs.size();
     }
 
     /** @return the state the call is in, or null before its first */
@@ -40,21 +118,79 @@ final class CallPath {
         return current;
     }
 
-    /** @return a copy of every state entered, from the first */
+    /**
+     * The path as a list read from a copy of the runs: its memory is that of the runs, not of
+     * the states. When runs were dropped (see the class) it holds the first and the last runs'
+     * states only.
+     *
+     * @return the states entered, from the first
+     */
     List<PipeState> snapshot() {
-        return Collections.unmodifiableList(new ArrayList<>(states));
+        Run[] copy;
+        synchronized (this) {
+            copy = new Run[runs.size()];
+            for (int i = 0; i < copy.length; i++) {
+                Run r = runs.get(i);
+                copy[i] = new Run(r.a, r.b, r.count);
+            }
+        }
+        return new Expanded(copy);
+    }
+
+    /** A list of states over runs, without expanding them. */
+    private static final class Expanded extends AbstractList<PipeState> {
+        private final Run[] runs;
+        private final int size;
+
+        Expanded(Run[] runs) {
+            this.runs = runs;
+            long n = 0;
+            for (Run r : runs) {
+                n += r.length();
+            }
+            this.size = (int) Math.min(n, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public PipeState get(int index) {
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException("state " + index + " of a path of " + size);
+            }
+            long i = index;
+            for (Run r : runs) {
+                if (i < r.length()) {
+                    return r.at(i);
+                }
+                i -= r.length();
+            }
+            throw new IndexOutOfBoundsException(String.valueOf(index));
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /**
-     * The path in a form whose length does not grow with the call's chunks: a state or a pair of
-     * states repeated is shown once with its count ({@code PS x1000}, {@code (PS WS) x1000}), and
-     * a path of more than {@link #BOUNDED_PARTS} such parts keeps its first and last ones with
-     * {@code ...} between, e.g. {@code C, WS, (PS WS) x1000, NP, WNP, COMP, END}.
+     * The path in a form whose length does not grow with the call's chunks: its runs
+     * ({@code PS x1000}, {@code (PS WS) x1000}), and for a path of more than
+     * {@link #BOUNDED_PARTS} runs (or one whose middle was dropped) the first and last ones
+     * with {@code ...} between, e.g. {@code C, WS, (PS WS) x1000, NP, WNP, COMP, END}.
      *
      * @return the bounded path
      */
     String bounded() {
-        return bounded(snapshot(), BOUNDED_PARTS);
+        List<String> parts = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < runs.size(); i++) {
+                if (i == HEAD_RUNS && dropped > 0) {
+                    parts.add("...");
+                }
+                parts.add(runs.get(i).toString());
+            }
+        }
+        return cut(parts, BOUNDED_PARTS);
     }
 
     /**
@@ -63,29 +199,18 @@ final class CallPath {
      * @return the bounded form of {@link #bounded()}
      */
     static String bounded(List<PipeState> path, int maxParts) {
-        List<String> parts = new ArrayList<>();
-        int i = 0;
-        while (i < path.size()) {
-            int best = 1;
-            int bestRepeats = 1;
-            for (int len = 1; len <= 2; len++) {
-                int repeats = 1;
-                while (i + (repeats + 1) * len <= path.size() && sameRun(path, i, i + repeats * len, len)) {
-                    repeats++;
-                }
-                if (repeats > 1 && repeats * len > bestRepeats * best) {
-                    best = len;
-                    bestRepeats = repeats;
-                }
-            }
-            if (bestRepeats > 1) {
-                parts.add((best == 1 ? path.get(i).name() : "(" + path.get(i) + " " + path.get(i + 1) + ")")
-                        + " x" + bestRepeats);
-            } else {
-                parts.add(path.get(i).name());
-            }
-            i += best * bestRepeats;
+        List<Run> runs = new ArrayList<>();
+        for (PipeState s : path) {
+            append(runs, s);
         }
+        List<String> parts = new ArrayList<>();
+        for (Run r : runs) {
+            parts.add(r.toString());
+        }
+        return cut(parts, maxParts);
+    }
+
+    private static String cut(List<String> parts, int maxParts) {
         if (parts.size() > maxParts) {
             int head = maxParts / 2;
             int tail = maxParts - head - 1;
@@ -97,17 +222,8 @@ final class CallPath {
         return String.join(", ", parts);
     }
 
-    private static boolean sameRun(List<PipeState> path, int a, int b, int len) {
-        for (int k = 0; k < len; k++) {
-            if (path.get(a + k) != path.get(b + k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Override
     public String toString() {
-        return states.toString();
+        return bounded();
     }
 }
