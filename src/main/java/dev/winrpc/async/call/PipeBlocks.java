@@ -212,7 +212,7 @@ public final class PipeBlocks implements AutoCloseable {
         }
     }
 
-    /** @return true once {@link #close()} was called */
+    /** {@return true once {@link #close()} was called} */
     public synchronized boolean isClosed() {
         return closed;
     }
