@@ -98,7 +98,7 @@ static RPC_STATUS start_call_core(const char *fn, PRPC_ASYNC_STATE pAsync, void 
         goto out;
     }
     if ((has_in && inpipe == NULL) || (has_out && outpipe == NULL) ||
-        (op == SIM_OP_PIPE_ECHO && pb == NULL)) {
+        (ndr == NULL && op == SIM_OP_PIPE_ECHO && pb == NULL)) {
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "%s: a pipe or [out] pointer is NULL", fn);
         st = RPC_S_INVALID_ARG;
         goto out;
