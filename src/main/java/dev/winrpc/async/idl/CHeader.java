@@ -42,6 +42,11 @@ final class CHeader {
         this.file = java.nio.file.Path.of(model.file()).getFileName().toString();
     }
 
+    /** {@return a writer of a model's headers, for the prototypes the Windows glue defines} */
+    static CHeader forModel(IdlModel model) {
+        return new CHeader(model);
+    }
+
     /**
      * The headers of every interface of a model.
      *
@@ -246,6 +251,8 @@ final class CHeader {
     private void epv(StringBuilder b, IdlInterface i) throws IdlException {
         b.append("/* The manager routines, one per operation in the IDL's order, each asynchronous (synchronous\n")
                 .append(" * operations included), in C's default calling convention: MIDL's manager EPV layout. */\n");
+        b.append("#ifdef WINRPC_MIDL_TYPES /* MIDL's header declares a manager EPV of this name too */\n#define ")
+                .append(i.name()).append("_SERVER_EPV winrpc_").append(i.name()).append("_SERVER_EPV\n#endif\n");
         b.append("typedef struct ").append(i.name()).append("_SERVER_EPV {\n");
         for (Operation o : i.operations()) {
             b.append("    void (*").append(o.name()).append(")(PRPC_ASYNC_STATE pAsync").append(params(o, true)).append(");\n");

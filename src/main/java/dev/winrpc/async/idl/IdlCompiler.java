@@ -88,6 +88,10 @@ public final class IdlCompiler {
             Files.createDirectories(dir);
             Path cOut = Path.of(opts.get("--c-out"));
             Map<String, String> cSources = new java.util.LinkedHashMap<>(CHeader.generate(model));
+            cSources.putAll(WindowsC.generate(model, idl, acf));
+            if (WindowsC.unsupported(model) != null) {
+                out.println("no Windows stub library: " + WindowsC.unsupported(model));
+            }
             Files.createDirectories(cOut);
             for (Map.Entry<String, String> e : cSources.entrySet()) {
                 Path f = cOut.resolve(e.getKey());
