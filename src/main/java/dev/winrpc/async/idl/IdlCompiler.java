@@ -89,6 +89,7 @@ public final class IdlCompiler {
             Path cOut = Path.of(opts.get("--c-out"));
             Map<String, String> cSources = new java.util.LinkedHashMap<>(CHeader.generate(model));
             cSources.putAll(WindowsC.generate(model, idl, acf));
+            cSources.putAll(SimulatorC.generate(model));
             if (WindowsC.unsupported(model) != null) {
                 out.println("no Windows stub library: " + WindowsC.unsupported(model));
             }
