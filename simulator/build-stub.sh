@@ -2,10 +2,11 @@
 # build-stub.sh OUTDIR CDIR NAME - compiles the generated stub library of interface NAME off
 # Windows: CDIR/NAME_sim.c (and the CDIR/NAME_winrpc.h it includes), written by the IDL
 # compiler's --c-out (docs/idl.md, "The stub library"), into OUTDIR/libNAME.so (.dylib on
-# macOS), linked to OUTDIR/libwinrpcsim.so, which build.sh OUTDIR must have built. With the
-# flags of build.sh (every warning an error). POSIX sh.
+# macOS), linked to OUTDIR/libwinrpcsim.so, which build.sh OUTDIR must have built (or to the one
+# in $WINRPCSIM_DIR). With the flags of build.sh (every warning an error). POSIX sh.
 #
-# Environment: CC (default cc), SIM_CFLAGS, SIM_LDFLAGS as for build.sh.
+# Environment: CC (default cc), SIM_CFLAGS, SIM_LDFLAGS as for build.sh; WINRPCSIM_DIR, the
+# directory of libwinrpcsim.so (default OUTDIR).
 set -eu
 
 if [ $# -ne 3 ] || [ -z "$1" ] || [ -z "$2" ] || [ -z "$3" ]; then
@@ -21,8 +22,9 @@ if [ ! -f "$SRC" ]; then
     echo "build-stub.sh: no $SRC (run the IDL compiler with --c-out $2 first)" >&2
     exit 1
 fi
-if [ ! -f "$OUT/libwinrpcsim.so" ]; then
-    echo "build-stub.sh: no $OUT/libwinrpcsim.so (run build.sh $1 first)" >&2
+SIMDIR=$(cd "${WINRPCSIM_DIR:-$OUT}" && pwd)
+if [ ! -f "$SIMDIR/libwinrpcsim.so" ]; then
+    echo "build-stub.sh: no $SIMDIR/libwinrpcsim.so (run build.sh $SIMDIR first)" >&2
     exit 1
 fi
 CC=${CC:-cc}
@@ -35,5 +37,5 @@ LIB="$OUT/lib$NAME.$EXT"
 echo "build-stub.sh: cc ${NAME}_sim.c -> $LIB"
 # shellcheck disable=SC2086
 $CC $CFLAGS_ALL $SHARED_FLAGS -I"$HERE/src" -I"$HERE/../native-headers" -I"$CDIR" -o "$LIB.tmp" "$SRC" \
-    -L"$OUT" -lwinrpcsim -Wl,-rpath,"$OUT" -pthread ${SIM_LDFLAGS:-}
+    -L"$SIMDIR" -lwinrpcsim -Wl,-rpath,"$SIMDIR" -pthread ${SIM_LDFLAGS:-}
 mv -f "$LIB.tmp" "$LIB"
