@@ -1,17 +1,29 @@
 #!/bin/sh
-# build-stub.sh OUTDIR CDIR NAME - compiles the generated stub library of interface NAME off
+# build-stub.sh [--if-present] OUTDIR CDIR NAME - compiles the generated stub library of interface NAME off
 # Windows: CDIR/NAME_sim.c (and the CDIR/NAME_winrpc.h it includes), written by the IDL
 # compiler's --c-out (docs/idl.md, "The stub library"), into OUTDIR/libNAME.so (.dylib on
 # macOS), linked to OUTDIR/libwinrpcsim.so, which build.sh OUTDIR must have built (or to the one
 # in $WINRPCSIM_DIR). With the flags of build.sh (every warning an error). POSIX sh.
 #
+# --if-present: a CDIR that does not exist is no error (nothing is built; the Maven build uses
+# it for the IDL compiler's output, which another execution writes).
+#
 # Environment: CC (default cc), SIM_CFLAGS, SIM_LDFLAGS as for build.sh; WINRPCSIM_DIR, the
 # directory of libwinrpcsim.so (default OUTDIR).
 set -eu
 
+IF_PRESENT=0
+if [ "${1:-}" = "--if-present" ]; then
+    IF_PRESENT=1
+    shift
+fi
 if [ $# -ne 3 ] || [ -z "$1" ] || [ -z "$2" ] || [ -z "$3" ]; then
-    echo "usage: sh build-stub.sh OUTDIR CDIR NAME" >&2
+    echo "usage: sh build-stub.sh [--if-present] OUTDIR CDIR NAME" >&2
     exit 2
+fi
+if [ ! -d "$2" ] && [ "$IF_PRESENT" = 1 ]; then
+    echo "build-stub.sh: no $2: lib$3 not built"
+    exit 0
 fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(cd "$1" && pwd)
