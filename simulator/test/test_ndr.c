@@ -226,6 +226,11 @@ static void s_hello(PRPC_ASYNC_STATE s, void *h, const uint16_t *who, uint16_t *
     SCHECK(who != NULL && (const void *)who != g_client_addr[0]);
     SCHECK(greeting != NULL && (const void *)greeting != g_client_addr[1] && *greeting == NULL);
     size_t n = wlen(who);
+    if (n == 0) { /* leaves the [ref] [out] string null: the reply cannot be made */
+        uint32_t r = 0;
+        complete(s, &r);
+        return;
+    }
     uint16_t *g = sim_ndr_alloc((n + 7) * sizeof *g);
     static const char hi[] = "hello ";
     for (size_t i = 0; i < 6; i++)
@@ -329,7 +334,8 @@ static void s_record(PRPC_ASYNC_STATE s, void *h, ASYNC_SAMPLE_PIPE *in, ASYNC_B
             count++;
         }
     }
-    SCHECK(out->push(out->state, log, (uint32_t)(count < 64 ? count : 64)) == RPC_S_OK);
+    if (count > 0) /* a push of 0 elements would be the null push */
+        SCHECK(out->push(out->state, log, (uint32_t)(count < 64 ? count : 64)) == RPC_S_OK);
     SCHECK(out->push(out->state, NULL, 0) == RPC_S_OK);
     complete(s, &count);
     CloseHandle(ev);
@@ -431,6 +437,14 @@ static void end_clean(void)
     atomic_store(&g_server_checks, 0);
     sim_reset();
 }
+
+/* The oracle holds exactly one misuse, of this kind; it is cleared. */
+#define EXPECT_ONE_MISUSE(kind)                                                               \
+    do {                                                                                      \
+        CHECK_EQ(sim_misuse_count(), 1);                                                      \
+        CHECK_EQ(sim_misuse_get(0, NULL, 0), (kind));                                         \
+        sim_misuse_clear();                                                                   \
+    } while (0)
 
 /* ---- the scenarios ------------------------------------------------------------------------------ */
 
@@ -638,6 +652,62 @@ static void test_refused_at_start(void)
     end_clean();
 }
 
+/* The oracle still sees the generic call's misuses; a reply with a [ref] null fails the call. */
+static void test_misuse_and_a_bad_reply(void)
+{
+    serve();
+    cli c;
+    cli_open(&c, TEST_EP);
+    ASYNC_SAMPLE_PIPE in;
+    ASYNC_BYTE_PIPE out;
+    SAMPLE last;
+    ASYNC_SAMPLE_PIPE *inp = &in;
+    ASYNC_BYTE_PIPE *outp = &out;
+    SAMPLE *lastp = &last;
+    void *a_record[] = {&inp, &outp, &lastp};
+    CHECK_EQ(sim_ndr_start(&g_iface, OP_RECORD, &c.st, c.hb, a_record), RPC_S_OK);
+    /* a second call on a state in a call: refused and recorded, its copies freed */
+    int32_t values[2] = {1, 2};
+    uint32_t n = 2;
+    int32_t *vp = values;
+    void *a_sum[] = {&n, &vp};
+    CHECK_EQ(sim_ndr_start(&g_iface, OP_SUM, &c.st, c.hb, a_sum), RPC_S_INVALID_ASYNC_HANDLE);
+    EXPECT_ONE_MISUSE(SIM_MISUSE_BAD_ARGUMENT);
+    CHECK_EQ(in.push(in.state, NULL, 0), RPC_S_OK);
+    uint8_t log[4];
+    for (uint64_t end = ta_now_ms() + 10000;;) {
+        uint32_t got = 0;
+        RPC_STATUS st = out.pull(out.state, log, 4, &got);
+        if (st == RPC_S_ASYNC_CALL_PENDING && ta_now_ms() < end) {
+            (void)WaitForSingleObject(c.ev, 200);
+            continue;
+        }
+        CHECK_EQ(st, RPC_S_OK);
+        if (st != RPC_S_OK || got == 0)
+            break;
+    }
+    int32_t r = -1;
+    CHECK_EQ(cli_complete(&c, &r), RPC_S_OK);
+    CHECK_EQ(r, 0);
+    cli_close(&c);
+
+    /* the server leaves a [ref] [out] string null: the client's call fails with
+     * RPC_X_NULL_REF_POINTER and its [out] target is not written */
+    cli_open(&c, TEST_EP);
+    uint16_t empty[1] = {0};
+    const uint16_t *whop = empty;
+    uint16_t *greeting = (uint16_t *)(uintptr_t)8;
+    uint16_t **gp = &greeting;
+    void *a_hello[] = {&whop, &gp};
+    CHECK_EQ(sim_ndr_start(&g_iface, OP_HELLO, &c.st, c.hb, a_hello), RPC_S_OK);
+    uint32_t e = 0;
+    CHECK_EQ(cli_complete(&c, &e), SIM_RPC_X_NULL_REF_POINTER);
+    CHECK(greeting == (uint16_t *)(uintptr_t)8);
+    cli_close(&c);
+    stop();
+    end_clean();
+}
+
 static void test_pipe_of_structs(void)
 {
     serve();
@@ -815,6 +885,7 @@ int main(void)
     TA_RUN(test_in_copies_and_out_data);
     TA_RUN(test_in_out_round_trip);
     TA_RUN(test_refused_at_start);
+    TA_RUN(test_misuse_and_a_bad_reply);
     TA_RUN(test_pipe_of_structs);
     TA_RUN(test_sync_ping);
     TA_RUN(test_peer_serves_fixture_only);
