@@ -1,12 +1,12 @@
 package dev.winrpc.async.idl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -42,6 +42,20 @@ class IdlWindowsGlueTest {
         String cmake = Files.readString(dir.resolve("gen/c/CMakeLists.txt"));
         assertTrue(cmake.contains("/use_epv /no_default_epv /prefix client c_ server s_ switch sw_"), cmake);
         assertTrue(cmake.contains("/acf \"${CMAKE_CURRENT_SOURCE_DIR}/Subset_server.acf\""), cmake);
+    }
+
+    @Test
+    void anIdlTheWindowsGlueCannotServeGetsTheHeaderOnlyAndSaysWhy(@TempDir Path dir) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        // subset.idl without its ACF: Record, which takes pipes, stays synchronous
+        assertEquals(0, IdlCompiler.run(new String[] {"--idl", IdlModelTest.SUBSET.toString(), "--java-out",
+            dir.resolve("j").toString(), "--java-package", "gen", "--c-out", dir.resolve("c").toString()}, ps, ps));
+        String said = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("no Windows stub library: ") && said.contains("Record: a pipe parameter needs an [async]"), said);
+        assertTrue(Files.isRegularFile(dir.resolve("c/Subset_winrpc.h")));
+        assertFalse(Files.exists(dir.resolve("c/Subset_glue.c")));
+        assertFalse(Files.exists(dir.resolve("c/CMakeLists.txt")));
     }
 
     private static void check(Path dir, Path idl, Path acf) throws Exception {
@@ -93,9 +107,5 @@ class IdlWindowsGlueTest {
             }
         }
         return out.stream().sorted().collect(Collectors.toList());
-    }
-
-    static List<String> sorted(String... s) {
-        return Arrays.stream(s).sorted().collect(Collectors.toList());
     }
 }
