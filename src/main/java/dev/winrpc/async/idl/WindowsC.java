@@ -10,8 +10,8 @@ import java.util.Map;
  * Writes the Windows half of the stub library of an IDL's interface {@code I} (docs/idl.md, "The
  * stub library" and "Windows"): the least glue MIDL's output still needs ({@code I_glue.c}: the
  * client stubs in {@code RpcTryExcept}, {@code I_Allocate}/{@code I_Free} and MIDL's memory
- * routines; {@code I_glue_s.c}: {@code I_IfSpec}, the server-prefixed routines MIDL's routine table
- * names, the EPV's layout asserted against MIDL's manager prototypes), {@code I.def}, the ACF that
+ * routines; {@code I_glue_s.c}: {@code I_IfSpec}, the EPV's layout asserted against MIDL's manager
+ * prototypes; {@code I_glue_static.c}: the server-prefixed routines MIDL's routine table names), {@code I.def}, the ACF that
  * makes every operation {@code [async]} for the server stub ({@code I_server.acf}) and the CMake
  * project that runs MIDL twice and builds {@code I.dll} with MSVC. It follows
  * windows-tests/glue/fx_glue.c and windows-tests/CMakeLists.txt, which solve the same problems by hand.
@@ -52,6 +52,7 @@ final class WindowsC {
         String n = i.name();
         out.put(n + "_glue.c", w.clientGlue(i));
         out.put(n + "_glue_s.c", w.serverGlue(i));
+        out.put(n + "_glue_static.c", staticRoutines(i));
         out.put(n + ".def", def(i));
         out.put(n + "_server.acf", serverAcf(i));
         out.put("CMakeLists.txt", WindowsCMake.cmake(i, idl, acf));
@@ -134,34 +135,34 @@ final class WindowsC {
         return b.toString();
     }
 
-    /** {@code expr} cast to MIDL's type ({@code toMidl}) or to the header's, unless both spell it alike. */
+    /**
+     * {@code expr} cast to MIDL's type ({@code toMidl}) or to the header's, unless both spell it
+     * alike. A pointer MIDL spells otherwise passes as {@code void *}: the model reads IDL's
+     * {@code int} as {@code long} and keeps no {@code const}, so MIDL's pointer type may be
+     * {@code int *} or {@code const wchar_t *} where the model says {@code long *} or
+     * {@code wchar_t *} (the sizes are asserted in the server glue).
+     */
     private String cast(IdlType t, boolean toMidl, String expr) {
         String ours = names.param(t, "", false);
         String midl = names.param(t, "", true);
-        return ours.equals(midl) ? expr : "(" + (toMidl ? midl : ours) + ")" + (toMidl ? expr : "(" + expr + ")");
+        if (ours.equals(midl)) {
+            return expr;
+        }
+        if (toMidl) {
+            return "(" + (ours.endsWith("*") ? "void *" : midl) + ")" + expr;
+        }
+        return "(" + ours + ")(" + expr + ")";
     }
 
     private String serverGlue(IdlInterface i) {
         String n = i.name();
         String v = n + "_v" + i.majorVersion() + "_" + i.minorVersion();
         StringBuilder b = new StringBuilder(banner(n + "_glue_s.c", "the server half of " + n + ".dll over MIDL's server stub "
-                + "(every operation [async],\n * /prefix server s_, /use_epv /no_default_epv): " + n + "_IfSpec, the s_<op> "
-                + "routines MIDL's routine table names\n * (never reached: the server stub calls the registered " + n
-                + "_SERVER_EPV), and that EPV's layout against MIDL's manager prototypes."));
+                + "(every operation [async],\n * /prefix server s_, /use_epv /no_default_epv): " + n + "_IfSpec, and the layout "
+                + "of " + n + "_SERVER_EPV,\n * which the server stub calls, against MIDL's manager prototypes."));
         b.append(includes(n + "_s_h.h", i));
         b.append("void *WINRPC_ENTRY ").append(n).append("_IfSpec(void)\n{\n    return (void *)s_").append(v)
                 .append("_s_ifspec;\n}\n\n");
-        b.append("/* Reached only if rpcrt4 called the server stub's static routine table instead of the registered EPV:\n"
-                + " * the call fails with a status no runtime uses (the customer bit set). */\n");
-        b.append("static void unreachable_manager(PRPC_ASYNC_STATE pAsync)\n{\n    RpcAsyncAbortCall(pAsync, (unsigned long)")
-                .append(STATIC_ROUTINE_STATUS).append(");\n}\n\n");
-        for (Operation o : i.operations()) {
-            b.append("void s_").append(o.name()).append("(PRPC_ASYNC_STATE pAsync").append(midlParams(o, true)).append(")\n{\n");
-            for (Param p : o.params()) {
-                b.append("    (void)").append(p.name()).append(";\n");
-            }
-            b.append("    unreachable_manager(pAsync);\n}\n\n");
-        }
         b.append("/* ").append(n).append("_SERVER_EPV (the header's; MIDL's header declares one of the same name, hence ")
                 .append("winrpc_ here) has MIDL's\n * manager EPV layout: one routine per operation, in the IDL's order, each ")
                 .append("parameter as large as MIDL's. */\n");
@@ -188,14 +189,29 @@ final class WindowsC {
         return b.toString();
     }
 
-    /** The parameters in MIDL's types (MIDL's server prototype form). */
-    String midlParams(Operation o, boolean leadingComma) {
-        StringBuilder b = new StringBuilder();
-        for (Param p : o.params()) {
-            if (leadingComma || b.length() > 0) {
-                b.append(", ");
-            }
-            b.append(names.param(p.type(), p.name(), true));
+    /**
+     * The s_op routines MIDL's server stub's routine table names even with {@code /use_epv
+     * /no_default_epv}, so that the DLL links; never reached (the stub calls the registered EPV).
+     * In a file of their own, without MIDL's header: they take only the asynchronous handle (C's
+     * default convention, the caller pops the rest), so MIDL's parameter spellings, which the model
+     * does not keep exactly (int, const), cannot make them disagree with MIDL's declarations.
+     */
+    private static String staticRoutines(IdlInterface i) {
+        String n = i.name();
+        StringBuilder b = new StringBuilder(banner(n + "_glue_static.c", "the s_<op> routines the routine table of "
+                + "MIDL's server stub names, so that " + n + ".dll\n * links. Never reached: the server stub calls the "
+                + n + "_SERVER_EPV registered with the interface (/use_epv\n * /no_default_epv); if rpcrt4 called this table "
+                + "instead, every call would fail with " + STATIC_ROUTINE_STATUS + "."));
+        b.append("#ifndef WIN32_LEAN_AND_MEAN\n#define WIN32_LEAN_AND_MEAN\n#endif\n#include <windows.h>\n#include <rpc.h>\n")
+                .append("#include <rpcasync.h>\n\n");
+        for (Operation o : i.operations()) {
+            b.append("void s_").append(o.name()).append("(PRPC_ASYNC_STATE pAsync);\n");
+        }
+        b.append("\n/* a status no runtime uses (the customer bit set), as windows-tests/glue/fx_glue.c's */\n")
+                .append("static void unreachable_manager(PRPC_ASYNC_STATE pAsync)\n{\n    RpcAsyncAbortCall(pAsync, (unsigned long)")
+                .append(STATIC_ROUTINE_STATUS).append(");\n}\n");
+        for (Operation o : i.operations()) {
+            b.append("\nvoid s_").append(o.name()).append("(PRPC_ASYNC_STATE pAsync)\n{\n    unreachable_manager(pAsync);\n}\n");
         }
         return b.toString();
     }

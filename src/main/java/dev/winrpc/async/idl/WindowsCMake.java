@@ -96,7 +96,8 @@ add_custom_command(
   COMMENT "MIDL: the server stub of %1$s, every operation [async]"
   VERBATIM)
 
-set(winrpc_glue "${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue.c" "${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue_s.c")
+set(winrpc_glue "${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue.c" "${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue_s.c"
+  "${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue_static.c")
 add_library(%1$s SHARED ${winrpc_glue}
   "${winrpc_gen}/%1$s_c.c" "${winrpc_gen}/%1$s_s.c" "${winrpc_gen}/%1$s_h.h" "${winrpc_gen}/%1$s_s_h.h"
   "${CMAKE_CURRENT_SOURCE_DIR}/%1$s.def")
@@ -107,14 +108,10 @@ target_link_libraries(%1$s PRIVATE rpcrt4)
 set_target_properties(%1$s PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON
   RUNTIME_OUTPUT_DIRECTORY "$<1:${CMAKE_CURRENT_BINARY_DIR}>")
 target_compile_definitions(%1$s PRIVATE _CRT_SECURE_NO_WARNINGS)
-# The glue must agree with MIDL's header: an undeclared function, a parameter, indirection or pointer
-# type that differs is an error (C4013, C4020, C4024, C4029, C4047, C4113, C4133); in the client glue a
-# routine that differs from MIDL's declaration too (C4028; the server glue's s_<op> definitions leave
-# out the const MIDL may write, which the IDL model does not keep, so there it stays a warning).
-set_source_files_properties("${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue.c" PROPERTIES COMPILE_OPTIONS
+# The glue must agree with MIDL's header: an undeclared function, or a routine, parameter, indirection
+# or pointer type that differs, is an error (C4013, C4020, C4024, C4028, C4029, C4047, C4113, C4133).
+set_source_files_properties(${winrpc_glue} PROPERTIES COMPILE_OPTIONS
   "/W4;/we4013;/we4020;/we4024;/we4028;/we4029;/we4047;/we4113;/we4133")
-set_source_files_properties("${CMAKE_CURRENT_SOURCE_DIR}/%1$s_glue_s.c" PROPERTIES COMPILE_OPTIONS
-  "/W4;/we4013;/we4020;/we4024;/we4029;/we4047;/we4113;/we4133")
 """.formatted(n, slashes(idl), acfPath);
     }
 

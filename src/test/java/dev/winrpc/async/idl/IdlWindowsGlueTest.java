@@ -1,12 +1,12 @@
 package dev.winrpc.async.idl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,18 +30,65 @@ class IdlWindowsGlueTest {
         check(dir, IdlCHeaderTest.FIXTURE, IdlCHeaderTest.FIXTURE_ACF);
     }
 
+    /**
+     * The fixture's generated glue against windows-tests/midl-standin/, the stand-in written by hand
+     * after real MIDL output (MIDL's int where the model says long), through two one-line headers
+     * with the generated glue's names; linked with its fixture_standin.c, whose routine table names
+     * s_Add ... s_PipeEcho.
+     */
+    @Test
+    void fixtureGlueCompilesAgainstTheHandWrittenMidlStandin(@TempDir Path dir) throws Exception {
+        Path c = IdlCHeaderTest.generate(dir.resolve("gen"), IdlCHeaderTest.FIXTURE, IdlCHeaderTest.FIXTURE_ACF);
+        Path wrap = Files.createDirectories(dir.resolve("wrap"));
+        Path standin = IdlModelTest.ROOT.resolve("windows-tests/midl-standin");
+        for (String h : List.of("WinRpcFixture_h.h", "WinRpcFixture_s_h.h")) {
+            Files.writeString(wrap.resolve(h), "#include \"fixture_h.h\" /* the hand-written stand-in */\n");
+        }
+        for (String cc : CCompiler.MINGW) {
+            Path o = Files.createDirectories(dir.resolve(cc));
+            List<String> objects = new ArrayList<>();
+            for (Path src : List.of(c.resolve("WinRpcFixture_glue.c"), c.resolve("WinRpcFixture_glue_s.c"),
+                    c.resolve("WinRpcFixture_glue_static.c"), standin.resolve("fixture_standin.c"))) {
+                List<String> args = new ArrayList<>(CCompiler.STRICT);
+                String obj = o.resolve(src.getFileName() + ".o").toString();
+                args.addAll(List.of("-O2", "-DWINRPC_NO_SEH", "-I" + c, "-I" + wrap, "-I" + standin, "-I" + CCompiler.nativeHeaders(),
+                        "-c", src.toString(), "-o", obj));
+                CCompiler.run(cc, args);
+                objects.add(obj);
+            }
+            List<String> link = new ArrayList<>(List.of("-shared", "-o", o.resolve("fixture-generated.dll").toString()));
+            link.addAll(objects);
+            link.addAll(List.of(c.resolve("WinRpcFixture.def").toString(), "-Wl,--enable-stdcall-fixup", "-lrpcrt4"));
+            CCompiler.run(cc, link);
+        }
+    }
+
     @Test
     void subsetGlueCompilesAndLinksWithMingw(@TempDir Path dir) throws Exception {
         Path idl = dir.resolve("subset.idl");
         Files.writeString(idl, Files.readString(IdlModelTest.SUBSET).replaceAll("\\b(_?P?)POINT\\b", "$1SPOINT"));
         check(dir, idl, IdlModelTest.SUBSET_ACF);
         String s = Files.readString(dir.resolve("gen/c/Subset_glue.c"));
-        assertTrue(s.contains("WINRPC_GUARDED(st, *pReturn = (uint8_t)(c_Ping((handle_t)h)));"), s);
-        assertTrue(s.contains("c_Fill(pAsync, (handle_t)h, (unsigned long)max, (byte *)buffer, (unsigned long *)written)"), s);
+        assertTrue(s.contains("WINRPC_GUARDED(st, *pReturn = (uint8_t)(c_Ping((void *)h)));"), s);
+        assertTrue(s.contains("c_Fill(pAsync, (void *)h, (unsigned long)max, (void *)buffer, (void *)written)"), s);
         assertTrue(Files.readString(dir.resolve("gen/c/Subset_server.acf")).contains("[async] Ping();"));
         String cmake = Files.readString(dir.resolve("gen/c/CMakeLists.txt"));
         assertTrue(cmake.contains("/use_epv /no_default_epv /prefix client c_ server s_ switch sw_"), cmake);
         assertTrue(cmake.contains("/acf \"${CMAKE_CURRENT_SOURCE_DIR}/Subset_server.acf\""), cmake);
+    }
+
+    @Test
+    void anIdlTheWindowsGlueCannotServeGetsTheHeaderOnlyAndSaysWhy(@TempDir Path dir) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        // subset.idl without its ACF: Record, which takes pipes, stays synchronous
+        assertEquals(0, IdlCompiler.run(new String[] {"--idl", IdlModelTest.SUBSET.toString(), "--java-out",
+            dir.resolve("j").toString(), "--java-package", "gen", "--c-out", dir.resolve("c").toString()}, ps, ps));
+        String said = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("no Windows stub library: ") && said.contains("Record: a pipe parameter needs an [async]"), said);
+        assertTrue(Files.isRegularFile(dir.resolve("c/Subset_winrpc.h")));
+        assertFalse(Files.exists(dir.resolve("c/Subset_glue.c")));
+        assertFalse(Files.exists(dir.resolve("c/CMakeLists.txt")));
     }
 
     private static void check(Path dir, Path idl, Path acf) throws Exception {
@@ -59,7 +106,8 @@ class IdlWindowsGlueTest {
             Path o = dir.resolve(cc);
             Files.createDirectories(o);
             List<String> objects = new ArrayList<>();
-            for (String src : List.of(n + "_glue.c", n + "_glue_s.c", n + "_standin.c", n + "_epv_layout.c")) {
+            for (String src : List.of(n + "_glue.c", n + "_glue_s.c", n + "_glue_static.c", n + "_standin.c",
+                    n + "_epv_layout.c")) {
                 List<String> args = new ArrayList<>(CCompiler.STRICT);
                 args.addAll(List.of("-O2", "-DWINRPC_NO_SEH", "-I" + c, "-I" + CCompiler.nativeHeaders(), "-I" + idl.getParent(),
                         "-c", c.resolve(src).toString(), "-o", o.resolve(src + ".o").toString()));
@@ -93,9 +141,5 @@ class IdlWindowsGlueTest {
             }
         }
         return out.stream().sorted().collect(Collectors.toList());
-    }
-
-    static List<String> sorted(String... s) {
-        return Arrays.stream(s).sorted().collect(Collectors.toList());
     }
 }
