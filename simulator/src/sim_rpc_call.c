@@ -65,6 +65,8 @@ SIM_HIDDEN void call_unref_locked(sim_call *c)
         rx_discard_locked(&c->ch[i]);
     }
     allocs_free_locked(c, 0);
+    if (c->ndr != NULL)
+        sim_ndr_call_free(c);
     free(c);
 }
 
@@ -265,6 +267,10 @@ SIM_HIDDEN void reply_task_locked(outbox *ob, sim_call *c)
         fail_call_locked(ob, c, (RPC_STATUS)c->srv_abort_code, RPC_S_CALL_FAILED, -1);
         return;
     }
+    if (sim_ndr_reply_status(c) != RPC_S_OK) { /* a generic reply that could not be copied */
+        fail_call_locked(ob, c, sim_ndr_reply_status(c), RPC_S_CALL_FAILED, -1);
+        return;
+    }
     c->reply_arrived = 1;
     c->reply_value = c->srv_reply;
     c->reply_b = c->srv_b;
@@ -451,7 +457,7 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
             goto out;
         }
         if (st == RPC_S_OK) {
-            if (Reply == NULL) {
+            if (Reply == NULL && sim_ndr_reply_size(c) != 0) {
                 /* STRICT: every fixture operation returns an int; Windows would write through
                  * the NULL. Refused, not final: the caller may complete again. */
                 sim_misuse(SIM_MISUSE_BAD_ARGUMENT,
@@ -460,9 +466,13 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
                 st = RPC_S_INVALID_ARG;
                 goto out;
             }
-            memcpy(Reply, &c->reply_value, sizeof c->reply_value);
-            if (c->c_b != NULL)
-                *c->c_b = c->reply_b;
+            if (c->ndr != NULL) {
+                sim_ndr_client_reply_locked(c, Reply); /* generic call */
+            } else {
+                memcpy(Reply, &c->reply_value, sizeof c->reply_value);
+                if (c->c_b != NULL)
+                    *c->c_b = c->reply_b;
+            }
         }
         side_finish_locked(c, r);
         goto out;
@@ -487,7 +497,7 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
             goto out;
         }
     }
-    if (Reply == NULL) {
+    if (Reply == NULL && sim_ndr_reply_size(c) != 0) {
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT,
                    "RpcAsyncCompleteCall: Reply is NULL for server state %p (every fixture "
                    "operation returns an int)", (void *)pAsync);
@@ -496,8 +506,12 @@ SIM_EXPORT RPC_STATUS WINRPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
     }
     subs_end_locked(r, "RpcAsyncCompleteCall"); /* final from here on */
     if (!c->failed && !c->reply_available && !c->client_done) {
-        memcpy(&c->srv_reply, Reply, sizeof c->srv_reply);
-        c->srv_b = c->s_b; /* [out] b as it is now */
+        if (c->ndr != NULL) {
+            sim_ndr_server_reply_locked(c, Reply); /* generic call */
+        } else {
+            memcpy(&c->srv_reply, Reply, sizeof c->srv_reply);
+            c->srv_b = c->s_b; /* [out] b as it is now */
+        }
         c->srv_result_sent = 1;
         sched_locked(&ob, T_REPLY, NULL, 0, c, -1,
                      rng_delay(&c->rng[RS_SERVER_DELAY], c->plan.max_delay_ms));

@@ -68,7 +68,9 @@ SIM_HIDDEN void dispatch_main(void *ctx)
     FX_SERVER_EPV fn;
     memset(&fn, 0, sizeof fn);
     int have = 0;
-    if (epv != NULL) {
+    if (c->ndr != NULL) {
+        have = sim_ndr_routine(c) != NULL; /* generic call */
+    } else if (epv != NULL) {
         switch (c->op) {
         case SIM_OP_ADD: fn.Add = epv->Add; have = fn.Add != NULL; break;
         case SIM_OP_SLEEP: fn.Sleep = epv->Sleep; have = fn.Sleep != NULL; break;
@@ -98,7 +100,9 @@ SIM_HIDDEN void dispatch_main(void *ctx)
 
     /* A NULL Binding names this call while its manager routine runs on this thread. */
     tl_dispatched = c;
-    switch (c->op) {
+    if (c->ndr != NULL)
+        sim_ndr_invoke(c, sp, hb);
+    else switch (c->op) {
     case SIM_OP_ADD: fn.Add(sp, hb, c->a, c->b); break;
     case SIM_OP_SLEEP: fn.Sleep(sp, hb, c->u); break;
     case SIM_OP_FAIL: fn.Fail(sp, hb, c->u); break;

@@ -20,6 +20,8 @@
  *   sim_rpc_dispatch.c   the fixture's interface handle (fx_IfSpec); dispatching a call to
  *                        its manager routine (after the interface's security callback)
  *   sim_rpc_stubs.c      the fixture's client stubs (fx_Add ... fx_PipeEcho): starting a call
+ *   sim_ndr_call.c       the generic call of an operation described by data (sim_ndr.h), with
+ *                        NDR's copies (sim_ndr.c): hooks below, marked "generic call"
  *   sim_rpc_behaviour.c  the runtime behaviours tests can switch on (sim_set_behaviours,
  *                        sim_set_pipe_window) and the decisions they share
  *
@@ -122,7 +124,7 @@ typedef struct chunk {
     struct chunk *next;
     uint32_t n, off;   /* elements, elements already pulled */
     int notify;        /* the sender asked for RpcSendComplete (Flags at push time) */
-    int32_t data[];
+    _Alignas(8) unsigned char data[]; /* n elements of the channel's esize bytes */
 } chunk;
 
 typedef struct channel {
@@ -161,6 +163,8 @@ struct sim_call {
     uint64_t gen;      /* unique for the process's life; names the call in tasks and APCs */
     uint32_t seq;      /* sequence number for the fault plan */
     int op, refs;
+    struct sim_ndr_call *ndr;  /* a generic call's descriptor and copies (NULL: the fixture's) */
+    uint32_t esize[2];         /* bytes per pipe element of each channel */
     void *host;                /* sim_host.c's record of the call (sim_host_admit) */
     const FX_SERVER_EPV *epv;  /* the manager routines that serve it */
     int32_t a, b;
@@ -452,6 +456,29 @@ SIM_HIDDEN void sub_issue_locked(outbox *ob, sim_call *c, RPC_ASYNC_EVENT ev);
 
 /* Points the pipe structure pp at pipe end e: the simulator's pull, push and alloc. */
 SIM_HIDDEN void fill_pipe(ASYNC_INTPIPE *pp, pipe_end *e);
+
+/* ---- sim_rpc_stubs.c, sim_ndr_call.c: the generic call ------------------------------------ */
+
+/* Starts a call of operation op of interface ifspec (the fixture's stubs: op a SIM_OP_*, ndr
+ * NULL; a generic call: ndr its copies, which the call owns from a successful start on). */
+SIM_HIDDEN RPC_STATUS start_call_ex(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBinding,
+                                    const void *ifspec, int op, ASYNC_INTPIPE *inpipe,
+                                    ASYNC_INTPIPE *outpipe, struct sim_ndr_call *ndr);
+SIM_HIDDEN int sim_ndr_has_pipe(const struct sim_ndr_call *n, int chan);
+SIM_HIDDEN int sim_ndr_peer_serves(const void *ifspec);
+/* The call is made: c takes n (esize, the server's pipe values). */
+SIM_HIDDEN void sim_ndr_attach_locked(sim_call *c, struct sim_ndr_call *n);
+/* The EPV's routine for c's operation (NULL: none), and its call through the invoker. */
+SIM_HIDDEN void (*sim_ndr_routine(const sim_call *c))(void);
+SIM_HIDDEN void sim_ndr_invoke(sim_call *c, PRPC_ASYNC_STATE sp, void *hb);
+/* The bytes of c's reply (4 for the fixture's), and a reply copy's failure (RPC_S_OK). */
+SIM_HIDDEN uint32_t sim_ndr_reply_size(const sim_call *c);
+SIM_HIDDEN RPC_STATUS sim_ndr_reply_status(const sim_call *c);
+/* The server's RpcAsyncCompleteCall: the reply is copied, the server's copies freed. */
+SIM_HIDDEN void sim_ndr_server_reply_locked(sim_call *c, const void *Reply);
+/* The client's successful final RpcAsyncCompleteCall: the reply into the client's memory. */
+SIM_HIDDEN void sim_ndr_client_reply_locked(sim_call *c, void *Reply);
+SIM_HIDDEN void sim_ndr_call_free(sim_call *c);
 
 /* ---- sim_rpc_dispatch.c --------------------------------------------------------------------- */
 

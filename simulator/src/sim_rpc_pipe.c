@@ -127,7 +127,8 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_pull(char *state, int32_t *buf, uint32_t
         uint32_t n = k->n - k->off;
         if (n > esize)
             n = esize;
-        memcpy(buf, k->data + k->off, (size_t)n * sizeof(int32_t));
+        memcpy(buf, k->data + (size_t)k->off * c->esize[e->chan],
+               (size_t)n * c->esize[e->chan]);
         k->off += n;
         ch->rx_elems -= n;
         *ecount = n;
@@ -194,7 +195,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_push(char *state, int32_t *buf, uint32_t
         st = RPC_S_CALL_FAILED;
         goto out;
     }
-    chunk *k = malloc(sizeof *k + (size_t)ecount * sizeof(int32_t));
+    chunk *k = malloc(sizeof *k + (size_t)ecount * c->esize[e->chan]);
     if (k == NULL) {
         st = RPC_X_PIPE_APP_MEMORY;
         goto out;
@@ -203,7 +204,7 @@ static RPC_STATUS WINRPC_ENTRY sim_pipe_push(char *state, int32_t *buf, uint32_t
     k->n = ecount;
     k->off = 0;
     if (ecount != 0)
-        memcpy(k->data, buf, (size_t)ecount * sizeof(int32_t));
+        memcpy(k->data, buf, (size_t)ecount * c->esize[e->chan]);
     /* The caller may reuse buf as soon as push returns (Microsoft: "Client-side Asynchronous
      * Pipe Handling"). Whether RpcSendComplete follows is decided by Flags now (and, under
      * SEND_COMPLETE_APC_ONLY, by NotificationType). */

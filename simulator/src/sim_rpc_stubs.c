@@ -4,6 +4,7 @@
  * server's, and hands the call to a dispatch thread. See sim_rpc_internal.h for the model.
  */
 #include "sim_rpc_internal.h"
+#include "sim_ndr.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,15 +59,18 @@ static PRPC_ASYNC_STATE server_state_alloc_locked(void)
     return p;
 }
 
-static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBinding, int op,
-                             int32_t a, int32_t b, uint32_t u, ASYNC_INTPIPE *inpipe,
-                             ASYNC_INTPIPE *outpipe, int32_t *pb)
+static RPC_STATUS start_call_core(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBinding,
+                                  const void *ifspec, int op, int32_t a, int32_t b, uint32_t u,
+                                  ASYNC_INTPIPE *inpipe, ASYNC_INTPIPE *outpipe, int32_t *pb,
+                                  struct sim_ndr_call *ndr)
 {
     RPC_STATUS st = RPC_S_OK;
     outbox ob;
     ob_init(&ob);
-    int has_in = op == SIM_OP_PIPE_SUM || op == SIM_OP_PIPE_ECHO;
-    int has_out = op == SIM_OP_PIPE_RANGE || op == SIM_OP_PIPE_ECHO;
+    int has_in = ndr != NULL ? sim_ndr_has_pipe(ndr, CH_IN)
+                             : op == SIM_OP_PIPE_SUM || op == SIM_OP_PIPE_ECHO;
+    int has_out = ndr != NULL ? sim_ndr_has_pipe(ndr, CH_OUT)
+                              : op == SIM_OP_PIPE_RANGE || op == SIM_OP_PIPE_ECHO;
 
     lock();
     staterec *r = api_rec_locked(pAsync, fn, &st);
@@ -94,7 +98,7 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
         goto out;
     }
     if ((has_in && inpipe == NULL) || (has_out && outpipe == NULL) ||
-        (op == SIM_OP_PIPE_ECHO && pb == NULL)) {
+        (ndr == NULL && op == SIM_OP_PIPE_ECHO && pb == NULL)) {
         sim_misuse(SIM_MISUSE_BAD_ARGUMENT, "%s: a pipe or [out] pointer is NULL", fn);
         st = RPC_S_INVALID_ARG;
         goto out;
@@ -103,9 +107,13 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
      * server on its endpoint, the interface registered for the binding's object type, its
      * flags. The opnum is the operation's place in fixture.idl. */
     sim_admission adm;
-    st = sim_host_admit(hBinding, fx_IfSpec(), (uint16_t)op, &adm);
+    st = sim_host_admit(hBinding, ifspec, (uint16_t)op, &adm);
     if (st != RPC_S_OK)
         goto out;
+    if (ndr != NULL && adm.peer && !sim_ndr_peer_serves(ifspec)) {
+        st = SIM_RPC_S_UNKNOWN_IF; /* the simulator's own server serves the fixture only */
+        goto undo;
+    }
 
     sim_call *c = calloc(1, sizeof *c);
     PRPC_ASYNC_STATE sp = server_state_alloc_locked();
@@ -130,6 +138,9 @@ static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBin
     c->window = g_pipe_window;
     for (uint32_t i = 0; i <= RS_RECV_DELAY; i++)
         c->rng[i].s = stream_seed(c->plan.seed, c->seq, i);
+    c->esize[CH_IN] = c->esize[CH_OUT] = (uint32_t)sizeof(int32_t);
+    if (ndr != NULL)
+        sim_ndr_attach_locked(c, ndr); /* generic call */
     c->cstate = pAsync;
     c->sstate = sp;
     c->has_in = has_in;
@@ -255,6 +266,21 @@ out:
     unlock();
     ob_flush(&ob);
     return st;
+}
+
+static RPC_STATUS start_call(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBinding, int op,
+                             int32_t a, int32_t b, uint32_t u, ASYNC_INTPIPE *inpipe,
+                             ASYNC_INTPIPE *outpipe, int32_t *pb)
+{
+    return start_call_core(fn, pAsync, hBinding, fx_IfSpec(), op, a, b, u, inpipe, outpipe, pb,
+                           NULL);
+}
+
+SIM_HIDDEN RPC_STATUS start_call_ex(const char *fn, PRPC_ASYNC_STATE pAsync, void *hBinding,
+                                    const void *ifspec, int op, ASYNC_INTPIPE *inpipe,
+                                    ASYNC_INTPIPE *outpipe, struct sim_ndr_call *ndr)
+{
+    return start_call_core(fn, pAsync, hBinding, ifspec, op, 0, 0, 0, inpipe, outpipe, NULL, ndr);
 }
 
 SIM_EXPORT RPC_STATUS WINRPC_ENTRY fx_Add(PRPC_ASYNC_STATE pAsync, void *hBinding, int32_t a,

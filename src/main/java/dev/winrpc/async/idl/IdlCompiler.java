@@ -86,7 +86,19 @@ public final class IdlCompiler {
             Map<String, String> sources = JavaTypes.generate(model, pkg, constantsClass(idl));
             Path dir = Path.of(opts.get("--java-out")).resolve(pkg.replace('.', '/'));
             Files.createDirectories(dir);
-            Files.createDirectories(Path.of(opts.get("--c-out")));
+            Path cOut = Path.of(opts.get("--c-out"));
+            Map<String, String> cSources = new java.util.LinkedHashMap<>(CHeader.generate(model));
+            cSources.putAll(WindowsC.generate(model, idl, acf));
+            cSources.putAll(SimulatorC.generate(model));
+            if (WindowsC.unsupported(model) != null) {
+                out.println("no Windows stub library: " + WindowsC.unsupported(model));
+            }
+            Files.createDirectories(cOut);
+            for (Map.Entry<String, String> e : cSources.entrySet()) {
+                Path f = cOut.resolve(e.getKey());
+                Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
+                out.println("wrote " + f);
+            }
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path f = dir.resolve(e.getKey() + ".java");
                 Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
