@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * <construct>: message} on standard error) and on bad usage (with the usage line); 1 if a file
  * cannot be read or written. Nothing is written unless the whole input is accepted.
  *
- * <p>Stage 1 writes the Java types of the IDL's structs, enums and constants into
+ * <p>It writes the Java types of the IDL's structs, enums and constants into
  * {@code --java-out} under {@code --java-package} (the constants class is named after the IDL
- * file: {@code fixture.idl} gives {@code FixtureConstants}); the JNA binding, the typed client,
- * the server interface and the C of {@code --c-out} come in later stages (docs/idl.md).
+ * file: {@code fixture.idl} gives {@code FixtureConstants}), per interface {@code I} the JNA
+ * binding {@code INative}, the typed client {@code IClient} and the server interface
+ * {@code IServer} (when the generated Java carries every parameter of the interface; else it
+ * says why on standard output), and the C of the stub library into {@code --c-out}
+ * (docs/idl.md).
  */
 public final class IdlCompiler {
 
@@ -83,7 +86,11 @@ public final class IdlCompiler {
         Path acf = opts.containsKey("--acf") ? Path.of(opts.get("--acf")) : null;
         try {
             IdlModel model = Idl.parse(idl, acf);
-            Map<String, String> sources = JavaTypes.generate(model, pkg, constantsClass(idl));
+            Map<String, String> sources = new java.util.LinkedHashMap<>(JavaTypes.generate(model, pkg, constantsClass(idl)));
+            String noStubs = JavaStubs.generate(model, pkg, sources);
+            if (noStubs != null) {
+                out.println("no Java client and server: " + noStubs);
+            }
             Path dir = Path.of(opts.get("--java-out")).resolve(pkg.replace('.', '/'));
             Files.createDirectories(dir);
             Path cOut = Path.of(opts.get("--c-out"));

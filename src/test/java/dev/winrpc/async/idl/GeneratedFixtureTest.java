@@ -1,0 +1,329 @@
+package dev.winrpc.async.idl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Pointer;
+import dev.winrpc.async.Deadline;
+import dev.winrpc.async.RpcDeadlineExceededException;
+import dev.winrpc.async.RpcException;
+import dev.winrpc.async.call.PipeCodec;
+import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeWriter;
+import dev.winrpc.async.dispatch.ApcDispatcher;
+import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureClient;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureServer;
+import dev.winrpc.async.raw.RpcErrors;
+import dev.winrpc.async.rpc.IfFlag;
+import dev.winrpc.async.rpc.RpcBinding;
+import dev.winrpc.async.rpc.RpcInterface;
+import dev.winrpc.async.rpc.RpcServer;
+import dev.winrpc.async.stub.ServerStubs;
+import dev.winrpc.async.stub.StubCall;
+import dev.winrpc.async.testing.FixtureHost;
+import dev.winrpc.async.testing.FixtureRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Java the IDL compiler generated from windows-tests/fixture.idl in the build
+ * ({@code dev.winrpc.async.generated.fixture}: the binding of libWinRpcFixture.so, the typed
+ * client, the server interface) on the simulator: the generated client calls a Java
+ * implementation served through the generated {@link WinRpcFixtureServer#rpcInterface}, and the
+ * simulator's C peer server (its manager routines {@code fx_PeerEpv()} registered for
+ * {@code WinRpcFixture_IfSpec()}), for every operation; the fault, the deadline and the cancel
+ * reach the typed result. The simulator's oracle (checked after each test by
+ * SimulatorOracleExtension) records no misuse.
+ */
+class GeneratedFixtureTest {
+
+    private static final long T = 30;
+
+    /** Who serves. */
+    enum Server {
+        /** a Java implementation of the generated server interface */
+        JAVA,
+        /** the simulator's C peer's manager routines */
+        C_PEER
+    }
+
+    /** The fixture's semantics (fixture.idl's comments) as an implementation of the generated interface. */
+    static class Impl implements WinRpcFixtureServer {
+        final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "generated-fixture-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        final List<CompletableFuture<Integer>> forever = new ArrayList<>();
+
+        @Override
+        public CompletionStage<Integer> add(int a, int b) {
+            return CompletableFuture.completedFuture(a + b);
+        }
+
+        @Override
+        public CompletionStage<Integer> sleep(int ms) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            if (ms == -1) {
+                synchronized (forever) {
+                    forever.add(f);
+                }
+                return f;
+            }
+            timers.schedule(() -> f.complete(ms), Integer.toUnsignedLong(ms), TimeUnit.MILLISECONDS);
+            return f;
+        }
+
+        @Override
+        public CompletionStage<Integer> fail(int code) {
+            return CompletableFuture.failedFuture(RpcException.serverFault("Fail", code != 0 ? code : RpcErrors.RPC_S_CALL_FAILED));
+        }
+
+        @Override
+        public CompletionStage<Integer> pipeSum(PipeReader<int[]> inpipe) {
+            int[] sum = {0};
+            return inpipe.forEach(c -> {
+                for (int x : c) {
+                    sum[0] += x;
+                }
+            }).thenApply(v -> sum[0]);
+        }
+
+        @Override
+        public CompletionStage<Integer> pipeRange(int start, int count, PipeWriter<int[]> outpipe) {
+            for (int done = 0; done < count; ) {
+                int n = Math.min(1024, count - done);
+                int first = start + done;
+                outpipe.send(IntStream.range(0, n).map(i -> first + i).toArray());
+                done += n;
+            }
+            return outpipe.finish().thenApply(v -> count);
+        }
+
+        @Override
+        public CompletionStage<WinRpcFixtureClient.PipeEchoResult> pipeEcho(int a, PipeReader<int[]> inpipe,
+                PipeWriter<int[]> outpipe) {
+            int[] sumAndCount = {0, 0};
+            return inpipe.forEach(c -> {
+                int[] echo = new int[c.length];
+                for (int i = 0; i < c.length; i++) {
+                    echo[i] = c[i] + a;
+                    sumAndCount[0] += c[i];
+                }
+                sumAndCount[1] += c.length;
+                outpipe.send(echo);
+            }).thenCompose(v -> outpipe.finish())
+                    .thenApply(v -> new WinRpcFixtureClient.PipeEchoResult(sumAndCount[0], sumAndCount[1]));
+        }
+    }
+
+    /** A server (Java or the C peer's routines) on an endpoint of its own, a client and a binding to it. */
+    static final class World implements AutoCloseable {
+        final WinRpcFixtureNative lib = WinRpcFixtureNative.load();
+        final Impl impl = new Impl();
+        final Dispatcher serverDispatcher = new ApcDispatcher();
+        final Dispatcher clientDispatcher = new ApcDispatcher();
+        final String endpoint = FixtureRuntime.newEndpoint("gen");
+        final RpcServer server;
+        final RpcBinding binding;
+        final WinRpcFixtureClient client;
+
+        World(Server kind) {
+            RpcInterface itf = kind == Server.JAVA
+                    ? WinRpcFixtureServer.rpcInterface(impl, serverDispatcher, lib)
+                    : RpcInterface.of(lib.WinRpcFixture_IfSpec()).withEpv(FixtureRuntime.fixture().fx_PeerEpv());
+            server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(itf.withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            binding = FixtureHost.bind(endpoint);
+            client = new WinRpcFixtureClient(clientDispatcher, lib);
+        }
+
+        @Override
+        public void close() {
+            try {
+                binding.close();
+                server.close();
+            } finally {
+                clientDispatcher.close();
+                serverDispatcher.close();
+                impl.timers.shutdownNow();
+            }
+        }
+    }
+
+    static <T> T await(StubCall<T> call) throws Exception {
+        return call.result().get(T, TimeUnit.SECONDS);
+    }
+
+    static Throwable failure(StubCall<?> call) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.result().get(T, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void addReplies(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            assertEquals(42, await(w.client.add(w.binding, 40, 2)));
+            assertEquals(Integer.MIN_VALUE, await(w.client.add(w.binding, Integer.MAX_VALUE, 1)), "32-bit wrap-around");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void failReachesTheResultAsAServerFaultWithItsCode(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            RpcException e = assertInstanceOf(RpcException.class, failure(w.client.fail(w.binding, 1234)));
+            assertEquals(1234, e.status());
+            assertTrue(e.isServerFault(), e.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void sleepRepliesAndAPassedDeadlineFailsTheCall(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            assertEquals(5, await(w.client.sleep(w.binding, 5)));
+            StubCall<Integer> late = w.client.withDeadline(Deadline.after(Duration.ofMillis(50))).sleep(w.binding, -1);
+            assertInstanceOf(RpcDeadlineExceededException.class, failure(late));
+            assertTrue(late.call().ended());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void cancelEndsASleepThatWouldNeverReply(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            StubCall<Integer> call = w.client.sleep(w.binding, -1);
+            assertThrows(TimeoutException.class, () -> call.result().get(100, TimeUnit.MILLISECONDS));
+            call.cancel();
+            RpcException e = assertInstanceOf(RpcException.class, failure(call));
+            assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, e.status(), e.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void pipeSumSumsWhatTheClientSends(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+            StubCall<Integer> call = w.client.pipeSum(w.binding, in);
+            in.send(new int[] {1, 2, 3});
+            in.send(new int[] {10, 20});
+            in.finish();
+            assertEquals(36, await(call));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void pipeRangeReceivesTheRange(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
+            List<Integer> got = new ArrayList<>();
+            StubCall<Integer> call = w.client.pipeRange(w.binding, 7, 3000, out);
+            CompletableFuture<Void> all = out.forEach(c -> {
+                for (int x : c) {
+                    got.add(x);
+                }
+            });
+            assertEquals(3000, await(call));
+            all.get(T, TimeUnit.SECONDS);
+            assertEquals(IntStream.range(7, 3007).boxed().toList(), got);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void pipeEchoEchoesAndGivesItsOutValueWithTheReply(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+            PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
+            List<int[]> echoed = new ArrayList<>();
+            StubCall<WinRpcFixtureClient.PipeEchoResult> call = w.client.pipeEcho(w.binding, 100, in, out);
+            CompletableFuture<Void> all = out.forEach(echoed::add);
+            in.send(new int[] {1, 2, 3});
+            in.finish();
+            WinRpcFixtureClient.PipeEchoResult r = await(call);
+            all.get(T, TimeUnit.SECONDS);
+            assertEquals(new WinRpcFixtureClient.PipeEchoResult(6, 3), r);
+            assertArrayEquals(new int[] {101, 102, 103}, echoed.stream().flatMapToInt(java.util.Arrays::stream).toArray());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aClosedBindingIsRefusedBeforeAnyCall(Server kind) throws Exception {
+        try (World w = new World(kind)) {
+            RpcBinding other = FixtureHost.bind(w.endpoint);
+            other.close();
+            assertThrows(IllegalStateException.class, () -> w.client.add(other, 1, 2));
+            assertThrows(NullPointerException.class, () -> w.client.add(null, 1, 2));
+            assertThrows(NullPointerException.class, () -> w.client.pipeSum(w.binding, null));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailingImplementationAbortsItsCallWithAClearStatus() throws Exception {
+        Impl failing = new Impl() {
+            @Override
+            public CompletionStage<Integer> add(int a, int b) {
+                throw new IllegalStateException("the implementation's bug");
+            }
+
+            @Override
+            public CompletionStage<Integer> sleep(int ms) {
+                return null;
+            }
+        };
+        WinRpcFixtureNative lib = WinRpcFixtureNative.load();
+        String endpoint = FixtureRuntime.newEndpoint("genfail");
+        try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
+            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(WinRpcFixtureServer.rpcInterface(failing, sd, lib).withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            try (server; RpcBinding b = FixtureHost.bind(endpoint)) {
+                WinRpcFixtureClient client = new WinRpcFixtureClient(cd, lib);
+                RpcException thrown = assertInstanceOf(RpcException.class, failure(client.add(b, 1, 2)));
+                assertEquals(ServerStubs.IMPLEMENTATION_FAILED, thrown.status());
+                RpcException nul = assertInstanceOf(RpcException.class, failure(client.sleep(b, 1)));
+                assertEquals(ServerStubs.IMPLEMENTATION_FAILED, nul.status());
+                PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+                StubCall<Integer> sum = client.pipeSum(b, in);
+                in.send(new int[] {4, 5});
+                in.finish();
+                assertEquals(9, await(sum), "the server still serves after its failed calls");
+            } finally {
+                failing.timers.shutdownNow();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theEpvPointerHoldsItsStructure() {
+        WinRpcFixtureNative.SERVER_EPV epv = new WinRpcFixtureNative.SERVER_EPV();
+        Pointer p = ServerStubs.epvPointer(epv);
+        assertEquals(Pointer.nativeValue(epv.getPointer()), Pointer.nativeValue(p));
+        assertFalse(p.toString().isEmpty());
+    }
+}
