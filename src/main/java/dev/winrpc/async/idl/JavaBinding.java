@@ -50,17 +50,26 @@ final class JavaBinding {
         for (Operation op : itf.operations()) {
             List<P> ps = JavaStubParams.of(model, op);
             JavaStubParams.reply(model, op);
-            if (!op.async()) {
-                throw new IdlException(op.at(), "operation", "the generated Java cannot call synchronous operation "
-                        + op.name() + " yet (docs/idl.md, \"The generated Java\")");
+            boolean pipes = ps.stream().anyMatch(p -> p.kind() == JavaStubParams.Kind.PIPE_IN || p.kind() == JavaStubParams.Kind.PIPE_OUT);
+            if (!op.async() && pipes) {
+                throw new IdlException(op.at(), "operation", "synchronous operation " + op.name()
+                        + " has a pipe: make it [async] in the ACF (docs/idl.md, \"The generated Java\")");
             }
-            b.append("    /**\n     * The client stub of {@code ").append(op.name()).append("}: starts the call.\n     *\n")
-                    .append("     * @param pAsync the call's PRPC_ASYNC_STATE\n     * @param h the binding handle\n");
+            boolean voidReply = JavaStubParams.replyType(model, op).equals("Void");
+            b.append("    /**\n     * The client stub of {@code ").append(op.name()).append("}: ")
+                    .append(op.async() ? "starts the call.\n     *\n     * @param pAsync the call's PRPC_ASYNC_STATE\n"
+                            : "makes the whole call on the calling thread.\n     *\n")
+                    .append("     * @param h the binding handle\n");
             for (P p : ps) {
                 b.append("     * @param ").append(p.name()).append(" {@code ").append(p.cType()).append(p.param().name()).append("}\n");
             }
-            b.append("     * @return the RPC_STATUS of the start\n     */\n    int ").append(i).append('_').append(op.name())
-                    .append("(Pointer pAsync, Pointer h").append(args(ps)).append(");\n\n");
+            if (!op.async() && !voidReply) {
+                b.append("     * @param pReturn where the reply is written\n");
+            }
+            b.append("     * @return the RPC_STATUS of the ").append(op.async() ? "start" : "call, or the server's fault code")
+                    .append("\n     */\n    int ").append(i).append('_').append(op.name())
+                    .append(op.async() ? "(Pointer pAsync, Pointer h" : "(Pointer h").append(args(ps))
+                    .append(!op.async() && !voidReply ? ", Pointer pReturn" : "").append(");\n\n");
         }
         b.append("    /**\n     * The manager routines, one per operation in the IDL's order: keep it, and so its callbacks,\n")
                 .append("     * strongly reachable while a server may call them (ServerStubs.epvPointer does).\n     */\n");
