@@ -83,7 +83,7 @@ public final class ServerStubs {
             if (f == null) {
                 throw new NullPointerException(operation + "'s implementation returned null, not a future");
             }
-            call.result().whenComplete((v, t) -> f.toCompletableFuture().cancel(false));
+            call.result().whenComplete((v, t) -> cancelQuietly(f));
             f.whenComplete((v, t) -> {
                 if (call.ended()) {
                     return;
@@ -157,6 +157,15 @@ public final class ServerStubs {
             call.abort(code);
         } catch (IllegalStateException ended) {
             // the call ended meanwhile (its client cancelled or went away): nothing to abort
+        }
+    }
+
+    /** Cancels an implementation's stage once its call has ended; a stage that cannot be cancelled is left alone. */
+    private static void cancelQuietly(CompletionStage<?> f) {
+        try {
+            f.toCompletableFuture().cancel(false);
+        } catch (RuntimeException notCancellable) {
+            // a stage without toCompletableFuture (UnsupportedOperationException): its late result is ignored
         }
     }
 
