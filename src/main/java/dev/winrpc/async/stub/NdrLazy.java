@@ -34,6 +34,11 @@ final class NdrLazy<T> extends NdrType<T> {
     }
 
     @Override
+    public long offset(String field) {
+        return get().offset(field);
+    }
+
+    @Override
     long layoutSize() {
         return get().layoutSize();
     }

@@ -69,6 +69,16 @@ final class NdrStruct<T> extends NdrType<T> {
     }
 
     @Override
+    public long offset(String field) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name().equals(field)) {
+                return offset(i);
+            }
+        }
+        throw new IllegalArgumentException(this + " has no field " + field);
+    }
+
+    @Override
     long layoutSize() {
         return layout()[fields.size()];
     }

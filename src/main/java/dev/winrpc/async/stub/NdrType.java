@@ -77,6 +77,17 @@ public abstract class NdrType<T> {
         return layoutAlignment();
     }
 
+    /**
+     * The offset of a struct's field, as C's {@code offsetof} gives it.
+     *
+     * @param field the field's IDL name
+     * @return its offset in bytes
+     * @throws IllegalArgumentException if this is not a struct, or has no such field
+     */
+    public long offset(String field) {
+        throw new IllegalArgumentException(this + " is not a struct");
+    }
+
     /** {@return the type as C would name it ({@code int32_t}, {@code uint16_t *}, {@code struct _POINT})} */
     @Override
     public String toString() {
