@@ -89,6 +89,24 @@ final class NdrArray extends NdrType<Object> {
         return new long[] {n, len};
     }
 
+    /** size_is alone, checked (the block of an [out] array, whose length_is the server sets). */
+    long sizeIs(Object[] siblings, String what) {
+        if (siblings == null) {
+            throw new IllegalArgumentException(what + ": a conformant array needs the values its size_is names");
+        }
+        long n;
+        try {
+            n = size.applyAsLong(siblings);
+        } catch (NullPointerException | ClassCastException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(what + ": its size_is cannot be computed from the values given (" + e + ")", e);
+        }
+        if (n < 0 || n * element.size() > MAX_BYTES) {
+            throw new IllegalArgumentException(what + ": size_is " + n + " elements of " + element
+                    + (n < 0 ? " (negative: RPC_X_INVALID_BOUND)" : " is too large"));
+        }
+        return n;
+    }
+
     private int javaLength(Object value, String what) {
         NdrPrim<?> p = primitive();
         if (p != null) {
@@ -136,7 +154,7 @@ final class NdrArray extends NdrType<Object> {
 
     @Override
     long blockSize(Object value, Object[] siblings) {
-        return conformant() ? bounds(siblings, toString())[0] * element.size() : layoutSize();
+        return conformant() ? sizeIs(siblings, toString()) * element.size() : layoutSize();
     }
 
     @Override
@@ -187,7 +205,7 @@ final class NdrArray extends NdrType<Object> {
             return;
         }
         // all size_is elements, as the simulator frees them: those past length_is are zeroed
-        long n = conformant() ? bounds(siblings, toString())[0] : fixed;
+        long n = conformant() ? sizeIs(siblings, toString()) : fixed;
         long es = element.size();
         for (long i = 0; i < n; i++) {
             element.freeValue(p, offset + i * es, siblings, free);

@@ -102,15 +102,17 @@ public final class NdrCodec {
     /**
      * The bytes a block holding a checked value needs: {@code type.size()}, or for a conformant
      * array its size_is elements (a struct ending with one: up to them, and at least its size).
+     * For a conformant array the value may be null: the size comes from the siblings alone, which
+     * sizes the block of an {@code [out]} array before the call.
      *
      * @param type its type
-     * @param value the value
+     * @param value the value, or null
      * @param siblings the values size_is / length_is of a top-level conformant array read, or null
      * @param <T> the Java type
      * @return the size in bytes
      */
     public static <T> long blockSize(NdrType<T> type, T value, Object[] siblings) {
         Objects.requireNonNull(type, "type");
-        return value == null ? type.size() : type.blockSize(value, siblings);
+        return value == null && !(type instanceof NdrArray) ? type.size() : type.blockSize(value, siblings);
     }
 }

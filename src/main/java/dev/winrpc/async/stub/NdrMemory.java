@@ -73,6 +73,22 @@ public final class NdrMemory implements NdrAllocator, AutoCloseable {
         return p;
     }
 
+    /**
+     * Allocates the zeroed block of an {@code [out]} target: {@code type.size()} bytes, or for a
+     * conformant array its size_is elements, computed from the siblings (the stub writes
+     * {@code [out]} data into it during the client's final {@code RpcAsyncCompleteCall}).
+     *
+     * @param type the target's type
+     * @param siblings the values size_is of a conformant array reads, or null
+     * @return the block's address
+     * @throws IllegalArgumentException for bounds that cannot be computed, are negative, or too large
+     * @throws IllegalStateException once closed
+     */
+    public Pointer target(NdrType<?> type, Object[] siblings) {
+        Objects.requireNonNull(type, "type");
+        return allocate(type instanceof NdrArray a ? a.blockSize(null, siblings) : type.size());
+    }
+
     /** {@return the number of blocks allocated and not yet released} */
     public synchronized int blocks() {
         return blocks.size();

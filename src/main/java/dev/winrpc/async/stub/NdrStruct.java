@@ -128,7 +128,7 @@ final class NdrStruct<T> extends NdrType<T> {
         int last = fields.size() - 1;
         NdrType<?> t = fields.get(last).type();
         if (t instanceof NdrArray a && a.needsSiblings()) {
-            long n = a.bounds(values(value, toString()), toString() + "." + fields.get(last).name())[0];
+            long n = a.sizeIs(values(value, toString()), toString() + "." + fields.get(last).name());
             return Math.max(size(), offset(last) + n * a.size());
         }
         return size();

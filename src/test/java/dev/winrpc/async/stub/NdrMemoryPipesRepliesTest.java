@@ -54,6 +54,11 @@ class NdrMemoryPipesRepliesTest {
             Pointer conformant = z.write(NdrType.conformantArray(NdrType.INT64, v -> (Integer) v[0], null, false), new long[] {1, 2, 3},
                     new Object[] {3});
             assertEquals(24, ((Memory) conformant).size(), "size_is elements");
+            NdrType<Object> out = NdrType.conformantArray(NdrType.UINT16, v -> (Integer) v[1] * 2L, v -> (Integer) v[2], false);
+            assertEquals(12, NdrCodec.blockSize(out, null, new Object[] {null, 3, null}), "an [out] array's block before the call");
+            assertEquals(12, ((Memory) z.target(out, new Object[] {null, 3, null})).size());
+            assertEquals(SubsetTypes.SAMPLE.size(), ((Memory) z.target(SubsetTypes.SAMPLE, null)).size());
+            assertThrows(IllegalArgumentException.class, () -> z.target(out, new Object[] {null, -1, null}));
         }
     }
 
