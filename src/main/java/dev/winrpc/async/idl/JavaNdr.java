@@ -1,13 +1,11 @@
 package dev.winrpc.async.idl;
 
 import dev.winrpc.async.idl.IdlType.ConformantArray;
-import dev.winrpc.async.idl.IdlType.EnumType;
 import dev.winrpc.async.idl.IdlType.FixedArray;
 import dev.winrpc.async.idl.IdlType.Pipe;
 import dev.winrpc.async.idl.IdlType.Pointer;
 import dev.winrpc.async.idl.IdlType.PointerKind;
 import dev.winrpc.async.idl.IdlType.Primitive;
-import dev.winrpc.async.idl.IdlType.Ref;
 import dev.winrpc.async.idl.IdlType.StringType;
 import dev.winrpc.async.idl.IdlType.StructType;
 import java.util.ArrayList;
