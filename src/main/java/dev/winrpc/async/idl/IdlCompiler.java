@@ -83,7 +83,8 @@ public final class IdlCompiler {
         Path acf = opts.containsKey("--acf") ? Path.of(opts.get("--acf")) : null;
         try {
             IdlModel model = Idl.parse(idl, acf);
-            Map<String, String> sources = JavaTypes.generate(model, pkg, constantsClass(idl));
+            Map<String, String> sources = new java.util.LinkedHashMap<>(JavaTypes.generate(model, pkg, constantsClass(idl)));
+            sources.putAll(JavaNdr.generate(model, pkg, sources.keySet()));
             Path dir = Path.of(opts.get("--java-out")).resolve(pkg.replace('.', '/'));
             Files.createDirectories(dir);
             Path cOut = Path.of(opts.get("--c-out"));
