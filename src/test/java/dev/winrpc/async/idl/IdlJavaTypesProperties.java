@@ -28,7 +28,7 @@ import net.jqwik.api.constraints.IntRange;
 class IdlJavaTypesProperties {
 
     private static final List<String> NAMES = List.of("class", "record", "package", "hashCode", "wait", "value", "data", "x",
-            "getClass", "var", "yield", "_x", "Default", "strictfp", "goto", "equals", "n");
+            "getClass", "var", "yield", "_x", "Default", "strictfp", "const_", "equals", "n");
     private static final List<String> BASE = List.of("small", "unsigned small", "short", "unsigned short", "long", "unsigned long",
             "hyper", "unsigned hyper", "char", "byte", "boolean", "wchar_t", "float", "double", "error_status_t", "DWORD", "BOOL",
             "ULONGLONG", "GUID", "FILETIME");
