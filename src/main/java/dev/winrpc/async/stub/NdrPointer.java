@@ -4,30 +4,13 @@ import com.sun.jna.Pointer;
 import java.util.function.Consumer;
 
 /** A [ref] or [unique] pointer to one value of a type (a conformant array: to its elements). */
-final class NdrPointer<T> extends NdrType<T> {
+final class NdrPointer<T> extends NdrPointerShaped<T> {
 
     private final NdrType<T> target;
-    private final boolean unique;
 
     NdrPointer(NdrType<T> target, boolean unique) {
-        super((unique ? "[unique] " : "[ref] ") + target + " *");
+        super((unique ? "[unique] " : "[ref] ") + target + " *", unique);
         this.target = target;
-        this.unique = unique;
-    }
-
-    @Override
-    long layoutSize() {
-        return pointerSize();
-    }
-
-    @Override
-    int layoutAlignment() {
-        return pointerSize();
-    }
-
-    @Override
-    boolean hasPointers() {
-        return true;
     }
 
     @Override
@@ -37,10 +20,7 @@ final class NdrPointer<T> extends NdrType<T> {
 
     @Override
     void checkValue(Object value, String what, Object[] siblings) {
-        if (value == null) {
-            if (!unique) {
-                throw new NullPointerException(what + ": null where the IDL says [ref] (a pointer that cannot be null)");
-            }
+        if (allowedNull(value, what, "a pointer")) {
             return;
         }
         target.checkValue(value, what, siblings);

@@ -4,41 +4,21 @@ import com.sun.jna.Pointer;
 import java.util.function.Consumer;
 
 /** A [string] char * (ISO-8859-1) or wchar_t * (UTF-16): a pointer to NUL-terminated characters. */
-final class NdrString extends NdrType<String> {
+final class NdrString extends NdrPointerShaped<String> {
 
     /** The longest string read back, in characters (the simulator's own bound is lower). */
     static final int MAX_CHARS = Integer.MAX_VALUE / 4;
 
     private final boolean wide;
-    private final boolean unique;
 
     NdrString(boolean wide, boolean unique) {
-        super((unique ? "[unique] " : "[ref] ") + (wide ? "[string] uint16_t *" : "[string] char *"));
+        super((unique ? "[unique] " : "[ref] ") + (wide ? "[string] uint16_t *" : "[string] char *"), unique);
         this.wide = wide;
-        this.unique = unique;
-    }
-
-    @Override
-    long layoutSize() {
-        return pointerSize();
-    }
-
-    @Override
-    int layoutAlignment() {
-        return pointerSize();
-    }
-
-    @Override
-    boolean hasPointers() {
-        return true;
     }
 
     @Override
     void checkValue(Object value, String what, Object[] siblings) {
-        if (value == null) {
-            if (!unique) {
-                throw new NullPointerException(what + ": null where the IDL says [ref] (a [string] that cannot be null)");
-            }
+        if (allowedNull(value, what, "a [string]")) {
             return;
         }
         if (!(value instanceof String s)) {
