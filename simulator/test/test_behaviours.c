@@ -22,16 +22,6 @@
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-static void dump_misuses(void)
-{
-    char buf[512];
-    int n = sim_misuse_count();
-    for (int i = 0; i < n && i < 64; i++) {
-        int kind = sim_misuse_get(i, buf, sizeof buf);
-        fprintf(stderr, "    misuse %d: %s\n", kind, buf);
-    }
-}
-
 /* Nothing left but `handles` open handles and `bindings` binding handles (the test's own, for
  * its next call), nothing recorded; the behaviours back to none. sim_reset forgets the
  * bindings: a test that goes on binds again (end_calls_rebind). */
@@ -44,9 +34,7 @@ static void end_calls2(int64_t handles, int64_t bindings)
             fprintf(stderr, "    counter %d = %lld\n", i, (long long)sim_counter(i));
         CHECK_EQ(sim_counter(i), want);
     }
-    if (sim_misuse_count() != 0)
-        dump_misuses();
-    CHECK_EQ(sim_misuse_count(), 0);
+    tfx_no_misuse();
     sim_reset();
     CHECK_EQ(sim_behaviours(), 0);
 }
@@ -80,7 +68,7 @@ static void expect_misuses(const int *kinds, int n)
         ok = found;
     }
     if (!ok)
-        dump_misuses();
+        tfx_dump_misuses();
     CHECK(ok);
     sim_misuse_clear();
 }

@@ -12,6 +12,13 @@
  *                        RPC_IF_AUTOLISTEN): calls are taken from then on
  *   tfx_stop()           RpcServerUnregisterIf(fx_IfSpec(), NULL, wait for the calls)
  *
+ * and what every scenario checks at its end (include test_assert.h first):
+ *
+ *   tfx_dump_misuses()   prints what the oracle recorded
+ *   tfx_counters_zero()  sim_quiesce, then no async state, notification, pipe buffer, thread,
+ *                        handle, subscription or queued APC left
+ *   tfx_no_misuse()      the oracle empty (what it holds is printed first)
+ *
  * ncalrpc:[SIM_PEER_ENDPOINT] is the simulator's own server, always there, like a server in
  * another process.
  */
@@ -61,6 +68,35 @@ static RPC_STATUS tfx_serve(const char *ep, const FX_SERVER_EPV *epv)
 static RPC_STATUS tfx_stop(void)
 {
     return RpcServerUnregisterIf(fx_IfSpec(), NULL, 1);
+}
+
+static inline void tfx_dump_misuses(void)
+{
+    char buf[512];
+    int n = sim_misuse_count();
+    for (int i = 0; i < n && i < 64; i++) {
+        int kind = sim_misuse_get(i, buf, sizeof buf);
+        fprintf(stderr, "    misuse %d: %s\n", kind, buf);
+    }
+}
+
+static inline void tfx_counters_zero(void)
+{
+    CHECK(sim_quiesce(10000) == 1);
+    CHECK_EQ(sim_counter(SIM_COUNT_ASYNC_STATES), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_PENDING_NOTIFICATIONS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_PIPE_BUFFERS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_THREADS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_SUBSCRIPTIONS), 0);
+    CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), 0);
+}
+
+static inline void tfx_no_misuse(void)
+{
+    if (sim_misuse_count() != 0)
+        tfx_dump_misuses();
+    CHECK_EQ(sim_misuse_count(), 0);
 }
 
 #endif /* TEST_FIXTURE_H */

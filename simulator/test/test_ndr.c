@@ -411,28 +411,11 @@ static void cli_close(cli *c)
     CHECK_EQ(tfx_unbind(&c->hb), RPC_S_OK);
 }
 
-static void dump_misuses(void)
-{
-    char buf[512];
-    int n = sim_misuse_count();
-    for (int i = 0; i < n && i < 64; i++) {
-        int kind = sim_misuse_get(i, buf, sizeof buf);
-        fprintf(stderr, "    misuse %d: %s\n", kind, buf);
-    }
-}
-
 /* Nothing left, nothing recorded, no failed server check. */
 static void end_clean(void)
 {
-    CHECK(sim_quiesce(10000) == 1);
-    CHECK_EQ(sim_counter(SIM_COUNT_ASYNC_STATES), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_PENDING_NOTIFICATIONS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_PIPE_BUFFERS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_THREADS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
-    if (sim_misuse_count() != 0)
-        dump_misuses();
-    CHECK_EQ(sim_misuse_count(), 0);
+    tfx_counters_zero();
+    tfx_no_misuse();
     CHECK_EQ(atomic_load(&g_server_checks), 0);
     atomic_store(&g_server_checks, 0);
     sim_reset();

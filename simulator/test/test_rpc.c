@@ -25,35 +25,11 @@
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-static void dump_misuses(void)
-{
-    char buf[512];
-    int n = sim_misuse_count();
-    for (int i = 0; i < n && i < 64; i++) {
-        int kind = sim_misuse_get(i, buf, sizeof buf);
-        fprintf(stderr, "    misuse %d: %s\n", kind, buf);
-    }
-}
-
-static void check_counters_zero(void)
-{
-    CHECK(sim_quiesce(10000) == 1);
-    CHECK_EQ(sim_counter(SIM_COUNT_ASYNC_STATES), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_PENDING_NOTIFICATIONS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_PIPE_BUFFERS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_THREADS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_SUBSCRIPTIONS), 0);
-    CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), 0);
-}
-
 /* A legitimate scenario: nothing left, nothing recorded. */
 static void end_clean(void)
 {
-    check_counters_zero();
-    if (sim_misuse_count() != 0)
-        dump_misuses();
-    CHECK_EQ(sim_misuse_count(), 0);
+    tfx_counters_zero();
+    tfx_no_misuse();
     sim_reset();
 }
 
@@ -79,7 +55,7 @@ static void expect_misuses(const int *kinds, int n)
         for (int j = 0; j < n; j++)
             fprintf(stderr, " %d", kinds[j]);
         fprintf(stderr, "\n");
-        dump_misuses();
+        tfx_dump_misuses();
     }
     CHECK(ok);
     sim_misuse_clear();
@@ -93,10 +69,8 @@ static void expect_misuses(const int *kinds, int n)
 
 static void end_misuse(void)
 {
-    check_counters_zero();
-    if (sim_misuse_count() != 0)
-        dump_misuses();
-    CHECK_EQ(sim_misuse_count(), 0);
+    tfx_counters_zero();
+    tfx_no_misuse();
     sim_reset();
 }
 

@@ -29,7 +29,10 @@ public final class PipeReader<T> {
     /** The default most elements pulled at once. */
     public static final int DEFAULT_CHUNK_ELEMENTS = 4096;
 
+    /** The copying reader's codec; null for a lending reader, whose views need no decoding. */
     private final PipeCodec<T> codec;
+    private final int elementSize;
+    private final String layout;
     private final int chunkElements;
     private CallMachine<?> call;
     Memory buffer;
@@ -46,7 +49,13 @@ public final class PipeReader<T> {
     private boolean publisherUsed;
 
     private PipeReader(PipeCodec<T> codec, int chunkElements) {
-        this.codec = Objects.requireNonNull(codec, "codec");
+        this(Objects.requireNonNull(codec, "codec"), codec.elementSize(), codec.toString(), chunkElements);
+    }
+
+    private PipeReader(PipeCodec<T> codec, int elementSize, String layout, int chunkElements) {
+        this.codec = codec;
+        this.elementSize = elementSize;
+        this.layout = layout;
         if (chunkElements < 1) {
             throw new IllegalArgumentException("chunkElements " + chunkElements);
         }
@@ -93,8 +102,7 @@ public final class PipeReader<T> {
     public static PipeReader<PipeView> lending(PipeCodec<?> layout, int chunkElements) {
         Objects.requireNonNull(layout, "layout");
         checkLendable(layout.elementSize(), chunkElements);
-        return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(layout, 0), layout.elementSize()),
-                chunkElements);
+        return new PipeReader<>(null, layout.elementSize(), layout + ", lent views", chunkElements);
     }
 
     /**
@@ -108,11 +116,14 @@ public final class PipeReader<T> {
      */
     public static PipeReader<PipeView> lending(int elementSize, int chunkElements) {
         checkLendable(elementSize, chunkElements);
-        return new PipeReader<>(new ZeroCopyCodecs.Views(ZeroCopyCodecs.name(null, elementSize), elementSize),
+        return new PipeReader<>(null, elementSize, "pipe of " + elementSize + "-byte elements, lent views",
                 chunkElements);
     }
 
     private static void checkLendable(int elementSize, int chunkElements) {
+        if (elementSize < 1) {
+            throw new IllegalArgumentException("elementSize " + elementSize);
+        }
         if ((long) elementSize * chunkElements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(chunkElements + " elements of " + elementSize
                     + " bytes: a lending reader pulls at most 2 GiB at once");
@@ -121,12 +132,20 @@ public final class PipeReader<T> {
 
     /** {@return true for a lending reader, whose chunks are views lent to one callback} */
     public boolean lends() {
-        return codec instanceof ZeroCopyCodecs.Views;
+        return codec == null;
     }
 
-    /** {@return the elements' layout} */
-    public PipeCodec<T> codec() {
-        return codec;
+    /**
+     * {@return the codec that decodes each pulled chunk into a new {@code T}; empty for a
+     * {@linkplain #lends() lending} reader, which decodes nothing}
+     */
+    public java.util.Optional<PipeCodec<T>> codec() {
+        return java.util.Optional.ofNullable(codec);
+    }
+
+    /** {@return the size of one element in bytes} */
+    public int elementSize() {
+        return elementSize;
     }
 
     /** {@return the most elements pulled at once} */
@@ -139,7 +158,7 @@ public final class PipeReader<T> {
             throw new IllegalStateException("this pipe end already belongs to " + call);
         }
         call = owner;
-        buffer = new Memory((long) chunkElements * codec.elementSize());
+        buffer = new Memory((long) chunkElements * elementSize);
         if (lends()) {
             bytes = buffer.getByteBuffer(0, buffer.size()).order(java.nio.ByteOrder.nativeOrder());
         }
@@ -390,6 +409,11 @@ public final class PipeReader<T> {
         return demand > 0 && !ended && failure == null;
     }
 
+    /** A copying reader's chunk of the n elements just pulled into the buffer. */
+    T decode(int n) {
+        return codec.decode(buffer, n);
+    }
+
     void deliver(T chunk) {
         demand--;
         CompletableFuture<T> f = receivers.poll();
@@ -437,6 +461,6 @@ public final class PipeReader<T> {
 
     @Override
     public String toString() {
-        return "PipeReader[" + codec + ", " + chunkElements + " elements]";
+        return "PipeReader[" + layout + ", " + chunkElements + " elements]";
     }
 }

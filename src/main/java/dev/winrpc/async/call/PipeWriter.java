@@ -91,7 +91,10 @@ public final class PipeWriter<T> {
      */
     public static final int MAX_CHUNK_ELEMENTS = 1 << 24;
 
+    /** The copying writer's codec; null for a zero-copy writer, whose blocks are pushed in place. */
     private final PipeCodec<T> codec;
+    private final int elementSize;
+    private final String layout;
     private CallMachine<?> call;
 
     // Dispatcher thread only, after attach.
@@ -105,8 +108,13 @@ public final class PipeWriter<T> {
     // Any thread.
     private volatile boolean finishCalled;
 
-    private PipeWriter(PipeCodec<T> codec) {
-        this.codec = Objects.requireNonNull(codec, "codec");
+    private PipeWriter(PipeCodec<T> codec, int elementSize, String layout) {
+        if (elementSize < 1) {
+            throw new IllegalArgumentException("elementSize " + elementSize);
+        }
+        this.codec = codec;
+        this.elementSize = elementSize;
+        this.layout = layout;
     }
 
     /**
@@ -117,7 +125,8 @@ public final class PipeWriter<T> {
      * @return a new sending end
      */
     public static <T> PipeWriter<T> of(PipeCodec<T> codec) {
-        return new PipeWriter<>(codec);
+        Objects.requireNonNull(codec, "codec");
+        return new PipeWriter<>(codec, codec.elementSize(), codec.toString());
     }
 
     /**
@@ -132,7 +141,7 @@ public final class PipeWriter<T> {
      */
     public static PipeWriter<PipeBlock> zeroCopy(PipeCodec<?> layout) {
         Objects.requireNonNull(layout, "layout");
-        return new PipeWriter<>(new ZeroCopyCodecs.Blocks(ZeroCopyCodecs.name(layout, 0), layout.elementSize()));
+        return new PipeWriter<>(null, layout.elementSize(), layout + ", zero-copy blocks");
     }
 
     /**
@@ -143,12 +152,20 @@ public final class PipeWriter<T> {
      * @throws IllegalArgumentException if elementSize is not positive
      */
     public static PipeWriter<PipeBlock> zeroCopy(int elementSize) {
-        return new PipeWriter<>(new ZeroCopyCodecs.Blocks(ZeroCopyCodecs.name(null, elementSize), elementSize));
+        return new PipeWriter<>(null, elementSize, "pipe of " + elementSize + "-byte elements, zero-copy blocks");
     }
 
-    /** {@return the elements' layout} */
-    public PipeCodec<T> codec() {
-        return codec;
+    /**
+     * {@return the codec that copies each chunk to native memory; empty for a
+     * {@linkplain #zeroCopy(PipeCodec) zero-copy} writer, which copies nothing}
+     */
+    public java.util.Optional<PipeCodec<T>> codec() {
+        return java.util.Optional.ofNullable(codec);
+    }
+
+    /** {@return the size of one element in bytes} */
+    public int elementSize() {
+        return elementSize;
     }
 
     synchronized void attach(CallMachine<?> owner) {
@@ -194,7 +211,7 @@ public final class PipeWriter<T> {
      */
     public CompletableFuture<Void> send(T chunk) {
         Objects.requireNonNull(chunk, "chunk");
-        if (codec instanceof ZeroCopyCodecs.Blocks) {
+        if (codec == null) {
             return sendBlock((PipeBlock) chunk);
         }
         int n = codec.count(chunk);
@@ -206,7 +223,7 @@ public final class PipeWriter<T> {
                     + MAX_CHUNK_ELEMENTS + " go in one push; split it");
         }
         CallMachine<?> c = sendable();
-        Memory m = new Memory((long) n * codec.elementSize());
+        Memory m = new Memory((long) n * elementSize);
         codec.encode(chunk, m);
         Chunk k = new Chunk(m, n, c);
         queue(c, k);
@@ -215,7 +232,7 @@ public final class PipeWriter<T> {
 
     private CompletableFuture<Void> sendBlock(PipeBlock b) {
         CallMachine<?> c = sendable();
-        int n = b.markSent(codec.elementSize());
+        int n = b.markSent(elementSize);
         Chunk k = b.chunk.reset(n, c);
         // Taken now: once the block is back in its pool, its chunk may be reset by its next send.
         CompletableFuture<Void> sent = k.sent;
@@ -407,6 +424,6 @@ public final class PipeWriter<T> {
 
     @Override
     public String toString() {
-        return "PipeWriter[" + codec + "]";
+        return "PipeWriter[" + layout + "]";
     }
 }

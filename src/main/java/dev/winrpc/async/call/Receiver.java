@@ -67,7 +67,7 @@ final class Receiver {
         if (n == 0) {
             r.end();
         } else {
-            call.trace.received((long) n * r.codec().elementSize());
+            call.trace.received((long) n * r.elementSize());
             deliver(r, n);
         }
         if (call.appFailPending && call.accepts(APP_FAIL)) {
@@ -88,11 +88,11 @@ final class Receiver {
     @SuppressWarnings("unchecked")
     private static <T> void deliver(PipeReader<T> r, int n) {
         if (!r.lends()) {
-            r.deliver(r.codec().decode(r.buffer, n));
+            r.deliver(r.decode(n));
             return;
         }
         // Lent for the callbacks deliver runs now; dead before the buffer is pulled into again.
-        PipeView v = new PipeView(r.buffer, r.bytes, r.codec().elementSize(), n);
+        PipeView v = new PipeView(r.buffer, r.bytes, r.elementSize(), n);
         try {
             ((PipeReader<PipeView>) r).deliver(v);
         } finally {

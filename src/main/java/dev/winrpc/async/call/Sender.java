@@ -63,7 +63,7 @@ final class Sender {
         }
         int sentCount = k.count; // the chunk is not touched once in flight (a block's is reused)
         writer.inFlight.add(k);
-        call.trace.sent((long) sentCount * writer.codec().elementSize());
+        call.trace.sent((long) sentCount * writer.elementSize());
         outstandingSends++;
         pushed = true;
         call.apply(OK);

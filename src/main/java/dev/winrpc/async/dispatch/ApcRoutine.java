@@ -41,6 +41,12 @@ import dev.winrpc.async.raw.Rpcrt4;
  */
 class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
 
+    /** An entry point made outside JNA (an FFM upcall stub, {@link Upcalls}). */
+    interface Upcall {
+        /** {@return the entry point's address, valid while this object is reachable} */
+        long address();
+    }
+
     /** What receives each notification: on the dispatcher thread, never throwing. */
     interface Handler {
         /**
@@ -58,10 +64,20 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
 
     /**
      * @param handler what receives each notification
-     * @return the routine for this process: {@link Direct} on 64-bit, the ordinary form else
+     * @return the routine for this process: on 64-bit an FFM upcall stub where the JDK has one
+     *         ({@link Ffm}, JDK 22+), else {@link Direct}; the ordinary form on 32-bit
      */
     static ApcRoutine create(Handler handler) {
-        return Native.POINTER_SIZE == 8 ? new Direct(handler) : new ApcRoutine(handler);
+        if (Native.POINTER_SIZE != 8) {
+            return new ApcRoutine(handler);
+        }
+        Upcall ffm = Upcalls.apc(handler);
+        return ffm != null ? new Ffm(handler, ffm) : new Direct(handler);
+    }
+
+    /** {@return how native code reaches the handler: "ffm", "jna-direct" or "jna"} */
+    String kind() {
+        return "jna";
     }
 
     /**
@@ -84,6 +100,38 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
     @Override
     public void callback(Pointer pAsync, Pointer context, int event) {
         handler.onApc(Pointer.nativeValue(pAsync), event);
+    }
+
+    /**
+     * The routine whose entry point is an FFM upcall stub: known at once, no learning APC. The
+     * object is still JNA's ordinary callback for the structures JNA writes itself.
+     */
+    static final class Ffm extends ApcRoutine {
+
+        /** Held: the stub lives as long as this object. */
+        private final Upcall upcall;
+        private final Pointer entryPoint;
+
+        private Ffm(Handler handler, Upcall upcall) {
+            super(handler);
+            this.upcall = upcall;
+            this.entryPoint = new Pointer(upcall.address());
+        }
+
+        @Override
+        boolean bindDirect(HANDLE thread) {
+            return true;
+        }
+
+        @Override
+        public Pointer entryPoint() {
+            return entryPoint;
+        }
+
+        @Override
+        String kind() {
+            return "ffm";
+        }
     }
 
     /** The 64-bit routine: also an {@link Rpcrt4.RPCNOTIFICATION_ROUTINE_DIRECT}, which JNA uses. */
@@ -118,6 +166,11 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
             }
             entryPoint = new Pointer(learned);
             return true;
+        }
+
+        @Override
+        String kind() {
+            return entryPoint != null ? "jna-direct" : "jna";
         }
 
         @Override

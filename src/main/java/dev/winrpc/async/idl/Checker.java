@@ -31,20 +31,57 @@ final class Checker {
         this.model = model;
     }
 
+    /**
+     * C's keywords (C11) that the IDL grammar leaves usable as names: MIDL refuses them, and a
+     * generated C header could not declare them.
+     */
+    private static final Set<String> C_KEYWORDS = Set.of("auto", "break", "case", "continue", "default",
+            "do", "else", "extern", "for", "goto", "if", "inline", "register", "restrict", "return",
+            "sizeof", "static", "switch", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
+            "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local");
+
     static void check(IdlModel model) throws IdlException {
         Checker c = new Checker(model);
         for (TypeDecl d : model.types().values()) {
             if (!d.fromPrelude()) {
                 c.declaration(d);
+                c.names(d);
             }
+        }
+        for (Constant k : model.constants()) {
+            c.name(k.name(), k.at());
         }
         for (IdlInterface i : model.interfaces()) {
             for (Operation op : i.operations()) {
+                c.name(op.name(), op.at());
+                for (Param p : op.params()) {
+                    c.name(p.name(), p.at());
+                }
                 c.operation(op);
             }
         }
         if (!c.out.isEmpty()) {
             throw new IdlException(c.out);
+        }
+    }
+
+    private void names(TypeDecl d) {
+        name(d.name().startsWith("struct ") || d.name().startsWith("enum ")
+                ? d.name().substring(d.name().indexOf(' ') + 1) : d.name(), d.at());
+        if (d.type() instanceof StructType s) {
+            for (Field f : s.fields()) {
+                name(f.name(), f.at());
+            }
+        } else if (d.type() instanceof EnumType e) {
+            for (IdlType.EnumValue v : e.values()) {
+                name(v.name(), d.at());
+            }
+        }
+    }
+
+    private void name(String name, Location at) {
+        if (C_KEYWORDS.contains(name)) {
+            error(at, name, "'" + name + "' is a C keyword: MIDL refuses it as a name, and C could not declare it");
         }
     }
 

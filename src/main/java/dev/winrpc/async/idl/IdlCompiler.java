@@ -87,6 +87,7 @@ public final class IdlCompiler {
         try {
             IdlModel model = Idl.parse(idl, acf);
             Map<String, String> sources = new java.util.LinkedHashMap<>(JavaTypes.generate(model, pkg, constantsClass(idl)));
+            sources.putAll(JavaNdr.generate(model, pkg, sources.keySet()));
             String noStubs = JavaStubs.generate(model, pkg, sources);
             if (noStubs != null) {
                 out.println("no Java client and server: " + noStubs);
@@ -97,6 +98,7 @@ public final class IdlCompiler {
             Map<String, String> cSources = new java.util.LinkedHashMap<>(CHeader.generate(model));
             cSources.putAll(WindowsC.generate(model, idl, acf));
             cSources.putAll(SimulatorC.generate(model));
+            cSources.put(NATIVE_HEADER, nativeHeader());
             if (WindowsC.unsupported(model) != null) {
                 out.println("no Windows stub library: " + WindowsC.unsupported(model));
             }
@@ -120,6 +122,19 @@ public final class IdlCompiler {
         } catch (IOException e) {
             err.println("IdlCompiler: " + e);
             return 1;
+        }
+    }
+
+    /** The library's C declaration of the async API, which every generated C file includes. */
+    static final String NATIVE_HEADER = "winrpc_async.h";
+
+    /** {@return native-headers/winrpc_async.h, as the library's jar carries it} */
+    static String nativeHeader() throws IOException {
+        try (java.io.InputStream in = IdlCompiler.class.getResourceAsStream(NATIVE_HEADER)) {
+            if (in == null) {
+                throw new IOException(NATIVE_HEADER + " is missing from the library's classes");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -69,6 +69,11 @@ final class JavaTypes {
         return out;
     }
 
+    /** {@return the keys of the struct and enum definitions the Java types are written for (JavaNdr's too)} */
+    static Set<String> definitions(IdlModel model) {
+        return new JavaTypes(model, "").wanted();
+    }
+
     /** The struct and enum definitions to write: the IDL's own, and the prelude's they reach. */
     private Set<String> wanted() {
         Set<String> out = new LinkedHashSet<>();

@@ -31,7 +31,6 @@ final class WindowsCMake {
 #
 # From a Visual Studio developer environment whose target matches the JVM's architecture:
 #   cmake -S <this directory> -B <build directory> -G "NMake Makefiles" -DCMAKE_BUILD_TYPE=Release
-#         -DWINRPC_NATIVE_HEADERS=<the directory of winrpc_async.h>
 #   cmake --build <build directory>
 # or with a Visual Studio generator: -G "Visual Studio 17 2022" -A Win32|x64|ARM64.
 # MIDL runs twice: the client stub with the user's ACF (WINRPC_ACF), the server stub with
@@ -41,7 +40,7 @@ project(%1$s LANGUAGES C)
 
 set(WINRPC_IDL "%2$s" CACHE FILEPATH "the IDL file")
 set(WINRPC_ACF "%3$s" CACHE FILEPATH "the user's ACF (empty: none)")
-set(WINRPC_NATIVE_HEADERS "" CACHE PATH "the directory that holds winrpc_async.h (the project's native-headers/)")
+set(WINRPC_NATIVE_HEADERS "${CMAKE_CURRENT_SOURCE_DIR}" CACHE PATH "the directory that holds winrpc_async.h (IdlCompiler writes it here)")
 
 if(NOT WIN32 OR NOT MSVC)
   message(FATAL_ERROR "%1$s.dll is built with Microsoft's MIDL and C compiler: configure on Windows "

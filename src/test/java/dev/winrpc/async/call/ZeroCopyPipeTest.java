@@ -121,6 +121,26 @@ class ZeroCopyPipeTest {
     }
 
     @Test
+    void zeroCopyEndsHaveAnElementSizeAndNoCodec() {
+        // A zero-copy end neither encodes nor decodes: it offers no codec whose methods could
+        // only fail, just the element size its blocks and views are measured in.
+        PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
+        PipeReader<PipeView> r = PipeReader.lending(24, 16);
+        assertTrue(w.codec().isEmpty());
+        assertTrue(r.codec().isEmpty());
+        assertTrue(r.lends());
+        assertEquals(4, w.elementSize());
+        assertEquals(24, r.elementSize());
+        assertSame(PipeCodec.INTS, PipeWriter.of(PipeCodec.INTS).codec().orElseThrow());
+        assertSame(PipeCodec.BYTES, PipeReader.of(PipeCodec.BYTES).codec().orElseThrow());
+        assertFalse(PipeReader.of(PipeCodec.BYTES).lends());
+        assertEquals(1, PipeReader.of(PipeCodec.BYTES).elementSize());
+        assertTrue(w.toString().contains("pipe int, zero-copy blocks"), w.toString());
+        assertThrows(IllegalArgumentException.class, () -> PipeWriter.zeroCopy(0));
+        assertThrows(IllegalArgumentException.class, () -> PipeReader.lending(0, 16));
+    }
+
+    @Test
     void blocksAreCheckedBeforeAnythingNative() throws Exception {
         try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 10, 1);
                 PipeBlocks bytes = PipeBlocks.allocate(PipeCodec.BYTES, 10, 1)) {

@@ -43,7 +43,41 @@ class SteadyStateCallTest {
     private final Fixture fx = Simulator.fixture();
 
     static Stream<Named<Supplier<Dispatcher>>> dispatchers() {
-        return Stream.of(Named.of("apc", ApcDispatcher::new), Named.of("iocp", IocpDispatcher::new));
+        return Stream.of(Named.of("apc", ApcDispatcher::new), Named.of("apc, JNA's upcall", SteadyStateCallTest::jnaApc),
+                Named.of("iocp", IocpDispatcher::new));
+    }
+
+    /** An APC dispatcher made with {@code winrpc.upcalls=jna}: JNA's callback even where FFM is there. */
+    private static ApcDispatcher jnaApc() {
+        String before = System.getProperty(Upcalls.PROPERTY);
+        System.setProperty(Upcalls.PROPERTY, "jna");
+        try {
+            return new ApcDispatcher();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Upcalls.PROPERTY);
+            } else {
+                System.setProperty(Upcalls.PROPERTY, before);
+            }
+        }
+    }
+
+    /** What the routine's kind must be on this JVM: an FFM upcall stub on JDK 22+ (64-bit). */
+    private static String expectedKind() {
+        if (Native.POINTER_SIZE != 8) {
+            return "jna";
+        }
+        return Runtime.version().feature() >= 22 ? "ffm" : "jna-direct";
+    }
+
+    @Test
+    void theApcRoutineIsAnFfmUpcallOnJdk22AndLaterAndJnaWhenAsked() {
+        try (ApcDispatcher d = new ApcDispatcher(); ApcDispatcher j = jnaApc()) {
+            assertEquals(expectedKind(), d.routine().kind(), "the default upcall on Java "
+                    + Runtime.version().feature() + " (ffm needs the build's META-INF/versions/22, made by JDK 22+)");
+            assertEquals(Native.POINTER_SIZE == 8 ? "jna-direct" : "jna", j.routine().kind());
+            assertNotEquals(d.routine().entryPoint(), j.routine().entryPoint());
+        }
     }
 
     /** One call slot, reused: its state and reply buffer are made once. */
@@ -146,9 +180,15 @@ class SteadyStateCallTest {
                     assertEquals(ordinary, written, "u.APC.NotificationRoutine on 32-bit");
                 }
                 // JNA reading the state back (as passing it to a function bound by interface
-                // does) finds the dispatcher's routine at that address, of the field's type.
+                // does) finds a routine at that address, of the field's type: the dispatcher's
+                // own for JNA's entry points, a proxy of the same address for an FFM stub (so
+                // that writing the state again writes the same routine).
                 c.state.read();
-                assertSame(d.routine(), c.state.u.APC.NotificationRoutine);
+                if (d.routine().kind().equals("ffm")) {
+                    assertEquals(written, CallbackReference.getFunctionPointer(c.state.u.APC.NotificationRoutine));
+                } else {
+                    assertSame(d.routine(), c.state.u.APC.NotificationRoutine);
+                }
             } finally {
                 c.registration().close();
             }

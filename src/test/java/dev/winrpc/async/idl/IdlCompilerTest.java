@@ -55,6 +55,11 @@ class IdlCompilerTest {
         assertTrue(Files.isRegularFile(record));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("wrote " + record), out.toString(StandardCharsets.UTF_8));
         assertTrue(Files.readString(record).startsWith("package a.b;\n"));
+        // The C directory builds on its own: the library's winrpc_async.h is copied beside the
+        // header that includes it, byte for byte the project's native-headers/ one.
+        assertEquals(Files.readString(IdlModelTest.ROOT.resolve("native-headers/winrpc_async.h")),
+                Files.readString(dir.resolve("c/winrpc_async.h")));
+        assertTrue(Files.readString(dir.resolve("c/Subset_winrpc.h")).contains("#include \"winrpc_async.h\""));
     }
 
     @Test

@@ -22,13 +22,13 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * For random IDL within the subset (structs of every field kind, enums, constants, field names
- * that Java reserves), the generated Java compiles with -Xlint:all -Werror: the generator never
+ * that Java reserves), the generated Java (types and the NDR descriptor class) compiles with -Xlint:all -Werror: the generator never
  * writes code that does not compile.
  */
 class IdlJavaTypesProperties {
 
     private static final List<String> NAMES = List.of("class", "record", "package", "hashCode", "wait", "value", "data", "x",
-            "getClass", "var", "yield", "_x", "Default", "strictfp", "goto", "equals", "n");
+            "getClass", "var", "yield", "_x", "Default", "strictfp", "const_", "equals", "n");
     private static final List<String> BASE = List.of("small", "unsigned small", "short", "unsigned short", "long", "unsigned long",
             "hyper", "unsigned hyper", "char", "byte", "boolean", "wchar_t", "float", "double", "error_status_t", "DWORD", "BOOL",
             "ULONGLONG", "GUID", "FILETIME");
@@ -86,11 +86,14 @@ class IdlJavaTypesProperties {
     @Property(tries = 25)
     void theJavaOfAnyIdlOfTheSubsetCompiles(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int structs) throws Exception {
         String idl = randomIdl(seed, structs);
-        Map<String, String> sources = JavaTypes.generate(Idl.parse("r.idl", idl, null, null), "gen.r", "RConstants");
+        IdlModel model = Idl.parse("r.idl", idl, null, null);
+        Map<String, String> sources = new java.util.LinkedHashMap<>(JavaTypes.generate(model, "gen.r", "RConstants"));
+        sources.putAll(JavaNdr.generate(model, "gen.r", sources.keySet()));
         Path dir = Files.createTempDirectory("idlprop");
         try {
             Path pkg = Files.createDirectories(dir.resolve("gen/r"));
-            List<String> args = new ArrayList<>(List.of("-Xlint:all", "-Werror", "-d", dir.resolve("classes").toString()));
+            List<String> args = new ArrayList<>(List.of("-Xlint:all", "-Werror", "-d", dir.resolve("classes").toString(),
+                    "-classpath", System.getProperty("java.class.path")));
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path f = pkg.resolve(e.getKey() + ".java");
                 Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
@@ -100,6 +103,14 @@ class IdlJavaTypesProperties {
             ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
             int rc = javac.run(null, diagnostics, diagnostics, args.toArray(String[]::new));
             assertEquals(0, rc, idl + "\n" + diagnostics.toString(StandardCharsets.UTF_8));
+            // the descriptor class initialises: every constant is there, laid out, in an order that works
+            try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
+                    getClass().getClassLoader())) {
+                for (java.lang.reflect.Field f : loader.loadClass("gen.r.RNdr").getFields()) {
+                    dev.winrpc.async.stub.NdrType<?> t = (dev.winrpc.async.stub.NdrType<?>) f.get(null);
+                    org.junit.jupiter.api.Assertions.assertTrue(t.size() > 0 && t.alignment() > 0, idl + "\n" + f);
+                }
+            }
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> {

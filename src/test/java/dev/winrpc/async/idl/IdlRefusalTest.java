@@ -40,6 +40,11 @@ class IdlRefusalTest {
     static Stream<Arguments> cases() {
         String op = "long Op([in] handle_t h);\n";
         return Stream.of(
+                idl("a C keyword as a field", "typedef struct S { long @goto; } S;\n" + op, "goto"),
+                idl("a C keyword as a parameter", "long Op([in] handle_t h, [in] long @default);", "default"),
+                idl("a C keyword as an operation", "@long switch([in] handle_t h);", "switch"),
+                idl("a C keyword as a typedef", "typedef long @register;\n" + op, "register"),
+                idl("a C keyword as a constant", "const long @static = 1;\n" + op, "static"),
                 idl("a union", "typedef @union U { long a; } U;\n" + op, "union"),
                 idl("a syntax error", "long Op([in] handle_t h)\n@}", "Op"),
                 idl("an unknown type", "long Op([in] handle_t h, [in] @FOO x);", "FOO"),

@@ -1,0 +1,77 @@
+package dev.winrpc.async.dispatch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+
+/**
+ * Chooses how native code calls the APC notification routine: an FFM upcall stub
+ * ({@code FfmApcUpcall}, JDK 22 and later, 64-bit) where there is one, else JNA's callback.
+ *
+ * <p>{@code FfmApcUpcall} is compiled for Java 22 into {@code META-INF/versions/22} of the
+ * library (a multi-release jar): a JDK 22+ runtime finds it in the jar by its name, a JDK 17-21
+ * runtime never looks for it. Run from a directory of classes (the build's own tests and
+ * benchmarks), the versioned class is not on the class path, so it is defined from that
+ * resource into this package. The system property {@value #PROPERTY}{@code =jna} keeps JNA's
+ * callback (for comparison, or if an upcall stub misbehaves on some platform); any failure to
+ * make the stub falls back to JNA too.
+ */
+final class Upcalls {
+
+    /** The system property that chooses the upcall: {@code ffm} (the default where possible) or {@code jna}. */
+    static final String PROPERTY = "winrpc.upcalls";
+
+    private static final String FFM_CLASS = "dev.winrpc.async.dispatch.FfmApcUpcall";
+    private static final String VERSIONED = "META-INF/versions/22/" + FFM_CLASS.replace('.', '/') + ".class";
+
+    private static Class<?> ffmClass;
+    private static boolean looked;
+
+    private Upcalls() {
+    }
+
+    /**
+     * {@return an FFM upcall stub calling the handler, or null where JNA's callback serves}
+     *
+     * @param handler what the stub calls
+     */
+    static ApcRoutine.Upcall apc(ApcRoutine.Handler handler) {
+        if (Runtime.version().feature() < 22 || "jna".equalsIgnoreCase(System.getProperty(PROPERTY, "ffm"))) {
+            return null;
+        }
+        Class<?> c = ffmClass();
+        if (c == null) {
+            return null;
+        }
+        try {
+            return (ApcRoutine.Upcall) c.getDeclaredConstructor(ApcRoutine.Handler.class).newInstance(handler);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // no stub on this platform, or native access refused: JNA's callback serves
+        }
+    }
+
+    private static synchronized Class<?> ffmClass() {
+        if (!looked) {
+            looked = true;
+            ffmClass = load();
+        }
+        return ffmClass;
+    }
+
+    private static Class<?> load() {
+        try {
+            return Class.forName(FFM_CLASS, true, Upcalls.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not in a multi-release jar: a directory of classes, or a jar built by JDK 17
+        }
+        ClassLoader loader = Upcalls.class.getClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(VERSIONED)) {
+            if (in == null) {
+                return null; // built without JDK 22: JNA only
+            }
+            return MethodHandles.lookup().defineClass(in.readAllBytes());
+        } catch (IOException | IllegalAccessException | LinkageError e) {
+            return null;
+        }
+    }
+}
