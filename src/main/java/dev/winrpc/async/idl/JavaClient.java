@@ -83,23 +83,7 @@ final class JavaClient {
             }
             b.append("\n    /**\n     * Starts {@code ").append(op.name()).append("}.\n     *\n     * @param binding the server's binding\n");
             StringBuilder sig = new StringBuilder("RpcBinding binding");
-            for (P p : ps) {
-                switch (p.kind()) {
-                    case SCALAR -> {
-                        b.append("     * @param ").append(p.name()).append(" [in] {@code ").append(p.cType()).append("}\n");
-                        sig.append(", ").append(p.javaType()).append(' ').append(p.name());
-                    }
-                    case PIPE_IN -> {
-                        b.append("     * @param ").append(p.name()).append(" the [in] pipe: what the call sends\n");
-                        sig.append(", PipeWriter<int[]> ").append(p.name());
-                    }
-                    case PIPE_OUT -> {
-                        b.append("     * @param ").append(p.name()).append(" the [out] pipe: what the call receives\n");
-                        sig.append(", PipeReader<int[]> ").append(p.name());
-                    }
-                    case OUT_INT -> { }
-                }
-            }
+            JavaStubParams.declare(ps, false, b, sig);
             b.append("     * @return the call; its result is ").append(rec != null ? "the reply and the [out] values"
                     : result.equals(replyType) ? "the reply" : "the [out] value").append("\n     */\n");
             b.append("    public StubCall<").append(result).append("> ").append(JavaStubParams.method(op)).append('(').append(sig)

@@ -48,23 +48,7 @@ final class JavaServer {
             String result = JavaClient.resultType(model, itf, op, ps);
             b.append("\n    /**\n     * Serves {@code ").append(op.name()).append("}.\n     *\n");
             StringBuilder sig = new StringBuilder();
-            for (P p : ps) {
-                switch (p.kind()) {
-                    case SCALAR -> {
-                        b.append("     * @param ").append(p.name()).append(" [in] {@code ").append(p.cType()).append("}\n");
-                        sig.append(", ").append(p.javaType()).append(' ').append(p.name());
-                    }
-                    case PIPE_IN -> {
-                        b.append("     * @param ").append(p.name()).append(" the [in] pipe: what the client sends\n");
-                        sig.append(", PipeReader<int[]> ").append(p.name());
-                    }
-                    case PIPE_OUT -> {
-                        b.append("     * @param ").append(p.name()).append(" the [out] pipe: finish it before the stage completes\n");
-                        sig.append(", PipeWriter<int[]> ").append(p.name());
-                    }
-                    case OUT_INT -> { }
-                }
-            }
+            JavaStubParams.declare(ps, true, b, sig);
             b.append("     * @return the call's result: ").append(result.equals("Void") ? "null" : "{@code " + result + "}")
                     .append("\n     */\n");
             b.append("    CompletionStage<").append(result).append("> ").append(JavaStubParams.method(op)).append('(')

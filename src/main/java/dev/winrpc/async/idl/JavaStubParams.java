@@ -146,4 +146,32 @@ final class JavaStubParams {
             default -> null;
         };
     }
+
+    /**
+     * Appends, for each parameter a method of the client or of the server interface takes, its
+     * {@code @param} line to {@code doc} and {@code ", Type name"} to {@code sig}: the client
+     * sends an [in] pipe through a PipeWriter and reads an [out] pipe from a PipeReader, the server
+     * the other way round.
+     */
+    static void declare(List<P> ps, boolean server, StringBuilder doc, StringBuilder sig) {
+        for (P p : ps) {
+            switch (p.kind()) {
+                case SCALAR -> {
+                    doc.append("     * @param ").append(p.name()).append(" [in] {@code ").append(p.cType()).append("}\n");
+                    sig.append(", ").append(p.javaType()).append(' ').append(p.name());
+                }
+                case PIPE_IN -> {
+                    doc.append("     * @param ").append(p.name()).append(server ? " the [in] pipe: what the client sends\n"
+                            : " the [in] pipe: what the call sends\n");
+                    sig.append(server ? ", PipeReader<int[]> " : ", PipeWriter<int[]> ").append(p.name());
+                }
+                case PIPE_OUT -> {
+                    doc.append("     * @param ").append(p.name()).append(server
+                            ? " the [out] pipe: finish it before the stage completes\n" : " the [out] pipe: what the call receives\n");
+                    sig.append(server ? ", PipeWriter<int[]> " : ", PipeReader<int[]> ").append(p.name());
+                }
+                case OUT_INT -> { }
+            }
+        }
+    }
 }
