@@ -15,14 +15,18 @@ public final class LibraryClasses {
     private LibraryClasses() {
     }
 
-    /** @return the names of every class under target/classes */
+    /**
+     * @return the names of every class under target/classes, without META-INF/versions (the
+     *         multi-release variants, which only dispatch.Upcalls loads, under their own names)
+     */
     public static List<String> names() {
         try {
             Path root = Path.of(dev.winrpc.async.RpcRuntime.class.getProtectionDomain()
                     .getCodeSource().getLocation().toURI());
             List<String> names = new ArrayList<>();
             try (Stream<Path> files = Files.walk(root)) {
-                files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
+                files.filter(f -> f.toString().endsWith(".class") && !root.relativize(f).startsWith("META-INF"))
+                        .forEach(f -> {
                     String rel = root.relativize(f).toString();
                     names.add(rel.substring(0, rel.length() - ".class".length())
                             .replace(java.io.File.separatorChar, '.'));
