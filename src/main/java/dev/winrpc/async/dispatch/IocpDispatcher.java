@@ -7,6 +7,8 @@ import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.Win32CallException;
 import dev.winrpc.async.raw.Kernel32Direct;
@@ -46,6 +48,12 @@ public final class IocpDispatcher extends Dispatcher {
     private final int batch;
     private final Memory entries;
     private final Memory removed = new Memory(4);
+    /**
+     * Views of {@link #entries} and {@link #removed}, made once: their reads are intrinsics
+     * where {@code Memory.getLong} is a JNI call (docs/benchmarks.md, "Completion port").
+     */
+    private final ByteBuffer entryView;
+    private final ByteBuffer removedView;
 
     /** Starts a completion-port dispatcher on a daemon thread of its own. */
     public IocpDispatcher() {
@@ -66,6 +74,8 @@ public final class IocpDispatcher extends Dispatcher {
         this.kernel32 = RpcRuntime.kernel32();
         this.batch = batch;
         this.entries = new Memory((long) batch * Kernel32Ex.OVERLAPPED_ENTRY.SIZE);
+        this.entryView = entries.getByteBuffer(0, entries.size()).order(ByteOrder.nativeOrder());
+        this.removedView = removed.getByteBuffer(0, 4).order(ByteOrder.nativeOrder());
         HANDLE p = kernel32.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
         if (p == null || Pointer.nativeValue(p.getPointer()) == 0) {
             throw new Win32CallException("CreateIoCompletionPort", kernel32.GetLastError(), null);
@@ -132,17 +142,18 @@ public final class IocpDispatcher extends Dispatcher {
                 false)) {
             return 0;
         }
-        int n = removed.getInt(0);
+        int n = removedView.getInt(0);
         boolean ptr32 = Native.POINTER_SIZE == 4;
+        ByteBuffer view = entryView;
         for (int i = 0; i < n; i++) {
-            long base = (long) i * Kernel32Ex.OVERLAPPED_ENTRY.SIZE;
-            long key = ptr32 ? entries.getInt(base) & 0xFFFFFFFFL : entries.getLong(base);
+            int base = i * Kernel32Ex.OVERLAPPED_ENTRY.SIZE;
+            long key = ptr32 ? view.getInt(base) & 0xFFFFFFFFL : view.getLong(base);
             if (key == 0) {
                 continue; // a wake-up: the loop runs the tasks next
             }
             // A subscription's notification carries its event in the byte count (see
             // subscriptionTarget); the call's own carry 0 and the event is in the state.
-            int bytes = entries.getInt(base + BYTES_OFFSET);
+            int bytes = view.getInt(base + BYTES_OFFSET);
             Registration r = registry.get(key);
             if (r == null) {
                 deliver(key, bytes != 0 ? bytes : -1);

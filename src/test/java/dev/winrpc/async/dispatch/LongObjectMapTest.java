@@ -42,6 +42,50 @@ class LongObjectMapTest {
         }
     }
 
+    /**
+     * Lookups take no lock: while another thread adds and removes other keys (growing the table
+     * and shifting probe chains), a reader always finds every key that stays in the map.
+     */
+    @Test
+    void lockFreeLookupsNeverMissAKeyThatStays() throws Exception {
+        LongObjectMap<String> m = new LongObjectMap<>();
+        long[] stable = new long[200];
+        for (int i = 0; i < stable.length; i++) {
+            stable[i] = 0x7f0000000000L + 16L * (2 * i + 1); // odd slots; the writer uses even ones
+            m.putIfAbsent(stable[i], "s" + i);
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> miss = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            long lookups = 0;
+            while (!stop.get() && miss.get() == null) {
+                int i = (int) (lookups++ % stable.length);
+                String v = m.get(stable[i]);
+                if (!("s" + i).equals(v)) {
+                    miss.set("key " + i + " read as " + v);
+                }
+            }
+        });
+        reader.start();
+        Random rnd = new Random(7);
+        try {
+            for (int round = 0; round < 3000 && miss.get() == null; round++) {
+                int n = 1 + rnd.nextInt(3000);
+                for (int j = 0; j < n; j++) {
+                    m.putIfAbsent(0x7f0000000000L + 32L * j, "w");
+                }
+                for (int j = 0; j < n; j++) {
+                    m.remove(0x7f0000000000L + 32L * j);
+                }
+            }
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        assertNull(miss.get());
+        assertEquals(stable.length, m.size());
+    }
+
     @Test
     void nullAddressIsRefusedAndAbsentKeysAreNull() {
         LongObjectMap<String> m = new LongObjectMap<>();
