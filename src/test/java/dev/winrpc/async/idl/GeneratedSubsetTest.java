@@ -279,8 +279,8 @@ class GeneratedSubsetTest {
             PipeWriter<List<SAMPLE>> samples = PipeWriter.of(NdrPipes.codec(SubsetNdr.SAMPLE));
             PipeReader<List<Byte>> log = PipeReader.of(NdrPipes.codec(dev.winrpc.async.stub.NdrType.UINT8));
             List<Byte> logged = new ArrayList<>();
-            CompletableFuture<Void> read = log.forEach(logged::addAll).toCompletableFuture();
             StubCall<SubsetClient.RecordResult> call = w.subset.record_(w.binding, samples, log);
+            CompletableFuture<Void> read = log.forEach(logged::addAll).toCompletableFuture();
             SAMPLE a = new SAMPLE(1L << 40, 1.5, COLOR.COLOR_RED, new byte[] {11, 0, 0, 0});
             SAMPLE b = new SAMPLE(-1, -0.25, COLOR.COLOR_BLUE, new byte[] {22, 1, 2, 3});
             SAMPLE c = new SAMPLE(0, Double.MAX_VALUE, COLOR.COLOR_GREEN, new byte[] {33, 4, 5, 6});
