@@ -83,7 +83,7 @@ final class JavaStubKinds {
                 && !(model.resolve(ptr.target()) instanceof StringType)) {
             return pointer(p, Kind.INOUT_REF, name, names.javaType(ptr.target(), true), ndr, unique, index);
         }
-        throw refuse(op, p, "this form of " + d.name().toLowerCase(java.util.Locale.ROOT) + " parameter");
+        throw refuse(op, p, d == Param.Direction.IN_OUT ? "an [in, out] string or array" : "this form of parameter");
     }
 
     private static P value(Param p, String name, String javaType, String ndr, int index, String jna) {
