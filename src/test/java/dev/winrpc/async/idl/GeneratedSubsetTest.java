@@ -20,6 +20,11 @@ import dev.winrpc.async.generated.subset.SubsetClient;
 import dev.winrpc.async.generated.subset.SubsetNative;
 import dev.winrpc.async.generated.subset.SubsetNdr;
 import dev.winrpc.async.generated.subset.SubsetServer;
+import dev.winrpc.async.generated.values.KIND;
+import dev.winrpc.async.generated.values.MIX;
+import dev.winrpc.async.generated.values.VEC2;
+import dev.winrpc.async.generated.values.ValuesClient;
+import dev.winrpc.async.generated.values.ValuesServer;
 import dev.winrpc.async.rpc.IfFlag;
 import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.rpc.RpcServer;
@@ -354,6 +359,74 @@ class GeneratedSubsetTest {
             } finally {
                 d.close();
             }
+        }
+    }
+
+    /** values.idl's operations, as the test defines them. */
+    static final class Values implements ValuesServer {
+        final AtomicReference<Object[]> received = new AtomicReference<>();
+
+        @Override
+        public CompletionStage<ValuesClient.MixResult> mix(boolean flag, char ch, KIND kind, VEC2 v, MIX m) {
+            received.set(new Object[] {flag, ch, kind, v, m});
+            double reply = (flag ? 1000 : 0) + ch + kind.value() + v.x() + v.y() + m.a() + m.b() + m.c();
+            return CompletableFuture.completedFuture(new ValuesClient.MixResult(reply, new VEC2(v.x() + m.b(), v.y() * 2),
+                    kind == KIND.KIND_ONE ? KIND.KIND_BIG : kind));
+        }
+
+        @Override
+        public CompletionStage<KIND> which(KIND k) {
+            return CompletableFuture.completedFuture(k == KIND.KIND_TWO ? KIND.KIND_ONE : KIND.KIND_TWO);
+        }
+
+        @Override
+        public CompletionStage<Long> big(long u, byte s, float f) {
+            return CompletableFuture.completedFuture(u + s + (long) f);
+        }
+
+        @Override
+        public CompletionStage<ValuesClient.LetterResult> letter(Character c) {
+            return CompletableFuture.completedFuture(new ValuesClient.LetterResult(Character.toUpperCase(c), (char) (c + 1)));
+        }
+    }
+
+    @Test
+    void valuesStructsOfFloatsAndEnumsTravelByValueAndComeBack() throws Exception {
+        Values impl = new Values();
+        Dispatcher serverDispatcher = new ApcDispatcher();
+        Dispatcher clientDispatcher = new ApcDispatcher();
+        String endpoint = FixtureRuntime.newEndpoint("values");
+        try (RpcServer s = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                .register(ValuesServer.rpcInterface(impl, serverDispatcher).withFlags(IfFlag.AUTOLISTEN)
+                        .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                .build();
+                RpcBinding b = FixtureHost.bind(endpoint)) {
+            ValuesClient client = new ValuesClient(clientDispatcher);
+            VEC2 v = new VEC2(1.5f, -2.25f);
+            MIX m = new MIX(1e10, 0.5f, -7);
+            ValuesClient.MixResult r = await(client.mix(b, true, '\u00e9', KIND.KIND_ONE, v, m));
+            Object[] got = impl.received.get();
+            assertEquals(true, got[0]);
+            assertEquals('\u00e9', got[1]);
+            assertEquals(KIND.KIND_ONE, got[2]);
+            assertEquals(v, got[3], "a struct of two floats by value");
+            assertEquals(m, got[4], "a struct of a double, a float and a long by value");
+            assertEquals(1000 + 0xe9 + 1 + 1.5 - 2.25 + 1e10 + 0.5 - 7, r.reply());
+            assertEquals(new VEC2(2.0f, -4.5f), r.sum());
+            assertEquals(KIND.KIND_BIG, r.echo());
+            await(client.mix(b, false, '\uffff', KIND.KIND_BIG, v, m));
+            assertEquals(false, impl.received.get()[0]);
+            assertEquals('\uffff', impl.received.get()[1], "wchar_t is 16 bits unsigned");
+            assertEquals(KIND.KIND_BIG, impl.received.get()[2]);
+            assertEquals(KIND.KIND_ONE, await(client.which(b, KIND.KIND_TWO)));
+            assertEquals(-1L + 5 + 2, await(client.big(b, -1L, (byte) 5, 2.75f)), "unsigned hyper, small, float, hyper reply");
+            assertEquals(new ValuesClient.LetterResult('Q', 'r'), await(client.letter(b, 'q')),
+                    "an [in, out] wchar_t and a wchar_t reply");
+            assertThrows(NullPointerException.class, () -> client.mix(b, true, 'a', null, v, m), "a null enum value");
+            assertThrows(NullPointerException.class, () -> client.mix(b, true, 'a', KIND.KIND_ONE, null, m), "a null struct value");
+        } finally {
+            clientDispatcher.close();
+            serverDispatcher.close();
         }
     }
 }
