@@ -81,10 +81,6 @@ final class JavaClient {
                 records.add(record(op, rec, JavaStubParams.replyComponent(model, op), ps));
             }
             if (!op.async()) {
-                if (JavaClientCalls.needed(ps)) {
-                    throw new IdlException(op.at(), "operation", "the generated Java cannot carry the parameters of"
-                            + " synchronous operation " + op.name() + " yet: make it [async] in the ACF");
-                }
                 sync(b, itf, op, ps, result, rec, replyType, reply);
                 continue;
             }
@@ -180,10 +176,9 @@ final class JavaClient {
         StringBuilder sig = new StringBuilder("RpcBinding binding");
         StringBuilder doc = new StringBuilder("     * @param binding the server's binding (not closed while the call runs)\n");
         StringBuilder pass = new StringBuilder("binding");
+        JavaStubParams.declare(ps, false, doc, sig);
         for (P p : ps) {
-            if (p.kind() == Kind.SCALAR) {
-                sig.append(", ").append(p.javaType()).append(' ').append(p.name());
-                doc.append("     * @param ").append(p.name()).append(" [in] {@code ").append(p.cType()).append("}\n");
+            if (p.kind().in()) {
                 pass.append(", ").append(p.name());
             }
         }
@@ -196,11 +191,33 @@ final class JavaClient {
         b.append("     * @throws dev.winrpc.async.RpcException if the call failed (a runtime status, or the server's fault code)\n")
                 .append("     */\n    public ").append(isVoid ? "void" : result).append(' ').append(m).append('(').append(sig).append(") {\n")
                 .append("        Objects.requireNonNull(binding, \"binding\");\n");
+        String replyValue = replyType.equals("Void") ? null : reply.equals("Reply.INT") ? "ret$.getInt(0)"
+                : "dev.winrpc.async.stub.NdrCodec.read(" + reply.substring(reply.indexOf('(') + 1, reply.length() - 1) + ", ret$, 0, null)";
+        if (JavaClientCalls.needed(ps)) {
+            JavaClientCalls.syncBody(b, itf, op, ps, replyValue, rec);
+        } else {
+            syncPlain(b, itf, op, ps, rec, replyValue);
+        }
+        b.append("\n    /**\n     * Calls {@code ").append(op.name()).append("} as {@link #").append(m)
+                .append("} does, on a thread of the executor, without blocking this one.\n     *\n")
+                .append(doc).append("     * @param executor where the call blocks\n")
+                .append("     * @return completes with ").append(isVoid ? "null" : "the result").append(" once the call has ended, or fails with its RpcException\n")
+                .append("     */\n    public CompletableFuture<").append(result).append("> ").append(m).append("Async(").append(sig)
+                .append(", Executor executor) {\n        Objects.requireNonNull(binding, \"binding\");\n")
+                .append("        return SyncStubs.onExecutor(executor, () -> ");
+        if (isVoid) {
+            b.append("{\n            ").append(m).append('(').append(pass).append(");\n            return null;\n        });\n    }\n");
+        } else {
+            b.append(m).append('(').append(pass).append("));\n    }\n");
+        }
+    }
+
+    /** The body of a blocking method whose parameters are values and [out] 32-bit integers only. */
+    private static void syncPlain(StringBuilder b, IdlInterface itf, Operation op, List<P> ps, String rec, String replyValue) {
         List<String> mems = new ArrayList<>();
         List<String> vals = new ArrayList<>();
-        if (!replyType.equals("Void")) {
-            vals.add(reply.equals("Reply.INT") ? "ret$.getInt(0)" : "dev.winrpc.async.stub.NdrCodec.read("
-                    + reply.substring(reply.indexOf('(') + 1, reply.length() - 1) + ", ret$, 0, null)");
+        if (replyValue != null) {
+            vals.add(replyValue);
         }
         for (P p : ps) {
             if (p.kind() == Kind.OUT_INT) {
@@ -212,7 +229,7 @@ final class JavaClient {
         for (P p : ps) {
             callArgs.append(", ").append(p.kind() == Kind.OUT_INT ? "out$" + p.name() : p.name());
         }
-        if (!replyType.equals("Void")) {
+        if (replyValue != null) {
             mems.add("Memory ret$ = new Memory(8)");
             callArgs.append(", ret$");
         }
@@ -228,17 +245,5 @@ final class JavaClient {
             b.append("        }\n");
         }
         b.append("    }\n");
-        b.append("\n    /**\n     * Calls {@code ").append(op.name()).append("} as {@link #").append(m)
-                .append("} does, on a thread of the executor, without blocking this one.\n     *\n")
-                .append(doc).append("     * @param executor where the call blocks\n")
-                .append("     * @return completes with ").append(isVoid ? "null" : "the result").append(" once the call has ended, or fails with its RpcException\n")
-                .append("     */\n    public CompletableFuture<").append(result).append("> ").append(m).append("Async(").append(sig)
-                .append(", Executor executor) {\n        Objects.requireNonNull(binding, \"binding\");\n")
-                .append("        return SyncStubs.onExecutor(executor, () -> ");
-        if (isVoid) {
-            b.append("{\n            ").append(m).append('(').append(pass).append(");\n            return null;\n        });\n    }\n");
-        } else {
-            b.append(m).append('(').append(pass).append("));\n    }\n");
-        }
     }
 }

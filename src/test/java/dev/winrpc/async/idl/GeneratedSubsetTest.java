@@ -388,6 +388,12 @@ class GeneratedSubsetTest {
         public CompletionStage<ValuesClient.LetterResult> letter(Character c) {
             return CompletableFuture.completedFuture(new ValuesClient.LetterResult(Character.toUpperCase(c), (char) (c + 1)));
         }
+
+        @Override
+        public CompletionStage<ValuesClient.EchoResult> echo(String text, VEC2 v) {
+            return CompletableFuture.completedFuture(new ValuesClient.EchoResult(text.length(), new VEC2(v.y(), v.x()),
+                    text + text, text.length() * 2));
+        }
     }
 
     @Test
@@ -422,6 +428,17 @@ class GeneratedSubsetTest {
             assertEquals(-1L + 5 + 2, await(client.big(b, -1L, (byte) 5, 2.75f)), "unsigned hyper, small, float, hyper reply");
             assertEquals(new ValuesClient.LetterResult('Q', 'r'), await(client.letter(b, 'q')),
                     "an [in, out] wchar_t and a wchar_t reply");
+            ValuesClient.EchoResult e = client.echo(b, "ab\u00e7", v);
+            assertEquals(new ValuesClient.EchoResult(3, new VEC2(-2.25f, 1.5f), "ab\u00e7ab\u00e7", 6), e,
+                    "a synchronous operation with a string, a struct by value and [out] values");
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                assertEquals(e, client.echoAsync(b, "ab\u00e7", v, executor).get(T, TimeUnit.SECONDS));
+            } finally {
+                executor.shutdownNow();
+            }
+            IllegalArgumentException nul = assertThrows(IllegalArgumentException.class, () -> client.echo(b, "a\0", v));
+            assertTrue(nul.getMessage().contains("text"), nul.getMessage());
             assertThrows(NullPointerException.class, () -> client.mix(b, true, 'a', null, v, m), "a null enum value");
             assertThrows(NullPointerException.class, () -> client.mix(b, true, 'a', KIND.KIND_ONE, null, m), "a null struct value");
         } finally {
