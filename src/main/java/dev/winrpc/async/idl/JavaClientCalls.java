@@ -71,7 +71,7 @@ final class JavaClientCalls {
         List<String> sib = new ArrayList<>();
         sib.add("null");
         for (P p : ps) {
-            sib.add(p.kind().in() && p.kind() != Kind.SCALAR || p.kind() == Kind.SCALAR ? p.name() : "null");
+            sib.add(p.kind().in() ? p.name() : "null");
         }
         b.append("        Object[] sib$ = {").append(String.join(", ", sib)).append("};\n");
         for (P p : ps) {
