@@ -314,7 +314,9 @@ int main(void)
         uint32_t got = 0;
         s = out.pull(out.state, log + total, (uint32_t)(sizeof log - total), &got);
         if (s == RPC_S_ASYNC_CALL_PENDING) {
-            (void)WaitForSingleObject(ev, 200);
+            /* pull again only once the pending pull has been notified (under load 200 ms may pass) */
+            while (WaitForSingleObject(ev, 200) != SIM_WAIT_OBJECT_0 && guard < 200)
+                guard++;
             guard++;
             continue;
         }

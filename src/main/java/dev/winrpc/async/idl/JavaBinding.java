@@ -47,6 +47,7 @@ final class JavaBinding {
                 .append("     * @return the block, or null\n     */\n    Pointer ").append(i).append("_Allocate(BaseTSD.SIZE_T n);\n\n");
         b.append("    /**\n     * {@code midl_user_free} of the stub library.\n     *\n     * @param p a block of ")
                 .append(i).append("_Allocate\n     */\n    void ").append(i).append("_Free(Pointer p);\n\n");
+        b.append(byValue(model, itf));
         for (Operation op : itf.operations()) {
             List<P> ps = JavaStubParams.of(model, op);
             JavaStubParams.reply(model, op);
@@ -109,6 +110,22 @@ final class JavaBinding {
     }
 
     private static String jna(P p) {
-        return p.kind() == JavaStubParams.Kind.SCALAR ? p.javaType() : "Pointer";
+        return p.jnaType();
+    }
+
+    /** The structures of the structs the interface's operations take by value (JavaByValue). */
+    private static String byValue(IdlModel model, IdlInterface itf) throws IdlException {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        Operation first = null;
+        JavaNames names = new JavaNames(model);
+        for (Operation op : itf.operations()) {
+            for (P p : JavaStubParams.of(model, op)) {
+                if (p.kind() == JavaStubParams.Kind.STRUCT_VALUE) {
+                    keys.add(names.definitionKey(p.param().type()));
+                    first = first == null ? op : first;
+                }
+            }
+        }
+        return first == null ? "" : JavaByValue.generate(model, first, keys);
     }
 }

@@ -131,6 +131,18 @@ final class JavaNdr {
     }
 
     /**
+     * {@return the Java expression of the NdrType of a type without conformant arrays (a return
+     * type, a pipe's element)}
+     *
+     * @param model the model
+     * @param t the type
+     * @param ndrClass how the generated code names the descriptor class
+     */
+    static String typeExpr(IdlModel model, IdlType t, String ndrClass) {
+        return new JavaNdr(model, "", ndrClass, false).expr(t, List.of(), List.of(), Set.of());
+    }
+
+    /**
      * {@return true if parameter p is a {@code [unique]} pointer (the stub takes a null pointer for
      * a null value), false if the stub takes a value or a {@code [ref]} pointer}
      *

@@ -72,6 +72,10 @@ final class JavaServer {
             String reply = JavaStubParams.reply(model, op);
             String replyType = JavaStubParams.replyType(model, op);
             String rec = JavaStubParams.resultRecord(model, op, ps);
+            if (JavaClientCalls.needed(ps)) {
+                JavaServerCalls.routine(b, itf, op, ps, reply, replyType, rec);
+                continue;
+            }
             StringBuilder lambda = new StringBuilder("pAsync, h");
             StringBuilder setup = new StringBuilder();
             StringBuilder builder = new StringBuilder("ServerCall.builder(dispatcher, " + reply + ", pAsync)");
@@ -91,7 +95,7 @@ final class JavaServer {
                         builder.append(".send(out$").append(p.name()).append(", ").append(p.name()).append(')');
                         implArgs.append(", out$").append(p.name());
                     }
-                    case OUT_INT -> {
+                    default -> {
                         setup.append("                OutParam out$").append(p.name()).append(" = OutParam.server(").append(p.name())
                                 .append(", 4);\n");
                         builder.append(".out(out$").append(p.name()).append(')');

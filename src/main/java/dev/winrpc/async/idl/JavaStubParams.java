@@ -25,7 +25,39 @@ final class JavaStubParams {
         /** an [out] pipe of 32-bit integers: a PipeReader at the client, a PipeWriter at the server. */
         PIPE_OUT,
         /** an [out] pointer to a 32-bit integer: an OutParam of 4 bytes. */
-        OUT_INT
+        OUT_INT,
+        /** an [in] boolean, wchar_t or enum by value: its C form's bits. */
+        VALUE,
+        /** an [in] struct by value: the binding's Structure.ByValue of its C fields. */
+        STRUCT_VALUE,
+        /** an [in, string]: the characters' pointer. */
+        IN_STRING,
+        /** an [in] pointer to a value ([ref] or [unique]). */
+        IN_REF,
+        /** an [in] array (or a pointer to one): its elements' block. */
+        IN_ARRAY,
+        /** an [out] pointer to a value ([out, string] wchar_t ** too). */
+        OUT_REF,
+        /** an [out] array: a block of its size_is elements. */
+        OUT_ARRAY,
+        /** an [in, out] pointer to a value ([ref] or [unique]). */
+        INOUT_REF;
+
+        /** {@return true if the client gets a value of this kind back in the call's result} */
+        boolean out() {
+            return this == OUT_INT || this == OUT_REF || this == OUT_ARRAY || this == INOUT_REF;
+        }
+
+        /** {@return true if the client passes a value of this kind (the server receives it)} */
+        boolean in() {
+            return this == SCALAR || this == VALUE || this == STRUCT_VALUE || this == IN_STRING || this == IN_REF
+                    || this == IN_ARRAY || this == INOUT_REF;
+        }
+
+        /** {@return true if it goes through NdrClientArgs / NdrServerArgs} */
+        boolean marshalled() {
+            return ordinal() >= VALUE.ordinal();
+        }
     }
 
     /**
@@ -36,8 +68,14 @@ final class JavaStubParams {
      * @param name its Java name
      * @param javaType its Java type at the client ([in]) or in the result ([out])
      * @param cType its C form, in comments
+     * @param ndr the Java expression of its NdrType (JavaNdr.paramType), null for the kinds not marshalled
+     * @param unique true for a [unique] pointer (null passes)
+     * @param index its index among the operation's parameters (the binding handle is 0)
+     * @param jnaType its Java type in the JNA binding
+     * @param codec a pipe's PipeCodec expression, else null
      */
-    record P(Param param, Kind kind, String name, String javaType, String cType) {
+    record P(Param param, Kind kind, String name, String javaType, String cType, String ndr, boolean unique, int index,
+            String jnaType, String codec) {
     }
 
     /** Names the generated code uses for its own locals and parameters. */
@@ -60,36 +98,49 @@ final class JavaStubParams {
      */
     static List<P> of(IdlModel model, Operation op) throws IdlException {
         List<P> out = new ArrayList<>();
+        IdlInterface itf = itf(model, op);
+        int index = 0;
         for (Param p : op.params().subList(1, op.params().size())) {
+            index++;
             String name = JavaNames.identifier(p.name());
             if (TAKEN.contains(name)) {
                 name = name + "_";
             }
             IdlType t = model.resolve(p.type());
             if (p.direction() == Param.Direction.IN && t instanceof Primitive prim && scalar(prim) != null) {
-                out.add(new P(p, Kind.SCALAR, name, scalar(prim), CNames.fixed(prim)));
+                out.add(new P(p, Kind.SCALAR, name, scalar(prim), CNames.fixed(prim), null, false, index, scalar(prim), null));
                 continue;
             }
             if (t instanceof Pointer ptr && model.resolve(ptr.target()) instanceof Pipe pipe
                     && model.resolve(pipe.element()) instanceof Primitive e && int32(e)) {
                 if (p.direction() == Param.Direction.IN) {
-                    out.add(new P(p, Kind.PIPE_IN, name, "int[]", "ASYNC_INTPIPE *"));
+                    out.add(new P(p, Kind.PIPE_IN, name, "int[]", "ASYNC_INTPIPE *", null, false, index, "Pointer", "PipeCodec.INTS"));
                     continue;
                 }
                 if (p.direction() == Param.Direction.OUT) {
-                    out.add(new P(p, Kind.PIPE_OUT, name, "int[]", "ASYNC_INTPIPE *"));
+                    out.add(new P(p, Kind.PIPE_OUT, name, "int[]", "ASYNC_INTPIPE *", null, false, index, "Pointer",
+                            "PipeCodec.INTS"));
                     continue;
                 }
             }
             if (p.direction() == Param.Direction.OUT && t instanceof Pointer ptr
                     && model.resolve(ptr.target()) instanceof Primitive e && int32(e)) {
-                out.add(new P(p, Kind.OUT_INT, name, "int", CNames.fixed(e) + " *"));
+                out.add(new P(p, Kind.OUT_INT, name, "int", CNames.fixed(e) + " *", null, false, index, "Pointer", null));
                 continue;
             }
-            throw new IdlException(p.at(), "parameter", "the generated Java cannot carry parameter '" + p.name()
-                    + "' of operation " + op.name() + " yet (docs/idl.md, \"The generated Java\": what it carries)");
+            out.add(JavaStubKinds.classify(model, itf, op, p, index, name));
         }
         return out;
+    }
+
+    /** {@return the interface that declares op} */
+    static IdlInterface itf(IdlModel model, Operation op) {
+        for (IdlInterface i : model.interfaces()) {
+            if (i.operations().contains(op)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no interface declares " + op.name());
     }
 
     /**
@@ -105,13 +156,27 @@ final class JavaStubParams {
         if (t instanceof Primitive p && int32(p)) {
             return "Reply.INT";
         }
+        if (t instanceof Primitive p && p != Primitive.HANDLE || t instanceof IdlType.EnumType) {
+            return "dev.winrpc.async.stub.NdrReplies.of(" + JavaNdr.typeExpr(model, op.returnType(),
+                    JavaNdr.className(itf(model, op))) + ")";
+        }
         throw new IdlException(op.at(), "operation", "the generated Java cannot carry the return type of operation "
-                + op.name() + " yet (docs/idl.md, \"The generated Java\": what it carries)");
+                + op.name() + " (docs/idl.md, \"The generated Java\": what it carries)");
     }
 
-    /** {@return the Java type of the reply: Integer or Void} */
+    /** {@return the Java type of the reply: Integer, Void, or the return type's boxed Java type} */
     static String replyType(IdlModel model, Operation op) throws IdlException {
-        return reply(model, op).equals("Reply.VOID") ? "Void" : "Integer";
+        String r = reply(model, op);
+        if (r.equals("Reply.VOID")) {
+            return "Void";
+        }
+        return r.equals("Reply.INT") ? "Integer" : new JavaNames(model).javaType(op.returnType(), true);
+    }
+
+    /** {@return the component type of the reply in a result record: int for Reply.INT, else the boxed type} */
+    static String replyComponent(IdlModel model, Operation op) throws IdlException {
+        String t = replyType(model, op);
+        return t.equals("Integer") ? "int" : t;
     }
 
     /** {@return the IDL file's name, for Javadoc} */
@@ -126,7 +191,7 @@ final class JavaStubParams {
      * reply is void, else the generated record's (null if the reply alone)}
      */
     static String resultRecord(IdlModel model, Operation op, List<P> ps) throws IdlException {
-        long outs = ps.stream().filter(p -> p.kind() == Kind.OUT_INT).count();
+        long outs = ps.stream().filter(p -> p.kind().out()).count();
         boolean hasReply = !replyType(model, op).equals("Void");
         return outs == 0 || (outs == 1 && !hasReply) ? null : op.name() + "Result";
     }
@@ -163,14 +228,20 @@ final class JavaStubParams {
                 case PIPE_IN -> {
                     doc.append("     * @param ").append(p.name()).append(server ? " the [in] pipe: what the client sends\n"
                             : " the [in] pipe: what the call sends\n");
-                    sig.append(server ? ", PipeReader<int[]> " : ", PipeWriter<int[]> ").append(p.name());
+                    sig.append(server ? ", PipeReader<" : ", PipeWriter<").append(p.javaType()).append("> ").append(p.name());
                 }
                 case PIPE_OUT -> {
                     doc.append("     * @param ").append(p.name()).append(server
                             ? " the [out] pipe: finish it before the stage completes\n" : " the [out] pipe: what the call receives\n");
-                    sig.append(server ? ", PipeWriter<int[]> " : ", PipeReader<int[]> ").append(p.name());
+                    sig.append(server ? ", PipeWriter<" : ", PipeReader<").append(p.javaType()).append("> ").append(p.name());
                 }
-                case OUT_INT -> { }
+                case OUT_INT, OUT_REF, OUT_ARRAY -> { }
+                default -> {
+                    doc.append("     * @param ").append(p.name()).append(" [").append(p.kind() == Kind.INOUT_REF ? "in, out" : "in")
+                            .append("] {@code ").append(p.param().name()).append('}')
+                            .append(p.unique() ? " (null for a null [unique] pointer)" : "").append('\n');
+                    sig.append(", ").append(p.javaType()).append(' ').append(p.name());
+                }
             }
         }
     }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generators of the binding, client and server ({@link JavaStubs}): what they write for the
- * fixture, and that a parameter they do not carry yet stops them with its location and name,
+ * fixture and the subset, and that a parameter they do not carry stops them with its location and name,
  * writing none of the three (never wrong code). What the generated code does is
- * GeneratedFixtureTest's and GeneratedSyncOpsTest's.
+ * GeneratedFixtureTest's, GeneratedSyncOpsTest's and GeneratedSubsetTest's.
  */
 class IdlJavaStubsTest {
 
@@ -45,15 +45,16 @@ class IdlJavaStubsTest {
     }
 
     @Test
-    void aParameterNotCarriedYetStopsAllThreeAndIsNamedWithItsLocation() throws Exception {
+    void aParameterNotCarriedStopsAllThreeAndIsNamedWithItsLocation() throws Exception {
         String[] why = new String[1];
         Map<String, String> before = new LinkedHashMap<>(Map.of("Keep", "x"));
         Map<String, String> after = generate(HEAD + "long Ok([in] handle_t h, [in] long a);\n"
-                + "long Greet([in] handle_t h, [in, string] wchar_t *who);\n}\n", null, new LinkedHashMap<>(before), why);
+                + "long Greet([in] handle_t h, [in, out, string] wchar_t *who);\n}\n", "interface I { [async] Greet(); }\n",
+                new LinkedHashMap<>(before), why);
         assertEquals(before, after, "nothing added");
         assertNotNull(why[0]);
         assertTrue(why[0].startsWith("t.idl:3:"), why[0]);
-        assertTrue(why[0].contains("parameter 'who' of operation Greet"), why[0]);
+        assertTrue(why[0].contains("parameter 'who' of operation Greet: an [in, out] string or array"), why[0]);
     }
 
     @Test
@@ -65,11 +66,47 @@ class IdlJavaStubsTest {
     }
 
     @Test
-    void aReturnTypeNotCarriedYetIsRefused() throws Exception {
+    void aSynchronousOperationWithAStringGetsItsTwoMethods() throws Exception {
         String[] why = new String[1];
-        generate(HEAD + "hyper Big([in] handle_t h);\n}\n", "interface I { [async] Big(); }\n", new LinkedHashMap<>(), why);
-        assertNotNull(why[0]);
-        assertTrue(why[0].contains("return type of operation Big"), why[0]);
+        Map<String, String> s = generate(HEAD + "long Greet([in] handle_t h, [in, string] wchar_t *who);\n}\n", null,
+                new LinkedHashMap<>(), why);
+        assertNull(why[0]);
+        String client = s.get("IClient");
+        assertTrue(client.contains("public Integer greet(RpcBinding binding, java.lang.String who)"), client);
+        assertTrue(client.contains("greetAsync(RpcBinding binding, java.lang.String who, Executor executor)"), client);
+    }
+
+    @Test
+    void everyBaseTypeAndEnumIsAReturnType() throws Exception {
+        String[] why = new String[1];
+        Map<String, String> s = generate(HEAD + "typedef enum { A, B } E;\nhyper Big([in] handle_t h);\nboolean Yes([in] handle_t h);\n"
+                + "E Which([in] handle_t h);\n}\n", "interface I { [async] Big(); [async] Which(); }\n", new LinkedHashMap<>(), why);
+        assertNull(why[0]);
+        String client = s.get("IClient");
+        assertTrue(client.contains("public StubCall<java.lang.Long> big(RpcBinding binding)"), client);
+        assertTrue(client.contains("NdrReplies.of(dev.winrpc.async.stub.NdrType.INT64)"), client);
+        assertTrue(client.contains("public java.lang.Boolean yes(RpcBinding binding)"), client);
+        assertTrue(client.contains("public StubCall<E> which(RpcBinding binding)"), client);
+    }
+
+    @Test
+    void theSubsetGetsItsThreeClassesWithEveryKind() throws Exception {
+        IdlModel m = Idl.parse(IdlModelTest.SUBSET, IdlModelTest.SUBSET_ACF);
+        Map<String, String> sources = new LinkedHashMap<>();
+        assertNull(JavaStubs.generate(m, "gen", sources));
+        String client = sources.get("SubsetClient");
+        assertTrue(client.contains("public StubCall<SubsetClient.FillResult> fill(RpcBinding binding, int max)"), client);
+        assertTrue(client.contains("public record FillResult(int reply, byte[] buffer, int written)"), client);
+        assertTrue(client.contains("public StubCall<SubsetClient.SwapResult> swap(RpcBinding binding, POINT p, "
+                + "java.lang.Integer optional)"), client);
+        assertTrue(client.contains("PipeWriter<java.util.List<SAMPLE>> samples, PipeReader<java.util.List<java.lang.Byte>> log"),
+                client);
+        String bind = sources.get("SubsetNative");
+        assertTrue(bind.contains("class BLOBValue extends Structure implements Structure.ByValue"), bind);
+        assertTrue(bind.contains("int Subset_Describe(Pointer pAsync, Pointer h, Pointer record_, SubsetNative.BLOBValue blob, "
+                + "Pointer color);"), bind);
+        String server = sources.get("SubsetServer");
+        assertTrue(server.contains("CompletionStage<SubsetClient.HelloResult> hello(java.lang.String who);"), server);
     }
 
     @Test
