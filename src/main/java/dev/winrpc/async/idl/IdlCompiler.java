@@ -98,7 +98,9 @@ public final class IdlCompiler {
             Map<String, String> cSources = new java.util.LinkedHashMap<>(CHeader.generate(model));
             cSources.putAll(WindowsC.generate(model, idl, acf));
             cSources.putAll(SimulatorC.generate(model));
-            cSources.put(NATIVE_HEADER, nativeHeader());
+            for (String h : NATIVE_HEADERS) {
+                cSources.put(h, nativeHeader(h));
+            }
             if (WindowsC.unsupported(model) != null) {
                 out.println("no Windows stub library: " + WindowsC.unsupported(model));
             }
@@ -125,14 +127,18 @@ public final class IdlCompiler {
         }
     }
 
-    /** The library's C declaration of the async API, which every generated C file includes. */
-    static final String NATIVE_HEADER = "winrpc_async.h";
+    /**
+     * The library's C declaration of the async API, which every generated C file includes, and
+     * the header it includes in turn: both are written into {@code --c-out}, so that a stub
+     * library builds from that directory alone.
+     */
+    static final java.util.List<String> NATIVE_HEADERS = java.util.List.of("winrpc_async.h", "winrpc_rpcdce.h");
 
-    /** {@return native-headers/winrpc_async.h, as the library's jar carries it} */
-    static String nativeHeader() throws IOException {
-        try (java.io.InputStream in = IdlCompiler.class.getResourceAsStream(NATIVE_HEADER)) {
+    /** {@return one of native-headers' files, as the library's jar carries it} */
+    static String nativeHeader(String name) throws IOException {
+        try (java.io.InputStream in = IdlCompiler.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IOException(NATIVE_HEADER + " is missing from the library's classes");
+                throw new IOException(name + " is missing from the library's classes");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -55,11 +55,19 @@ class IdlCompilerTest {
         assertTrue(Files.isRegularFile(record));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("wrote " + record), out.toString(StandardCharsets.UTF_8));
         assertTrue(Files.readString(record).startsWith("package a.b;\n"));
-        // The C directory builds on its own: the library's winrpc_async.h is copied beside the
-        // header that includes it, byte for byte the project's native-headers/ one.
-        assertEquals(Files.readString(IdlModelTest.ROOT.resolve("native-headers/winrpc_async.h")),
-                Files.readString(dir.resolve("c/winrpc_async.h")));
+        // The C directory builds on its own: the library's winrpc_async.h and the header it
+        // includes are copied beside the header that includes them, byte for byte the project's
+        // native-headers/ ones, and the generated header compiles with that directory alone.
+        for (String h : IdlCompiler.NATIVE_HEADERS) {
+            assertEquals(Files.readString(IdlModelTest.ROOT.resolve("native-headers/" + h)),
+                    Files.readString(dir.resolve("c/" + h)), h);
+        }
         assertTrue(Files.readString(dir.resolve("c/Subset_winrpc.h")).contains("#include \"winrpc_async.h\""));
+        Path unit = dir.resolve("c/alone.c");
+        Files.writeString(unit, "#include \"Subset_winrpc.h\"\nint winrpc_alone;\n");
+        java.util.List<String> args = new java.util.ArrayList<>(CCompiler.STRICT);
+        args.addAll(java.util.List.of("-I" + dir.resolve("c"), "-c", unit.toString(), "-o", dir.resolve("alone.o").toString()));
+        CCompiler.run("gcc", args);
     }
 
     @Test
