@@ -9,7 +9,7 @@ import dev.winrpc.async.dispatch.Registration;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.Simulator;
 
 /**
@@ -25,7 +25,7 @@ import dev.winrpc.async.testing.Simulator;
  */
 final class PlainCall implements NotificationTarget {
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final RPC_ASYNC_STATE state = new RPC_ASYNC_STATE();
     private final Pointer address = state.getPointer();
     private final Memory reply = new Memory(4);
@@ -45,7 +45,7 @@ final class PlainCall implements NotificationTarget {
         }
         expect = i + 1;
         registration = d.register(state, this);
-        st = fx.fx_Add(address, binding, i, 1);
+        st = fx.WinRpcFixture_Add(address, binding, i, 1);
         if (st != RpcErrors.RPC_S_OK) {
             registration.close();
             throw new IllegalStateException("fx_Add: " + st);

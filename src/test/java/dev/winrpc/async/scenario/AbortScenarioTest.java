@@ -16,7 +16,7 @@ import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.List;
 import java.util.stream.Stream;
@@ -35,14 +35,14 @@ class AbortScenarioTest {
 
     private static final int CODE = 0x5A5A;
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void failAbortsWithTheCode(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             ClientCall<Integer> call = ClientCall.start(w.client, Reply.INT,
-                    p -> fx.fx_Fail(p, w.binding.handle(), CODE));
+                    p -> fx.WinRpcFixture_Fail(p, w.binding.handle(), CODE));
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status());
             assertTrue(e.isServerFault(), e.toString());
@@ -68,7 +68,7 @@ class AbortScenarioTest {
         try (World w = abortingServer(notify)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+                    .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status(), e.toString());
             assertEquals(PipeState.END, call.state());
@@ -87,7 +87,7 @@ class AbortScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 1, ctx.inPipe(),
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), w.binding.handle(), 1, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status(), e.toString());

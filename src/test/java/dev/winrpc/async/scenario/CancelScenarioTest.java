@@ -14,7 +14,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -32,12 +32,12 @@ class CancelScenarioTest {
 
     private static final int FOREVER = -1; // 0xFFFFFFFF: until cancelled
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     /** Starts Sleep(forever) and waits until the server has it (for the Java server), or a moment. */
     private ClientCall<Integer> sleepForever(World w) {
         ClientCall<Integer> call = ClientCall.start(w.client, Reply.INT,
-                p -> fx.fx_Sleep(p, w.binding.handle(), FOREVER));
+                p -> fx.WinRpcFixture_Sleep(p, w.binding.handle(), FOREVER));
         w.serverCallUnderWay(); // the Java server: it has the call
         Scenarios.sleep(50); // the C server: let the call reach it
         assertFalse(call.result().isDone(), "Sleep(forever) replied: " + call);
@@ -80,7 +80,7 @@ class CancelScenarioTest {
     void cancelAfterTheReplyChangesNothing(Role role, Notify notify) {
         try (World w = new World(role, notify, true)) {
             ClientCall<Integer> call = ClientCall.start(w.client, Reply.INT,
-                    p -> fx.fx_Sleep(p, w.binding.handle(), 0));
+                    p -> fx.WinRpcFixture_Sleep(p, w.binding.handle(), 0));
             assertEquals(0, await(call.result()));
             call.cancel(true);
             call.cancel(false);

@@ -17,7 +17,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ class DeadlineScenarioTest {
 
     private static final int FOREVER = -1; // 0xFFFFFFFF: until cancelled
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
@@ -46,7 +46,7 @@ class DeadlineScenarioTest {
         try (World w = new World(role, notify, true)) {
             Duration limit = Duration.ofMillis(150);
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).deadline(limit)
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
+                    .start(ctx -> fx.WinRpcFixture_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
             RpcDeadlineExceededException e = assertInstanceOf(RpcDeadlineExceededException.class,
                     anyFailure(call.result()));
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, e.status());
@@ -66,7 +66,7 @@ class DeadlineScenarioTest {
         try (World w = new World(role, notify)) {
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT)
                     .deadline(Deadline.after(Duration.ofSeconds(Scenarios.TIMEOUT_S)))
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), 5));
+                    .start(ctx -> fx.WinRpcFixture_Sleep(ctx.pAsync(), w.binding.handle(), 5));
             assertEquals(5, await(call.result()));
             assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.COMP, PipeState.END), call.path());
             w.serverCallsEnded(1);
@@ -79,7 +79,7 @@ class DeadlineScenarioTest {
         try (World w = new World(role, notify, true)) {
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT)
                     .deadline(Duration.ofSeconds(Scenarios.TIMEOUT_S))
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
+                    .start(ctx -> fx.WinRpcFixture_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
             w.serverCallUnderWay();
             Scenarios.sleep(20);
             w.client.close();

@@ -17,7 +17,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag(Scenarios.TAG)
 class DisconnectScenarioTest {
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#pipeCases")
@@ -45,7 +45,7 @@ class DisconnectScenarioTest {
         try (World w = new World(role, notify, true)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+                    .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
             for (int c = 0; c < 3; c++) {
                 await(in.send(range(c * 10, 10)));
             }
@@ -72,7 +72,7 @@ class DisconnectScenarioTest {
             // More than the server can push before the client reads: it is mid-pipe when the
             // subscriber goes away.
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).receive(out)
-                    .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), w.binding.handle(), 0, 1_000_000,
+                    .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), w.binding.handle(), 0, 1_000_000,
                             ctx.outPipe()));
             CompletableFuture<Throwable> told = new CompletableFuture<>();
             out.publisher().subscribe(new Flow.Subscriber<>() {
@@ -124,7 +124,7 @@ class DisconnectScenarioTest {
             try (World w = new World(Role.JAVA_CLIENT_AND_SERVER, notify, true)) {
                 PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
                 ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                        .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+                        .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
                 await(in.send(range(0, 10)));
                 call.cancel(true);
                 Scenarios.failure(call.result());

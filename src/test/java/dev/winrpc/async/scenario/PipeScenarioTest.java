@@ -21,7 +21,7 @@ import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
 import dev.winrpc.async.testing.ChunkCollector;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +47,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag(Scenarios.TAG)
 class PipeScenarioTest {
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     private ClientCall<Integer> pipeSum(World w, PipeWriter<int[]> in) {
         return ClientCall.builder(w.client, Reply.INT).send(in)
-                .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+                .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
     }
 
     private ClientCall<Integer> pipeRange(World w, PipeReader<int[]> out, int start, int count) {
         return ClientCall.builder(w.client, Reply.INT).receive(out)
-                .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), w.binding.handle(), start, count, ctx.outPipe()));
+                .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), w.binding.handle(), start, count, ctx.outPipe()));
     }
 
     private static List<Integer> drain(PipeReader<int[]> out) {
@@ -221,7 +221,7 @@ class PipeScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 1000, ctx.inPipe(),
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), w.binding.handle(), 1000, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             assertThrows(IllegalStateException.class, b::getInt, "[out] before the call succeeded");
             in.send(new int[] {1, 2, 3});
@@ -242,7 +242,7 @@ class PipeScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 7, ctx.inPipe(),
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), w.binding.handle(), 7, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             in.finish();
             assertEquals(List.of(), drain(out));
@@ -266,7 +266,7 @@ class PipeScenarioTest {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                     IllegalArgumentException.class, () -> ClientCall.builder(w.client, Reply.INT).send(in)
-                            .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe())));
+                            .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe())));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("APC"), e.getMessage());
         }
     }

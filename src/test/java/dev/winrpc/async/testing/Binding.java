@@ -1,6 +1,7 @@
 package dev.winrpc.async.testing;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.rpc.RpcBinding;
 
 /**
@@ -24,7 +25,7 @@ public final class Binding implements AutoCloseable {
      * @param fixture unused: the binding is rpcrt4's (kept for the callers that name a fixture)
      * @param endpoint the endpoint
      */
-    public Binding(Fixture fixture, String endpoint) {
+    public Binding(WinRpcFixtureNative fixture, String endpoint) {
         this(endpoint);
     }
 
