@@ -16,7 +16,7 @@ import dev.winrpc.async.testing.Simulator;
  * A full plain call through the library as it is today (the raw bindings and a dispatcher, as
  * the tests' RawCall, without its CompletableFuture): RpcAsyncInitializeHandle, register with
  * the dispatcher (which writes the notification fields and calls RpcAsyncRegisterInfo),
- * fx_Add(state, binding, i, 1); on RpcCallComplete, on the dispatcher thread,
+ * WinRpcFixture_Add(state, binding, i, 1) (the generated stub library); on RpcCallComplete, on the dispatcher thread,
  * RpcAsyncCompleteCall, check the reply, close the registration, count.
  *
  * <p>One object per call slot, reused from call to call (its RPC_ASYNC_STATE and reply buffer
@@ -37,7 +37,7 @@ final class PlainCall implements NotificationTarget {
         this.done = done;
     }
 
-    /** Starts fx_Add(i, 1) through the dispatcher. */
+    /** Starts WinRpcFixture_Add(i, 1) through the dispatcher. */
     void start(Dispatcher d, Pointer binding, int i) {
         int st = Rpcrt4Direct.RpcAsyncInitializeHandle(address, RPC_ASYNC_STATE.SIZE);
         if (st != RpcErrors.RPC_S_OK) {
@@ -48,7 +48,7 @@ final class PlainCall implements NotificationTarget {
         st = fx.WinRpcFixture_Add(address, binding, i, 1);
         if (st != RpcErrors.RPC_S_OK) {
             registration.close();
-            throw new IllegalStateException("fx_Add: " + st);
+            throw new IllegalStateException("WinRpcFixture_Add: " + st);
         }
     }
 
