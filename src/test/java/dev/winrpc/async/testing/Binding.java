@@ -1,7 +1,6 @@
 package dev.winrpc.async.testing;
 
 import com.sun.jna.Pointer;
-import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.rpc.RpcBinding;
 
 /**
@@ -19,14 +18,6 @@ public final class Binding implements AutoCloseable {
             FixtureRuntime.ensurePeer();
         }
         this.binding = FixtureHost.bind(endpoint);
-    }
-
-    /**
-     * @param fixture unused: the binding is rpcrt4's (kept for the callers that name a fixture)
-     * @param endpoint the endpoint
-     */
-    public Binding(WinRpcFixtureNative fixture, String endpoint) {
-        this(endpoint);
     }
 
     /** @return the binding handle */
