@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Cancels, in both roles, with every notification type: Sleep(0xFFFFFFFF) waits until
  * cancelled; an abortive cancel ends the client's call at once with RPC_S_CALL_CANCELLED; a
- * non-abortive cancel asks the server, which aborts with RPC_S_CALL_CANCELLED (fx_glue.h); a
+ * non-abortive cancel asks the server, which aborts with RPC_S_CALL_CANCELLED (fixture.idl); a
  * cancel after the reply changes nothing. Either way the server's call ends.
  */
 @Tag(Scenarios.TAG)

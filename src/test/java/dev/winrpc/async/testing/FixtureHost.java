@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * The fixture interface served and bound the way an application serves and binds its own, with
- * the library's {@link RpcServer} and {@link RpcBinding}: the fixture glue has no server or
- * binding functions of its own (windows-tests/fx_glue.h).
+ * the library's {@link RpcServer} and {@link RpcBinding}: the fixture's generated stub library has no
+ * server or binding functions of its own (docs/idl.md, "The stub library").
  *
  * <p>Every server of the fixture in this process registers the interface with a manager type of
  * its own and gives it an object UUID, both derived from its endpoint's name; a binding to an
@@ -58,7 +58,7 @@ public final class FixtureHost {
     }
 
     /**
-     * Serves the fixture interface with an EPV in native memory (the C peer's, {@link WinRpcFixtureNative#fx_PeerEpv()}).
+     * Serves the fixture interface with an EPV in native memory (the C peer's, {@link FixtureRuntime#peerEpv()}).
      *
      * @param fx the fixture
      * @param endpoint a new endpoint
