@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The full plain call, Java against C: RpcAsyncInitializeHandle, register, fx_Add on "sim-peer"
+ * The full plain call, Java against C: RpcAsyncInitializeHandle, register, Add on "sim-peer"
  * (reply delay 0), the RpcCallComplete notification, RpcAsyncCompleteCall in the handler. The
  * Java side is {@link PlainCall} (the library's raw bindings and dispatcher, every call made
  * from Java); the C side is winrpcbench.c's {@code wb_fullcall_batch} (the same steps in C,

@@ -13,7 +13,7 @@ import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.dispatch.Dispatcher;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +91,7 @@ public class PipeThroughputBenchmark {
         public int chunk;
 
         private final BenchLib lib = BenchLib.get();
-        private final Fixture fx = Simulator.fixture();
+        private final WinRpcFixtureNative fx = Simulator.fixture();
         private Impl kind;
         private int chunkElements;
         private RpcBinding rpcBinding;
@@ -186,7 +186,7 @@ public class PipeThroughputBenchmark {
         private void in() {
             PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w)
-                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), binding, ctx.inPipe()));
+                    .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), binding, ctx.inPipe()));
             new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
             expect("PipeSum's reply", call.result().join(), PipeStreams.rangeSum(ELEMENTS));
         }
@@ -195,7 +195,7 @@ public class PipeThroughputBenchmark {
         private void out() {
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).receive(r)
-                    .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), binding, 0, ELEMENTS, ctx.outPipe()));
+                    .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), binding, 0, ELEMENTS, ctx.outPipe()));
             PipeStreams.Summer got = new PipeStreams.Summer();
             CompletableFuture<Void> done = r.forEach(got);
             expect("PipeRange's reply", call.result().join(), ELEMENTS);
@@ -210,7 +210,7 @@ public class PipeThroughputBenchmark {
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w).receive(r).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), binding, BenchLib.WB_PIPE_ECHO_ADD,
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), binding, BenchLib.WB_PIPE_ECHO_ADD,
                             ctx.inPipe(), ctx.outPipe(), b.pointer()));
             PipeStreams.Summer got = new PipeStreams.Summer();
             CompletableFuture<Void> done = r.forEach(got);

@@ -9,14 +9,14 @@ import dev.winrpc.async.dispatch.Registration;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.Simulator;
 
 /**
  * A full plain call through the library as it is today (the raw bindings and a dispatcher, as
  * the tests' RawCall, without its CompletableFuture): RpcAsyncInitializeHandle, register with
  * the dispatcher (which writes the notification fields and calls RpcAsyncRegisterInfo),
- * fx_Add(state, binding, i, 1); on RpcCallComplete, on the dispatcher thread,
+ * WinRpcFixture_Add(state, binding, i, 1) (the generated stub library); on RpcCallComplete, on the dispatcher thread,
  * RpcAsyncCompleteCall, check the reply, close the registration, count.
  *
  * <p>One object per call slot, reused from call to call (its RPC_ASYNC_STATE and reply buffer
@@ -25,7 +25,7 @@ import dev.winrpc.async.testing.Simulator;
  */
 final class PlainCall implements NotificationTarget {
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final RPC_ASYNC_STATE state = new RPC_ASYNC_STATE();
     private final Pointer address = state.getPointer();
     private final Memory reply = new Memory(4);
@@ -37,7 +37,7 @@ final class PlainCall implements NotificationTarget {
         this.done = done;
     }
 
-    /** Starts fx_Add(i, 1) through the dispatcher. */
+    /** Starts WinRpcFixture_Add(i, 1) through the dispatcher. */
     void start(Dispatcher d, Pointer binding, int i) {
         int st = Rpcrt4Direct.RpcAsyncInitializeHandle(address, RPC_ASYNC_STATE.SIZE);
         if (st != RpcErrors.RPC_S_OK) {
@@ -45,10 +45,10 @@ final class PlainCall implements NotificationTarget {
         }
         expect = i + 1;
         registration = d.register(state, this);
-        st = fx.fx_Add(address, binding, i, 1);
+        st = fx.WinRpcFixture_Add(address, binding, i, 1);
         if (st != RpcErrors.RPC_S_OK) {
             registration.close();
-            throw new IllegalStateException("fx_Add: " + st);
+            throw new IllegalStateException("WinRpcFixture_Add: " + st);
         }
     }
 

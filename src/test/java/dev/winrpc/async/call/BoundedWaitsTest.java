@@ -13,7 +13,7 @@ import dev.winrpc.async.fixture.FixtureServer;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.Simulator;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class BoundedWaitsTest {
 
     private static final String ENDPOINT = "java-fixture-bounds";
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private Dispatcher client;
     /** An event dispatcher cannot deliver subscriptions: its server calls never hear a cancel. */
     private Dispatcher deafServer;
@@ -58,7 +58,7 @@ class BoundedWaitsTest {
 
     private ClientCall<Integer> sleepForever(Duration cancelTimeout) {
         return ClientCall.builder(client, Reply.INT).cancelTimeout(cancelTimeout)
-                .start(ctx -> fx.fx_Sleep(ctx.pAsync(), binding.handle(), -1));
+                .start(ctx -> fx.WinRpcFixture_Sleep(ctx.pAsync(), binding.handle(), -1));
     }
 
     /** Ends the server's call (never told of the cancel), so that nothing is left behind. */

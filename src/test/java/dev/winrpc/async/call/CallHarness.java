@@ -8,7 +8,7 @@ import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class CallHarness implements AutoCloseable {
 
-    public final Fixture fx = Simulator.fixture();
+    public final WinRpcFixtureNative fx = Simulator.fixture();
     public final SimControl sim = Simulator.control();
     public final Dispatcher client;
     public final Dispatcher server;
@@ -111,19 +111,19 @@ public final class CallHarness implements AutoCloseable {
     /** PipeSum(in) on the client dispatcher. */
     public ClientCall<Integer> sum(Binding b, PipeWriter<int[]> in) {
         return track(ClientCall.builder(client, Reply.INT).send(in)
-                .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
+                .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
     }
 
     /** PipeRange(start, count, out) on the client dispatcher. */
     public ClientCall<Integer> range(Binding b, int start, int count, PipeReader<int[]> out) {
         return track(ClientCall.builder(client, Reply.INT).receive(out)
-                .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), b.handle(), start, count, ctx.outPipe())));
+                .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), b.handle(), start, count, ctx.outPipe())));
     }
 
     /** PipeEcho(a, in, out, b) on the client dispatcher. */
     public ClientCall<Integer> echo(Binding b, int a, PipeWriter<int[]> in, PipeReader<int[]> out, OutParam outB) {
         return track(ClientCall.builder(client, Reply.INT).send(in).receive(out).out(outB)
-                .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), b.handle(), a, ctx.inPipe(), ctx.outPipe(),
+                .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), b.handle(), a, ctx.inPipe(), ctx.outPipe(),
                         outB.pointer())));
     }
 

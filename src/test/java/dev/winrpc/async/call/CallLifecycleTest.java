@@ -298,7 +298,7 @@ class CallLifecycleTest {
         Binding bd = h.toJava();
         for (int i = 0; i < 500; i++) {
             ClientCall<Integer> call = h.track(ClientCall.start(h.client, Reply.INT,
-                    p -> h.fx.fx_Sleep(p, bd.handle(), -1)));
+                    p -> h.fx.WinRpcFixture_Sleep(p, bd.handle(), -1)));
             ControlledServer.Accepted s = srv.next();
             CyclicBarrier go = new CyclicBarrier(2);
             AtomicReference<Throwable> completeThrew = new AtomicReference<>();

@@ -58,7 +58,7 @@ class CallRecordingTest {
         // A call before the recording: the library's event classes are loaded and in use
         // before a recording starts (as when one is started in a running process).
         ClientCall<Integer> before = h.track(ClientCall.start(h.client, Reply.INT,
-                p -> h.fx.fx_Add(p, h.toPeer().handle(), 2, 40)));
+                p -> h.fx.WinRpcFixture_Add(p, h.toPeer().handle(), 2, 40)));
         assertEquals(42, Await.value(before));
         try (Recording recording = new Recording()) {
             recording.enable("dev.winrpc.async.Call");

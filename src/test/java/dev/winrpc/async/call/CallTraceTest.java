@@ -68,7 +68,7 @@ class CallTraceTest {
     void aPlainCallsTransitionsAndEnd() {
         try (Capture c = CapturingLoggerFinder.capture(Level.DEBUG)) {
             ClientCall<Integer> call = h.track(ClientCall.start(h.client, Reply.INT,
-                    p -> h.fx.fx_Add(p, h.toPeer().handle(), 2, 40)));
+                    p -> h.fx.WinRpcFixture_Add(p, h.toPeer().handle(), 2, 40)));
             assertEquals(42, Await.value(call));
             String prefix = "call " + call.id() + " CLIENT [plain call, client] ";
             assertEquals(List.of(prefix + "start -> C", prefix + "C -> WCOMP", prefix + "WCOMP -> COMP",
@@ -142,7 +142,7 @@ class CallTraceTest {
     void aLoggerThatThrowsDoesNotFailTheCall() {
         try (Capture c = CapturingLoggerFinder.capture(Level.DEBUG).broken()) {
             ClientCall<Integer> call = h.track(ClientCall.start(h.client, Reply.INT,
-                    p -> h.fx.fx_Add(p, h.toPeer().handle(), 2, 40)));
+                    p -> h.fx.WinRpcFixture_Add(p, h.toPeer().handle(), 2, 40)));
             assertEquals(42, Await.value(call));
             assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.COMP, PipeState.END), call.path());
             assertEquals(5, linesOf(c, call).size(), "each line was tried: " + linesOf(c, call));

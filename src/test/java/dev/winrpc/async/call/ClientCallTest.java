@@ -12,7 +12,7 @@ import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Client calls of the safe layer against the simulator's scripted server. */
 class ClientCallTest {
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private Dispatcher d;
     private Binding b;
 
@@ -44,7 +44,7 @@ class ClientCallTest {
 
     @Test
     void plainAdd() throws Exception {
-        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.fx_Add(p, b.handle(), 2, 40));
+        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.WinRpcFixture_Add(p, b.handle(), 2, 40));
         assertEquals(42, call.result().get(10, TimeUnit.SECONDS));
         assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.COMP, PipeState.END), call.path());
         assertTrue(call.ended());
@@ -53,7 +53,7 @@ class ClientCallTest {
     @Test
     void plainFailIsAServerFault() {
         int applicationCode = 0x20001234;
-        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.fx_Fail(p, b.handle(), applicationCode));
+        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.WinRpcFixture_Fail(p, b.handle(), applicationCode));
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.result().get(10, TimeUnit.SECONDS));
         RpcException r = assertInstanceOf(RpcException.class, e.getCause());
         assertTrue(r.isServerFault(), r.toString());
@@ -69,7 +69,7 @@ class ClientCallTest {
      */
     @Test
     void aServerAbortWithARuntimeStatusReadsAsARuntimeFailure() {
-        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.fx_Fail(p, b.handle(), 5));
+        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.WinRpcFixture_Fail(p, b.handle(), 5));
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.result().get(10, TimeUnit.SECONDS));
         RpcException r = assertInstanceOf(RpcException.class, e.getCause());
         assertEquals(RpcException.Kind.RUNTIME_FAILURE, r.kind(), r.toString());
@@ -78,7 +78,7 @@ class ClientCallTest {
 
     @Test
     void abortiveCancelOfASleep() {
-        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.fx_Sleep(p, b.handle(), -1));
+        ClientCall<Integer> call = ClientCall.start(d, Reply.INT, p -> fx.WinRpcFixture_Sleep(p, b.handle(), -1));
         call.cancel(true);
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.result().get(10, TimeUnit.SECONDS));
         assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, ((RpcException) e.getCause()).status());
@@ -90,7 +90,7 @@ class ClientCallTest {
     void pipeSum() throws Exception {
         PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
         ClientCall<Integer> call = ClientCall.builder(d, Reply.INT).send(in)
-                .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe()));
+                .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe()));
         int expected = 0;
         for (int c = 0; c < 5; c++) {
             int[] chunk = new int[100];
@@ -109,7 +109,7 @@ class ClientCallTest {
     void pipeRange() throws Exception {
         PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS, 700);
         ClientCall<Integer> call = ClientCall.builder(d, Reply.INT).receive(out)
-                .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), b.handle(), 10, 5000, ctx.outPipe()));
+                .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), b.handle(), 10, 5000, ctx.outPipe()));
         List<Integer> got = new ArrayList<>();
         for (int[] chunk; (chunk = out.receive().get(10, TimeUnit.SECONDS)) != null; ) {
             for (int x : chunk) {
@@ -129,7 +129,7 @@ class ClientCallTest {
         PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
         OutParam count = OutParam.clientInt();
         ClientCall<Integer> call = ClientCall.builder(d, Reply.INT).send(in).receive(out).out(count)
-                .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), b.handle(), 1000, ctx.inPipe(), ctx.outPipe(),
+                .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), b.handle(), 1000, ctx.inPipe(), ctx.outPipe(),
                         count.pointer()));
         assertThrows(IllegalStateException.class, count::getInt, "[out] before the call succeeded");
         in.send(new int[] {1, 2, 3});

@@ -60,7 +60,7 @@ class ClientDeadlineTest {
 
     private static ClientCall<Integer> sleep(CallHarness h, Binding b, Deadline deadline, int ms) {
         return h.track(ClientCall.builder(h.client, Reply.INT).deadline(deadline)
-                .start(ctx -> h.fx.fx_Sleep(ctx.pAsync(), b.handle(), ms)));
+                .start(ctx -> h.fx.WinRpcFixture_Sleep(ctx.pAsync(), b.handle(), ms)));
     }
 
     @Test
@@ -78,7 +78,7 @@ class ClientDeadlineTest {
             assertEquals(0, DispatcherTimers.count(h.client));
             // The builder still makes a call, with no deadline (the refused ones were not taken).
             Binding peer = h.toPeer();
-            assertEquals(0, Await.value(h.track(b.start(ctx -> h.fx.fx_Sleep(ctx.pAsync(), peer.handle(), 0)))));
+            assertEquals(0, Await.value(h.track(b.start(ctx -> h.fx.WinRpcFixture_Sleep(ctx.pAsync(), peer.handle(), 0)))));
             // A deadline of centuries is a deadline that never passes, not an overflow.
             assertEquals(1, Await.value(sleep(h, peer, Deadline.after(Duration.ofDays(365L * 1000)), 1)));
         } finally {
@@ -140,7 +140,7 @@ class ClientDeadlineTest {
             OutParam outB = OutParam.clientInt();
             Duration limit = Duration.ofMillis(200);
             ClientCall<Integer> call = h.track(ClientCall.builder(h.client, Reply.INT).send(in).receive(out)
-                    .out(outB).deadline(limit).start(ctx -> h.fx.fx_PipeEcho(ctx.pAsync(), b.handle(), 1,
+                    .out(outB).deadline(limit).start(ctx -> h.fx.WinRpcFixture_PipeEcho(ctx.pAsync(), b.handle(), 1,
                             ctx.inPipe(), ctx.outPipe(), outB.pointer())));
             ControlledServer.Accepted s = srv.next();
             Await.value(in.send(chunk(1, 10)));
@@ -174,7 +174,7 @@ class ClientDeadlineTest {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             ClientCall<Integer> call = h.track(ClientCall.builder(h.client, Reply.INT).send(in)
                     .deadline(Duration.ofSeconds(1))
-                    .start(ctx -> h.fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
+                    .start(ctx -> h.fx.WinRpcFixture_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
             ControlledServer.Accepted s = srv.next();
             Await.value(in.send(chunk(1, 3)));
             Await.value(in.finish()); // the null push: the client now waits for the reply

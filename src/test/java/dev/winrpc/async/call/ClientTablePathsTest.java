@@ -317,7 +317,7 @@ class ClientTablePathsTest {
                     Thread.currentThread().interrupt();
                 }
                 self.get().cancel(true);
-                return h.fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe());
+                return h.fx.WinRpcFixture_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe());
             });
             h.track(call);
             self.set(call);

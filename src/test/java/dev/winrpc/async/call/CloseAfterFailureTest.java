@@ -38,7 +38,7 @@ class CloseAfterFailureTest {
                 Dispatcher d = new EventDispatcher();
                 d.setExceptionHandler(t -> { });
                 ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> {
-                    h.fx.fx_Sleep(p, b.handle(), -1); // until cancelled
+                    h.fx.WinRpcFixture_Sleep(p, b.handle(), -1); // until cancelled
                     throw boom;
                 });
                 d.close(); // the close runs the stub, the call's cancel, and finds the call still live
@@ -65,7 +65,7 @@ class CloseAfterFailureTest {
             Binding b = h.toPeer();
             Dispatcher d = new ApcDispatcher();
             d.setExceptionHandler(t -> { });
-            ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> h.fx.fx_Add(p, b.handle(), 2, 3));
+            ClientCall<Integer> c = ClientCall.start(d, Reply.INT, p -> h.fx.WinRpcFixture_Add(p, b.handle(), 2, 3));
             Await.state(c, PipeState.WCOMP);
             Await.until("the call's completion is there, unnotified",
                     () -> Rpcrt4Direct.RpcAsyncGetCallStatus(c.asyncAddress) != RpcErrors.RPC_S_ASYNC_CALL_PENDING);

@@ -6,7 +6,7 @@ import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.rpc.RpcServer;
 import dev.winrpc.async.testing.FixtureHost;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.ArrayList;
@@ -89,9 +89,9 @@ public final class ControlledServer implements AutoCloseable {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final String endpoint;
-    private final Fixture.FX_SERVER_EPV epv = new Fixture.FX_SERVER_EPV();
+    private final WinRpcFixtureNative.SERVER_EPV epv = new WinRpcFixtureNative.SERVER_EPV();
     private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
     private final Queue<ServerCall<?>> calls = new ConcurrentLinkedQueue<>();

@@ -163,7 +163,7 @@ class RaceTest {
         for (int i = 0; i < 200; i++) {
             boolean abortive = random.nextBoolean();
             ClientCall<Integer> client = h.track(ClientCall.start(h.client, Reply.INT,
-                    p -> h.fx.fx_Add(p, b.handle(), 20, 1)));
+                    p -> h.fx.WinRpcFixture_Add(p, b.handle(), 20, 1)));
             ControlledServer.Accepted s = srv.next();
             race(() -> s.call.complete(21), () -> client.cancel(abortive));
             seen.add((abortive ? "abortive" : "non-abortive") + " | client " + clientSaw(client, 21)
@@ -205,7 +205,7 @@ class RaceTest {
                 d.setExceptionHandler(t -> { });
                 current.set(d);
                 ClientCall<Integer> client = h.track(ClientCall.start(h.client, Reply.INT,
-                        p -> h.fx.fx_Add(p, b.handle(), 30, 1)));
+                        p -> h.fx.WinRpcFixture_Add(p, b.handle(), 30, 1)));
                 inRoutine.await(10, TimeUnit.SECONDS);
                 spin();
                 d.close();

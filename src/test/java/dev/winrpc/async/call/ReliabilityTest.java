@@ -239,7 +239,7 @@ class ReliabilityTest {
         for (int i = 0; i < 20; i++) {
             IllegalStateException boom = new IllegalStateException("the stub threw after starting the call");
             ClientCall<Integer> c = ClientCall.start(h.client, Reply.INT, p -> {
-                h.fx.fx_Sleep(p, b.handle(), -1);
+                h.fx.WinRpcFixture_Sleep(p, b.handle(), -1);
                 throw boom;
             });
             calls.add(c);
@@ -278,10 +278,10 @@ class ReliabilityTest {
             }
             OutParam out = OutParam.clientInt();
             assertThrows(IllegalStateException.class, () -> ClientCall.builder(events, Reply.INT).out(out)
-                    .start(ctx -> h.fx.fx_Add(ctx.pAsync(), b.handle(), 1, 2)));
+                    .start(ctx -> h.fx.WinRpcFixture_Add(ctx.pAsync(), b.handle(), 1, 2)));
             full.remove(0).registration().close();
             ClientCall<Integer> c = ClientCall.builder(events, Reply.INT).out(out)
-                    .start(ctx -> h.fx.fx_Add(ctx.pAsync(), b.handle(), 1, 2));
+                    .start(ctx -> h.fx.WinRpcFixture_Add(ctx.pAsync(), b.handle(), 1, 2));
             assertEquals(3, Await.value(c));
         } finally {
             for (RawCall c : full) {
@@ -317,7 +317,7 @@ class ReliabilityTest {
             go.countDown();
             for (int i = 0; i < 50; i++) {
                 try {
-                    started.add(ClientCall.start(d, Reply.INT, p -> h.fx.fx_Add(p, b.handle(), 1, 1)));
+                    started.add(ClientCall.start(d, Reply.INT, p -> h.fx.WinRpcFixture_Add(p, b.handle(), 1, 1)));
                 } catch (DispatcherClosedException refused) {
                     assertTrue(d.isClosed());
                 }
@@ -342,7 +342,7 @@ class ReliabilityTest {
     @Test
     void aWaitOnTheThreadThatCompletesTheFutureIsRefused() throws Exception {
         Binding b = h.toPeer();
-        ClientCall<Integer> sleeping = ClientCall.start(h.client, Reply.INT, p -> h.fx.fx_Sleep(p, b.handle(), 10_000));
+        ClientCall<Integer> sleeping = ClientCall.start(h.client, Reply.INT, p -> h.fx.WinRpcFixture_Sleep(p, b.handle(), 10_000));
         java.util.concurrent.CompletableFuture<List<String>> refused = new java.util.concurrent.CompletableFuture<>();
         h.client.execute(() -> {
             List<String> messages = new ArrayList<>();

@@ -33,10 +33,10 @@ class ReplyTest {
     @Test
     void everyReplyBufferHoldsALongPtr() {
         Binding b = h.bind(SimControl.SIM_PEER_ENDPOINT);
-        ClientCall<Integer> c = ClientCall.start(h.client, Reply.INT, p -> h.fx.fx_Add(p, b.handle(), 2, 3));
+        ClientCall<Integer> c = ClientCall.start(h.client, Reply.INT, p -> h.fx.WinRpcFixture_Add(p, b.handle(), 2, 3));
         assertEquals(5, Await.value(c));
         assertTrue(c.replyBuffer.size() >= 8, "the buffer has " + c.replyBuffer.size() + " bytes");
-        ClientCall<Void> v = ClientCall.start(h.client, Reply.VOID, p -> h.fx.fx_Add(p, b.handle(), 2, 3));
+        ClientCall<Void> v = ClientCall.start(h.client, Reply.VOID, p -> h.fx.WinRpcFixture_Add(p, b.handle(), 2, 3));
         Await.value(v);
         assertTrue(v.replyBuffer.size() >= 8);
         Reply<Byte> one = Reply.of("byte", 1, p -> p.getByte(0), (p, x) -> p.setByte(0, x));

@@ -41,12 +41,12 @@ class ZeroCopyPipeTest {
 
     private ClientCall<Integer> sum(Binding b, PipeWriter<?> in) {
         return h.track(ClientCall.builder(h.client, Reply.INT).send(in)
-                .start(ctx -> h.fx.fx_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
+                .start(ctx -> h.fx.WinRpcFixture_PipeSum(ctx.pAsync(), b.handle(), ctx.inPipe())));
     }
 
     private ClientCall<Integer> range(Binding b, int start, int count, PipeReader<?> out) {
         return h.track(ClientCall.builder(h.client, Reply.INT).receive(out)
-                .start(ctx -> h.fx.fx_PipeRange(ctx.pAsync(), b.handle(), start, count, ctx.outPipe())));
+                .start(ctx -> h.fx.WinRpcFixture_PipeRange(ctx.pAsync(), b.handle(), start, count, ctx.outPipe())));
     }
 
     private static PipeBlock filled(PipeBlocks pool, int first, int n) throws InterruptedException {

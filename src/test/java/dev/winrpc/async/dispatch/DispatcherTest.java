@@ -12,7 +12,7 @@ import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.RawCall;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DispatcherTest {
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final SimControl sim = Simulator.control();
 
     /** A kind of dispatcher, and how many calls it serves at once. */
@@ -81,7 +81,7 @@ class DispatcherTest {
 
     private RawCall add(Dispatcher d, Binding b, int x, int y) {
         RawCall c = new RawCall().register(d);
-        return c.started(fx.fx_Add(c.state.getPointer(), b.handle(), x, y));
+        return c.started(fx.WinRpcFixture_Add(c.state.getPointer(), b.handle(), x, y));
     }
 
     @ParameterizedTest
@@ -110,7 +110,7 @@ class DispatcherTest {
                     sleep(100);
                     spans.add(new long[] {start, System.nanoTime()});
                 }).register(d);
-                calls.add(c.started(fx.fx_Add(c.state.getPointer(), b.handle(), i, i)));
+                calls.add(c.started(fx.WinRpcFixture_Add(c.state.getPointer(), b.handle(), i, i)));
             }
             for (int i = 0; i < calls.size(); i++) {
                 assertEquals(2 * i, calls.get(i).result.get(10, TimeUnit.SECONDS));
@@ -154,7 +154,7 @@ class DispatcherTest {
             Dispatcher d = kind.get();
             for (int i = 0; i < Math.min(20, kind.maxInFlight()); i++) {
                 RawCall c = new RawCall().register(d);
-                calls.add(c.started(fx.fx_Sleep(c.state.getPointer(), b.handle(), -1)));
+                calls.add(c.started(fx.WinRpcFixture_Sleep(c.state.getPointer(), b.handle(), -1)));
             }
             d.close();
             d.close(); // idempotent
@@ -196,7 +196,7 @@ class DispatcherTest {
             RawCall bad = new RawCall().onEvent(e -> {
                 throw boom;
             }).register(d);
-            bad.started(fx.fx_Add(bad.state.getPointer(), b.handle(), 1, 1));
+            bad.started(fx.WinRpcFixture_Add(bad.state.getPointer(), b.handle(), 1, 1));
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> bad.result.get(10, TimeUnit.SECONDS));
             assertSame(boom, e.getCause(), "the call's failure path got the exception");

@@ -16,7 +16,7 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.raw.Rpcrt4Direct;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.RawCall;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SteadyStateCallTest {
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
 
     static Stream<Named<Supplier<Dispatcher>>> dispatchers() {
         return Stream.of(Named.of("apc", ApcDispatcher::new), Named.of("apc, JNA's upcall", SteadyStateCallTest::jnaApc),
@@ -134,7 +134,7 @@ class SteadyStateCallTest {
                 assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncInitializeHandle(s.address, RPC_ASYNC_STATE.SIZE));
                 s.expect = i + 7;
                 s.registration = d.register(s.state, s);
-                assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(s.address, b.handle(), i, 7));
+                assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(s.address, b.handle(), i, 7));
             }
             assertTrue(done.await(60, TimeUnit.SECONDS), "calls stopped completing");
         }

@@ -148,7 +148,7 @@ class GeneratedFixtureTest {
         World(Server kind) {
             RpcInterface itf = kind == Server.JAVA
                     ? WinRpcFixtureServer.rpcInterface(impl, serverDispatcher, lib)
-                    : RpcInterface.of(lib.WinRpcFixture_IfSpec()).withEpv(FixtureRuntime.fixture().fx_PeerEpv());
+                    : RpcInterface.of(lib.WinRpcFixture_IfSpec()).withEpv(FixtureRuntime.peerEpv());
             server = RpcServer.builder().endpoint("ncalrpc", endpoint)
                     .register(itf.withFlags(IfFlag.AUTOLISTEN)
                             .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))

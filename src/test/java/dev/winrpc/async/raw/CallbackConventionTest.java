@@ -10,7 +10,7 @@ import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The calling convention of every callback native code calls, as JNA would use it on each
  * architecture (the Windows fidelity issue: the Java server's manager routines were declared
- * inside Fixture, whose OPTIONS say RPC_ENTRY, so on 32-bit x86 JNA would have given them
+ * inside the fixture's JNA interface, whose OPTIONS said RPC_ENTRY, so on 32-bit x86 JNA would have given them
  * stdcall while MIDL's server stub calls them with the C convention, corrupting the stack on
  * every Java-server scenario).
  *
@@ -38,12 +38,12 @@ class CallbackConventionTest {
                 Map.entry(Kernel32Ex.PAPCFUNC_DIRECT.class, RpcEntry.Kind.RPC_ENTRY), // NTAPI
                 Map.entry(Rpcrt4Server.RPC_IF_CALLBACK_FN.class, RpcEntry.Kind.RPC_ENTRY), // RPC_ENTRY
                 Map.entry(Kernel32Ex.PAPCFUNC.class, RpcEntry.Kind.RPC_ENTRY), // NTAPI
-                Map.entry(Fixture.ManagerRoutines.AddRoutine.class, RpcEntry.Kind.CDECL),
-                Map.entry(Fixture.ManagerRoutines.SleepRoutine.class, RpcEntry.Kind.CDECL),
-                Map.entry(Fixture.ManagerRoutines.FailRoutine.class, RpcEntry.Kind.CDECL),
-                Map.entry(Fixture.ManagerRoutines.PipeSumRoutine.class, RpcEntry.Kind.CDECL),
-                Map.entry(Fixture.ManagerRoutines.PipeRangeRoutine.class, RpcEntry.Kind.CDECL),
-                Map.entry(Fixture.ManagerRoutines.PipeEchoRoutine.class, RpcEntry.Kind.CDECL));
+                Map.entry(WinRpcFixtureNative.Routines.AddRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(WinRpcFixtureNative.Routines.SleepRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(WinRpcFixtureNative.Routines.FailRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(WinRpcFixtureNative.Routines.PipeSumRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(WinRpcFixtureNative.Routines.PipeRangeRoutine.class, RpcEntry.Kind.CDECL),
+                Map.entry(WinRpcFixtureNative.Routines.PipeEchoRoutine.class, RpcEntry.Kind.CDECL));
     }
 
     /** What JNA's CallbackReference uses for a callback of this type, on this platform. */
@@ -74,7 +74,7 @@ class CallbackConventionTest {
     void noCallbackTypeOfTheRawLayerOrTheFixtureIsLeftOut() {
         List<Class<?>> found = new ArrayList<>();
         for (Class<?> holder : List.of(Rpcrt4.class, Rpcrt4Binding.class, Rpcrt4Server.class, Kernel32Ex.class,
-                Fixture.class, Fixture.ManagerRoutines.class)) {
+                WinRpcFixtureNative.class, WinRpcFixtureNative.Routines.class)) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Callback.class.isAssignableFrom(c) && c.isInterface()) {
                     found.add(c);
@@ -93,7 +93,6 @@ class CallbackConventionTest {
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Rpcrt4Binding.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Rpcrt4Server.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.Kind.RPC_ENTRY, Kernel32Ex.OPTIONS.get(RpcEntry.OPTION_KIND));
-        assertEquals(RpcEntry.Kind.RPC_ENTRY, Fixture.OPTIONS.get(RpcEntry.OPTION_KIND));
         assertEquals(RpcEntry.CONVENTION, RpcEntry.Kind.RPC_ENTRY.on(Platform.isWindows(), Platform.ARCH));
     }
 }

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.call.ClientCall;
-import dev.winrpc.async.call.OutParam;
 import dev.winrpc.async.call.PipeCodec;
 import dev.winrpc.async.call.PipeReader;
 import dev.winrpc.async.call.PipeWriter;
-import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.call.ServerCall;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
-import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -35,14 +31,11 @@ class AbortScenarioTest {
 
     private static final int CODE = 0x5A5A;
 
-    private final Fixture fx = FixtureRuntime.fixture();
-
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void failAbortsWithTheCode(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
-            ClientCall<Integer> call = ClientCall.start(w.client, Reply.INT,
-                    p -> fx.fx_Fail(p, w.binding.handle(), CODE));
+            ClientCall<?> call = w.fixture.fail(w.rpc(), CODE).call();
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status());
             assertTrue(e.isServerFault(), e.toString());
@@ -67,8 +60,7 @@ class AbortScenarioTest {
     void serverAbortsAnInPipeCall(Notify notify) {
         try (World w = abortingServer(notify)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+            ClientCall<?> call = w.fixture.pipeSum(w.rpc(), in).call();
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status(), e.toString());
             assertEquals(PipeState.END, call.state());
@@ -85,10 +77,7 @@ class AbortScenarioTest {
         try (World w = abortingServer(notify)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
-            OutParam b = OutParam.clientInt();
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 1, ctx.inPipe(),
-                            ctx.outPipe(), b.pointer()));
+            ClientCall<?> call = w.fixture.pipeEcho(w.rpc(), 1, in, out).call();
             RpcException e = failure(call.result());
             assertEquals(CODE, e.status(), e.toString());
             assertEquals(PipeState.END, call.state());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winrpc.async.Deadline;
 import dev.winrpc.async.RpcDeadlineExceededException;
 import dev.winrpc.async.call.ClientCall;
-import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.call.ServerCall;
 import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.pipe.PipeState;
@@ -17,8 +16,6 @@ import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
-import dev.winrpc.async.testing.FixtureRuntime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -38,15 +35,12 @@ class DeadlineScenarioTest {
 
     private static final int FOREVER = -1; // 0xFFFFFFFF: until cancelled
 
-    private final Fixture fx = FixtureRuntime.fixture();
-
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void aDeadlineThatPassesCancelsTheCallAbortively(Role role, Notify notify) {
         try (World w = new World(role, notify, true)) {
             Duration limit = Duration.ofMillis(150);
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).deadline(limit)
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
+            ClientCall<?> call = w.fixture.withDeadline(Deadline.after(limit)).sleep(w.rpc(), FOREVER).call();
             RpcDeadlineExceededException e = assertInstanceOf(RpcDeadlineExceededException.class,
                     anyFailure(call.result()));
             assertEquals(RpcErrors.RPC_S_CALL_CANCELLED, e.status());
@@ -64,9 +58,8 @@ class DeadlineScenarioTest {
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void aDeadlineThatDoesNotPassChangesNothing(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT)
-                    .deadline(Deadline.after(Duration.ofSeconds(Scenarios.TIMEOUT_S)))
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), 5));
+            ClientCall<?> call = w.fixture.withDeadline(Deadline.after(Duration.ofSeconds(Scenarios.TIMEOUT_S)))
+                    .sleep(w.rpc(), 5).call();
             assertEquals(5, await(call.result()));
             assertEquals(List.of(PipeState.C, PipeState.WCOMP, PipeState.COMP, PipeState.END), call.path());
             w.serverCallsEnded(1);
@@ -77,9 +70,8 @@ class DeadlineScenarioTest {
     @MethodSource("dev.winrpc.async.scenario.Scenarios#plainCases")
     void closingTheDispatcherWithADeadlinePendingFailsTheCallWithTheClose(Role role, Notify notify) {
         try (World w = new World(role, notify, true)) {
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT)
-                    .deadline(Duration.ofSeconds(Scenarios.TIMEOUT_S))
-                    .start(ctx -> fx.fx_Sleep(ctx.pAsync(), w.binding.handle(), FOREVER));
+            ClientCall<?> call = w.fixture.withDeadline(Deadline.after(Duration.ofSeconds(Scenarios.TIMEOUT_S)))
+                    .sleep(w.rpc(), FOREVER).call();
             w.serverCallUnderWay();
             Scenarios.sleep(20);
             w.client.close();

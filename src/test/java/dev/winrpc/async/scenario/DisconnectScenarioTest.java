@@ -10,15 +10,12 @@ import dev.winrpc.async.call.ClientCall;
 import dev.winrpc.async.call.PipeCodec;
 import dev.winrpc.async.call.PipeReader;
 import dev.winrpc.async.call.PipeWriter;
-import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.call.ServerCall;
 import dev.winrpc.async.pipe.PipeState;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
-import dev.winrpc.async.testing.Fixture;
-import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -37,15 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag(Scenarios.TAG)
 class DisconnectScenarioTest {
 
-    private final Fixture fx = FixtureRuntime.fixture();
-
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("dev.winrpc.async.scenario.Scenarios#pipeCases")
     void clientCancelsWhileSending(Role role, Notify notify) {
         try (World w = new World(role, notify, true)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                    .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+            ClientCall<?> call = w.fixture.pipeSum(w.rpc(), in).call();
             for (int c = 0; c < 3; c++) {
                 await(in.send(range(c * 10, 10)));
             }
@@ -71,9 +65,7 @@ class DisconnectScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS, 100);
             // More than the server can push before the client reads: it is mid-pipe when the
             // subscriber goes away.
-            ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).receive(out)
-                    .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), w.binding.handle(), 0, 1_000_000,
-                            ctx.outPipe()));
+            ClientCall<?> call = w.fixture.pipeRange(w.rpc(), 0, 1_000_000, out).call();
             CompletableFuture<Throwable> told = new CompletableFuture<>();
             out.publisher().subscribe(new Flow.Subscriber<>() {
                 private Flow.Subscription s;
@@ -123,8 +115,7 @@ class DisconnectScenarioTest {
         for (int i = 0; i < 100; i++) {
             try (World w = new World(Role.JAVA_CLIENT_AND_SERVER, notify, true)) {
                 PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
-                ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in)
-                        .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+                ClientCall<?> call = w.fixture.pipeSum(w.rpc(), in).call();
                 await(in.send(range(0, 10)));
                 call.cancel(true);
                 Scenarios.failure(call.result());

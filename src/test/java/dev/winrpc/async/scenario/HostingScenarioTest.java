@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winrpc.async.RpcException;
 import dev.winrpc.async.call.ClientCall;
-import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.fixture.FixtureServer;
@@ -24,7 +23,8 @@ import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.rpc.RpcInterface;
 import dev.winrpc.async.rpc.RpcServer;
 import dev.winrpc.async.rpc.RpcServerBuilder;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureClient;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,7 @@ class HostingScenarioTest {
     private static final int FOREVER = -1;
     private static final RpcAuth NTLM_PRIVACY = RpcAuth.of(RpcAuth.Level.PKT_PRIVACY, RpcAuth.Service.WINNT, null);
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
     /** A Java fixture server on a new ncalrpc endpoint (and whatever else {@code more} adds). */
     private FixtureServer serve(Dispatcher d, String endpoint, UnaryOperator<RpcInterface> iface,
@@ -57,12 +57,13 @@ class HostingScenarioTest {
         return new FixtureServer(fx, d, endpoint, epv -> more.apply(RpcServer.builder()
                 .endpoint("ncalrpc", endpoint)
                 .authInfo(RpcAuth.Service.WINNT, null)
-                .register(iface.apply(RpcInterface.of(fx.fx_IfSpec()).withEpv(epv).withFlags(IfFlag.AUTOLISTEN))))
+                .register(iface.apply(RpcInterface.of(fx.WinRpcFixture_IfSpec()).withEpv(epv).withFlags(IfFlag.AUTOLISTEN))))
                 .build());
     }
 
-    private static ClientCall<Integer> add(Fixture fx, RpcBinding b, Dispatcher d, int x, int y) {
-        return b.start(d, Reply.INT, (h, ctx) -> fx.fx_Add(ctx.pAsync(), h, x, y));
+    /** Add through the generated client, on the client's dispatcher. */
+    private static ClientCall<?> add(WinRpcFixtureNative fx, RpcBinding b, Dispatcher d, int x, int y) {
+        return new WinRpcFixtureClient(d, fx).add(b, x, y).call();
     }
 
     private static int statusOf(ClientCall<?> c) {
@@ -160,7 +161,7 @@ class HostingScenarioTest {
         try (Dispatcher client = new ApcDispatcher(); Dispatcher server = new ApcDispatcher();
                 FixtureServer fs = serve(server, ep, UnaryOperator.identity(), UnaryOperator.identity());
                 RpcBinding b = RpcBinding.builder().protocolSequence("ncalrpc").endpoint(ep).build()) {
-            ClientCall<Integer> sleep = b.start(client, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 300));
+            ClientCall<?> sleep = new WinRpcFixtureClient(client, fx).sleep(b, 300).call();
             Scenarios.awaitCalls(fs, 1);
             fs.server().close(); // waits for the call in flight (the default bound is 10 s)
             assertTrue(fs.server().isClosed());
@@ -178,7 +179,7 @@ class HostingScenarioTest {
         try (Dispatcher client = new ApcDispatcher(); Dispatcher server = new ApcDispatcher();
                 FixtureServer fs = serve(server, ep, UnaryOperator.identity(), s -> s.closeTimeout(Duration.ofMillis(200)));
                 RpcBinding b = RpcBinding.builder().protocolSequence("ncalrpc").endpoint(ep).build()) {
-            ClientCall<Integer> stuck = b.start(client, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
+            ClientCall<?> stuck = new WinRpcFixtureClient(client, fx).sleep(b, FOREVER).call();
             Scenarios.awaitCalls(fs, 1);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> fs.server().close());
             assertTrue(e.getMessage().contains("takes no new call"), e.getMessage());

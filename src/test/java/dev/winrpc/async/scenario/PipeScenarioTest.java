@@ -21,7 +21,7 @@ import dev.winrpc.async.scenario.Scenarios.Notify;
 import dev.winrpc.async.scenario.Scenarios.Role;
 import dev.winrpc.async.scenario.Scenarios.World;
 import dev.winrpc.async.testing.ChunkCollector;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +47,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag(Scenarios.TAG)
 class PipeScenarioTest {
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
 
-    private ClientCall<Integer> pipeSum(World w, PipeWriter<int[]> in) {
-        return ClientCall.builder(w.client, Reply.INT).send(in)
-                .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe()));
+    private ClientCall<?> pipeSum(World w, PipeWriter<int[]> in) {
+        return w.fixture.pipeSum(w.rpc(), in).call();
     }
 
-    private ClientCall<Integer> pipeRange(World w, PipeReader<int[]> out, int start, int count) {
-        return ClientCall.builder(w.client, Reply.INT).receive(out)
-                .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), w.binding.handle(), start, count, ctx.outPipe()));
+    private ClientCall<?> pipeRange(World w, PipeReader<int[]> out, int start, int count) {
+        return w.fixture.pipeRange(w.rpc(), start, count, out).call();
     }
 
     private static List<Integer> drain(PipeReader<int[]> out) {
@@ -82,7 +80,7 @@ class PipeScenarioTest {
     void inPipe(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> call = pipeSum(w, in);
+            ClientCall<?> call = pipeSum(w, in);
             int expected = 0;
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int c = 0; c < 5; c++) {
@@ -107,13 +105,13 @@ class PipeScenarioTest {
     void inPipeEmptyAndLarge(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             PipeWriter<int[]> empty = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> none = pipeSum(w, empty);
+            ClientCall<?> none = pipeSum(w, empty);
             empty.finish();
             assertEquals(0, await(none.result()));
 
             // Chunks larger than the server's pull buffer (FX_CHUNK_ELEMENTS for the C server).
             PipeWriter<int[]> big = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> call = pipeSum(w, big);
+            ClientCall<?> call = pipeSum(w, big);
             int[] chunk = range(1, 5000);
             big.send(chunk);
             big.send(chunk);
@@ -129,7 +127,7 @@ class PipeScenarioTest {
         try (World w = new World(role, notify);
                 SubmissionPublisher<int[]> publisher = new SubmissionPublisher<>()) {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
-            ClientCall<Integer> call = pipeSum(w, in);
+            ClientCall<?> call = pipeSum(w, in);
             publisher.subscribe(in.subscriber());
             int expected = 0;
             for (int c = 0; c < 20; c++) {
@@ -150,7 +148,7 @@ class PipeScenarioTest {
     void outPipe(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS, 700);
-            ClientCall<Integer> call = pipeRange(w, out, 10, 5000);
+            ClientCall<?> call = pipeRange(w, out, 10, 5000);
             List<Integer> got = drain(out);
             assertEquals(5000, await(call.result()));
             assertEquals(5000, got.size());
@@ -167,7 +165,7 @@ class PipeScenarioTest {
     void outPipeEmpty(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
-            ClientCall<Integer> call = pipeRange(w, out, 5, 0);
+            ClientCall<?> call = pipeRange(w, out, 5, 0);
             assertEquals(List.of(), drain(out));
             assertEquals(0, await(call.result()));
             assertServerKind(w, PipeKind.OUT, 1);
@@ -179,7 +177,7 @@ class PipeScenarioTest {
     void outPipeThroughAPublisher(Role role, Notify notify) {
         try (World w = new World(role, notify)) {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS, 256);
-            ClientCall<Integer> call = pipeRange(w, out, -100, 3000);
+            ClientCall<?> call = pipeRange(w, out, -100, 3000);
             ChunkCollector<int[]> collector = new ChunkCollector<>();
             out.publisher().subscribe(collector);
             CompletableFuture<long[]> seen = collector.done().thenApply(chunks -> {
@@ -221,7 +219,7 @@ class PipeScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 1000, ctx.inPipe(),
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), w.binding.handle(), 1000, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             assertThrows(IllegalStateException.class, b::getInt, "[out] before the call succeeded");
             in.send(new int[] {1, 2, 3});
@@ -242,7 +240,7 @@ class PipeScenarioTest {
             PipeReader<int[]> out = PipeReader.of(PipeCodec.INTS);
             OutParam b = OutParam.clientInt();
             ClientCall<Integer> call = ClientCall.builder(w.client, Reply.INT).send(in).receive(out).out(b)
-                    .start(ctx -> fx.fx_PipeEcho(ctx.pAsync(), w.binding.handle(), 7, ctx.inPipe(),
+                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), w.binding.handle(), 7, ctx.inPipe(),
                             ctx.outPipe(), b.pointer()));
             in.finish();
             assertEquals(List.of(), drain(out));
@@ -266,7 +264,7 @@ class PipeScenarioTest {
             PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                     IllegalArgumentException.class, () -> ClientCall.builder(w.client, Reply.INT).send(in)
-                            .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe())));
+                            .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), w.binding.handle(), ctx.inPipe())));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("APC"), e.getMessage());
         }
     }

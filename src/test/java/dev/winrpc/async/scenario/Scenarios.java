@@ -14,6 +14,8 @@ import dev.winrpc.async.dispatch.EventDispatcher;
 import dev.winrpc.async.dispatch.IocpDispatcher;
 import dev.winrpc.async.dispatch.PollingDispatcher;
 import dev.winrpc.async.fixture.FixtureServer;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureClient;
+import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.FixtureRuntime;
 import java.util.ArrayList;
@@ -130,6 +132,8 @@ final class Scenarios {
         final Dispatcher serverDispatcher;
         final FixtureServer server;
         final Binding binding;
+        /** The generated client of the fixture, on the client's dispatcher: what a user calls. */
+        final WinRpcFixtureClient fixture;
         private boolean closed;
 
         World(Role role, Notify notify) {
@@ -169,6 +173,12 @@ final class Scenarios {
             this.serverDispatcher = sd;
             this.server = fs;
             this.binding = b;
+            this.fixture = new WinRpcFixtureClient(client, FixtureRuntime.fixture());
+        }
+
+        /** @return the binding, as the generated client takes it */
+        RpcBinding rpc() {
+            return binding.binding();
         }
 
         /** @return true when the library serves the calls (a FixtureServer) */

@@ -17,7 +17,7 @@ import dev.winrpc.async.testing.AlertableThread;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
@@ -48,7 +48,7 @@ class ApcDeliveryTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -177,7 +177,7 @@ class ApcDeliveryTest {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(target.handle(), 0)) {
             theCall.complete(c);
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 2, 40));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 2, 40));
             // Another thread waiting alertably meanwhile never runs the routine.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (c.log.count(Rpcrt4.RpcCallComplete) == 0 && System.nanoTime() < deadline) {

@@ -15,7 +15,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Set;
@@ -41,7 +41,7 @@ class ClientPipeTest {
 
     private static final long WAIT_MS = 10_000;
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -73,7 +73,7 @@ class ClientPipeTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeSum(c.p(), b.handle(), in.getPointer()));
             in.read(); // the stub filled it in
             PipeClient pc = new PipeClient(c, self, WAIT_MS);
             pc.pushAll(in, chunks);
@@ -111,7 +111,7 @@ class ClientPipeTest {
                 RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
             assertEquals(RpcErrors.RPC_S_OK,
-                    fx.fx_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
+                    fx.WinRpcFixture_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
             out.read();
             PipeClient pc = new PipeClient(c, self, WAIT_MS);
             pc.pullAll(out, 700);
@@ -144,7 +144,7 @@ class ClientPipeTest {
             ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
             Memory outB = c.keep(new Memory(4));
             outB.setInt(0, -1);
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeEcho(c.p(), b.handle(), a, in.getPointer(),
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeEcho(c.p(), b.handle(), a, in.getPointer(),
                     out.getPointer(), outB));
             in.read();
             out.read();
@@ -187,7 +187,7 @@ class ClientPipeTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
             ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeSum(c.p(), b.handle(), in.getPointer()));
             in.read();
             PointerByReference buf = new PointerByReference();
             IntByReference bcount = new IntByReference(-1);

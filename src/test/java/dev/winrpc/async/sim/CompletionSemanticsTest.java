@@ -15,7 +15,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Arrays;
@@ -44,7 +44,7 @@ class CompletionSemanticsTest {
 
     private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -72,7 +72,7 @@ class CompletionSemanticsTest {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, c.status(), "before any call");
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 200));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Sleep(c.p(), b.handle(), 200));
 
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status(), "in flight");
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.complete(), "before the reply");
@@ -98,7 +98,7 @@ class CompletionSemanticsTest {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).none(0)) {
             assertEquals(RpcErrors.RPC_S_INVALID_BINDING, c.status());
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Fail(c.p(), b.handle(), 0x77));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Fail(c.p(), b.handle(), 0x77));
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status());
             assertEquals(0x77, c.pollUntilDone(10_000));
             assertEquals(0x77, c.status());
@@ -114,7 +114,7 @@ class CompletionSemanticsTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Fail(c.p(), b.handle(), code));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Fail(c.p(), b.handle(), code));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000));
             assertEquals(code, c.complete());
             assertEquals(0xDEADBEEF, c.reply(), "a failed call wrote the reply");
@@ -127,7 +127,7 @@ class CompletionSemanticsTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 0xFFFFFFFF));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Sleep(c.p(), b.handle(), 0xFFFFFFFF));
             assertEquals(RpcErrors.RPC_S_ASYNC_CALL_PENDING, c.status());
             assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), true));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000),
@@ -144,7 +144,7 @@ class CompletionSemanticsTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
             long t0 = System.nanoTime();
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30_000));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Sleep(c.p(), b.handle(), 30_000));
             assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
             assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, 10_000),
                     "the server did not end the call after the cancel");
@@ -161,7 +161,7 @@ class CompletionSemanticsTest {
             for (int i = 0; i < 12; i++) {
                 int ms = i % 4;
                 try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-                    assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), ms));
+                    assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Sleep(c.p(), b.handle(), ms));
                     if (i % 3 == 1) {
                         Thread.sleep(ms); // sometimes after the server finished
                     }

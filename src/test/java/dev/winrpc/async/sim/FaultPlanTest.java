@@ -15,7 +15,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.PeerClient;
 import dev.winrpc.async.testing.RawServerCall;
@@ -51,7 +51,7 @@ class FaultPlanTest {
 
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -78,7 +78,7 @@ class FaultPlanTest {
     /** PipeSum from this thread to the scripted server, along the IN client table. */
     private PipeClient pipeSum(ApcTarget self, Binding b, RawClientCall c, int[][] chunks) {
         ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
-        assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeSum(c.p(), b.handle(), in.getPointer()));
+        assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeSum(c.p(), b.handle(), in.getPointer()));
         in.read();
         PipeClient pc = new PipeClient(c, self, WAIT_MS);
         pc.pushAll(in, chunks);
@@ -89,7 +89,7 @@ class FaultPlanTest {
     private PipeClient pipeRange(ApcTarget self, Binding b, RawClientCall c, int start, int count) {
         ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
         assertEquals(RpcErrors.RPC_S_OK,
-                fx.fx_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
+                fx.WinRpcFixture_PipeRange(c.p(), b.handle(), start, count, out.getPointer()));
         out.read();
         PipeClient pc = new PipeClient(c, self, WAIT_MS);
         pc.pullAll(out, 500);
@@ -162,7 +162,7 @@ class FaultPlanTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 5, 6));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 5, 6));
             // Wait alertably a while: the RpcCallComplete APC never comes ...
             self.awaitAlertably(() -> c.log.total() > 0, 50);
             assertEquals(0, c.log.total(), "a dropped notification was delivered");
@@ -178,7 +178,7 @@ class FaultPlanTest {
         plan(6, p -> p.drop_notification_ppm = CERTAIN);
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).event(0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 50, 6));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 50, 6));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             assertEquals(WAIT_TIMEOUT, k32.WaitForSingleObject(c.eventHandle(), 20),
                     "a dropped notification signalled the event");
@@ -196,7 +196,7 @@ class FaultPlanTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
             try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-                assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 1, 2));
+                assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 1, 2));
                 assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, WAIT_MS));
                 assertEquals(0x5150, c.complete());
             }
@@ -244,7 +244,7 @@ class FaultPlanTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT)) {
             try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-                assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 40, 2));
+                assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 40, 2));
                 assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1, WAIT_MS));
                 assertEquals(RpcErrors.RPC_S_OK, c.complete());
                 assertEquals(42, c.reply());
@@ -264,7 +264,7 @@ class FaultPlanTest {
                 ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
                 ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
                 Memory outB = c.keep(new Memory(4));
-                assertEquals(RpcErrors.RPC_S_OK, fx.fx_PipeEcho(c.p(), b.handle(), 3,
+                assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeEcho(c.p(), b.handle(), 3,
                         in.getPointer(), out.getPointer(), outB));
                 in.read();
                 out.read();
@@ -326,7 +326,7 @@ class FaultPlanTest {
                     }
                 } else {
                     try (RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-                        assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), i, 1000));
+                        assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), i, 1000));
                         assertTrue(self.awaitAlertably(() -> c.log.count(Rpcrt4.RpcCallComplete) == 1,
                                 WAIT_MS));
                         int st = c.complete();

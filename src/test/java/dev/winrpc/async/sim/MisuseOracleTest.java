@@ -16,7 +16,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.PeerClient;
 import dev.winrpc.async.testing.SimControl;
@@ -48,7 +48,7 @@ class MisuseOracleTest {
     private final Rpcrt4 rpcrt4 = RpcRuntime.rpcrt4();
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -64,7 +64,7 @@ class MisuseOracleTest {
     void abortOnAClientState() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).none(0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Sleep(c.p(), b.handle(), 30));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Sleep(c.p(), b.handle(), 30));
             assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, Rpcrt4Direct.RpcAsyncAbortCall(c.state.getPointer(), 5));
             Simulator.expectMisuses(SimControl.SIM_MISUSE_ABORT_ON_CLIENT);
             // The call is untouched by the refused abort.
@@ -135,19 +135,19 @@ class MisuseOracleTest {
     void useOfAClientStateAfterItsFinalCompletion() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).none(0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 1, 1));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 1, 1));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
 
             assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, Rpcrt4Direct.RpcAsyncCancelCall(c.state.getPointer(), false));
-            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, fx.fx_Add(c.p(), b.handle(), 2, 2),
+            assertEquals(RpcErrors.RPC_S_INVALID_ASYNC_HANDLE, fx.WinRpcFixture_Add(c.p(), b.handle(), 2, 2),
                     "a finished state starts a new call only after RpcAsyncInitializeHandle");
             Simulator.expectMisuses(SimControl.SIM_MISUSE_USE_AFTER_COMPLETION,
                     SimControl.SIM_MISUSE_USE_AFTER_COMPLETION);
 
             // Initialised again, the same memory makes a new call.
             assertEquals(RpcErrors.RPC_S_OK, rpcrt4.RpcAsyncInitializeHandle(c.state, RPC_ASYNC_STATE.SIZE));
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 2, 2));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 2, 2));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(WAIT_MS));
             Memory reply = new Memory(4);
             assertEquals(RpcErrors.RPC_S_OK, Rpcrt4Direct.RpcAsyncCompleteCall(c.state.getPointer(), reply));
@@ -182,7 +182,7 @@ class MisuseOracleTest {
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(noSetContext, 0)) {
             // RpcAsyncRegisterHandle cannot see a handle's access rights: it accepted it.
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 8, 9));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 8, 9));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (sim.sim_misuse_count() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(1);

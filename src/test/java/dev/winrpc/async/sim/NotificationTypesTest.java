@@ -17,7 +17,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.lang.ref.Reference;
@@ -42,7 +42,7 @@ class NotificationTypesTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -52,7 +52,7 @@ class NotificationTypesTest {
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, 0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 3, 4));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 3, 4));
             assertTrue(self.awaitAlertably(() -> c.log.total() > 0, 10_000));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
             assertEquals(7, c.reply());
@@ -67,7 +67,7 @@ class NotificationTypesTest {
     void event() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).event(0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 30, 4));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 30, 4));
             assertEquals(WAIT_OBJECT_0, k32.WaitForSingleObject(c.eventHandle(), 10_000));
             assertEquals(Rpcrt4.RpcCallComplete, (Integer) c.state.readField("Event"),
                     "the runtime writes Event before it signals");
@@ -84,7 +84,7 @@ class NotificationTypesTest {
         overlapped.clear();
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).ioc(0x1234, 0xC0FFEEL, overlapped)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 300, 4));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 300, 4));
             Kernel32Ex.OVERLAPPED_ENTRY[] entries =
                     (Kernel32Ex.OVERLAPPED_ENTRY[]) new Kernel32Ex.OVERLAPPED_ENTRY().toArray(4);
             Memory removed = new Memory(4);
@@ -111,7 +111,7 @@ class NotificationTypesTest {
     void none() {
         try (Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).none(0)) {
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 3000, 4));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 3000, 4));
             assertEquals(RpcErrors.RPC_S_OK, c.pollUntilDone(10_000));
             assertEquals(RpcErrors.RPC_S_OK, c.complete());
             assertEquals(3004, c.reply());

@@ -27,7 +27,7 @@ import dev.winrpc.async.testing.ApcTarget;
 import dev.winrpc.async.testing.Binding;
 import dev.winrpc.async.testing.RawClientCall;
 import dev.winrpc.async.testing.Failures;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
@@ -57,7 +57,7 @@ class PseudoHandleTest {
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final Kernel32Ex k32x = RpcRuntime.kernel32Ex();
     private final SimControl sim = Simulator.control();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     @RegisterExtension
     final Failures failures = new Failures();
 
@@ -158,7 +158,7 @@ class PseudoHandleTest {
             RPC_ASYNC_STATE s = pseudoHandleState(c);
             s.u.setType("APC");
             s.writeCallerFields(); // bypassing RpcAsyncRegisterHandle's checks
-            assertEquals(RpcErrors.RPC_S_OK, fx.fx_Add(c.p(), b.handle(), 20, 22));
+            assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_Add(c.p(), b.handle(), 20, 22));
 
             // The runtime cannot reach the caller through the pseudo-handle: it records that
             // when it tries to deliver RpcCallComplete.

@@ -23,7 +23,7 @@ import dev.winrpc.async.raw.Rpcrt4Binding;
 import dev.winrpc.async.rpc.RpcAuth;
 import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.time.Duration;
@@ -52,7 +52,7 @@ class RpcBindingTest {
 
     private static final int FOREVER = -1;
 
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final SimControl sim = Simulator.control();
 
     @Test
@@ -147,11 +147,11 @@ class RpcBindingTest {
         try (Dispatcher d = new ApcDispatcher();
                 RpcBinding b = RpcBinding.builder().stringBinding(PEER)
                         .deadline(Deadline.after(Duration.ofMillis(100))).build()) {
-            ClientCall<Integer> late = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
+            ClientCall<Integer> late = b.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, FOREVER));
             RpcDeadlineExceededException e = assertInstanceOf(RpcDeadlineExceededException.class, failure(late.result()));
             assertEquals(Duration.ofMillis(100), e.deadline());
             ClientCall<Integer> own = b.start(b.call(d, Reply.INT).deadline(Deadline.none()),
-                    (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 300));
+                    (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, 300));
             own.result().get(30, TimeUnit.SECONDS); // no deadline: the call's own choice
             assertEquals(0, b.callsInFlight());
         }
@@ -164,7 +164,7 @@ class RpcBindingTest {
             AtomicReference<Object> given = new AtomicReference<>();
             ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> {
                 given.set(h);
-                return fx.fx_Sleep(ctx.pAsync(), h, 300);
+                return fx.WinRpcFixture_Sleep(ctx.pAsync(), h, 300);
             });
             assertEquals(1, b.callsInFlight());
             b.close(); // waits for the call (bounded by the default 10 s)
@@ -181,7 +181,7 @@ class RpcBindingTest {
         try (Dispatcher d = new ApcDispatcher()) {
             RpcBinding b = RpcBinding.builder().stringBinding(PEER)
                     .closeTimeout(Duration.ofMillis(50)).build();
-            ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
+            ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, FOREVER));
             IllegalStateException e = assertThrows(IllegalStateException.class, b::close);
             assertTrue(e.getMessage().contains("cancelled abortively"), e.getMessage());
             RpcException cancelled = assertInstanceOf(RpcException.class, failure(c.result()));
@@ -196,8 +196,8 @@ class RpcBindingTest {
     void closeFromANotificationHandlerDoesNotDeadlock() throws Exception {
         try (Dispatcher d = new ApcDispatcher()) {
             RpcBinding b = RpcBinding.fromString(PEER);
-            ClientCall<Integer> longer = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, FOREVER));
-            ClientCall<Integer> quick = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 10));
+            ClientCall<Integer> longer = b.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, FOREVER));
+            ClientCall<Integer> quick = b.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, 10));
             CompletableFuture<Thread> closedOn = new CompletableFuture<>();
             quick.result().whenComplete((r, t) -> {
                 try {
@@ -215,7 +215,7 @@ class RpcBindingTest {
             awaitNoBinding();
             // The last call's own handler closing it frees it at once.
             RpcBinding b2 = RpcBinding.fromString(PEER);
-            ClientCall<Integer> only = b2.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 10));
+            ClientCall<Integer> only = b2.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, 10));
             CompletableFuture<Integer> left = new CompletableFuture<>();
             only.result().whenComplete((r, t) -> {
                 b2.close();
@@ -230,7 +230,7 @@ class RpcBindingTest {
         try (Dispatcher d = new ApcDispatcher()) {
             for (int i = 0; i < 200; i++) {
                 RpcBinding b = RpcBinding.fromString(PEER);
-                ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.fx_Sleep(ctx.pAsync(), h, 0));
+                ClientCall<Integer> c = b.start(d, Reply.INT, (h, ctx) -> fx.WinRpcFixture_Sleep(ctx.pAsync(), h, 0));
                 if (i % 2 == 0) {
                     Thread.yield();
                 }

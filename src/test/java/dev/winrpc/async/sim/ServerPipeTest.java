@@ -14,7 +14,8 @@ import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.RPC_ASYNC_STATE;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
+import dev.winrpc.async.testing.FixtureRuntime;
 import dev.winrpc.async.testing.JavaServer;
 import dev.winrpc.async.testing.PeerClient;
 import dev.winrpc.async.testing.RawServerCall;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Guards every async pipe kind in the server's role: a Java FX_SERVER_EPV (JNA callbacks, held
+ * Guards every async pipe kind in the server's role: a Java SERVER_EPV (JNA callbacks, held
  * until its server is closed) served by the library.s RpcServer, called by the simulator.s scripted client.
  * The manager routine runs on a simulator thread (native, not created by Java) and gets the
  * async handle first, in its call; the Java server hands the call to a Java thread of its own,
@@ -53,7 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServerPipeTest {
 
     private static final int WAIT_MS = 10_000;
-    private static final int FX_CHUNK = Fixture.FX_CHUNK_ELEMENTS;
+    private static final int FX_CHUNK = FixtureRuntime.CHUNK_ELEMENTS;
     private static final int CALL_COMPLETE = 1 << Rpcrt4.RpcCallComplete;
     private static final int SEND_COMPLETE = 1 << Rpcrt4.RpcSendComplete;
     private static final int RECEIVE_COMPLETE = 1 << Rpcrt4.RpcReceiveComplete;

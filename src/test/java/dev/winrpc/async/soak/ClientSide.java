@@ -13,7 +13,7 @@ import dev.winrpc.async.dispatch.DispatcherClosedException;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.soak.Plan.ClientAct;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.Simulator;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientSide {
 
-    private static final Fixture FX = Simulator.fixture();
+    private static final WinRpcFixtureNative FX = Simulator.fixture();
 
     private final Plan p;
     private final LifecycleRun run;
@@ -127,7 +127,7 @@ final class ClientSide {
                 int x = i;
                 try {
                     extras.add(run.watch("extra call " + i, ClientCall.start(dispatcher, Reply.INT,
-                            ptr -> FX.fx_Add(ptr, run.slot.peer.handle(), x, p.index()))));
+                            ptr -> FX.WinRpcFixture_Add(ptr, run.slot.peer.handle(), x, p.index()))));
                 } catch (DispatcherClosedException refused) {
                     extrasRefused++;
                 }
@@ -141,12 +141,12 @@ final class ClientSide {
         }
         Pointer h = binding.handle();
         int st = switch (p.op()) {
-            case ADD -> FX.fx_Add(ctx.pAsync(), h, p.a(), p.b());
-            case SLEEP -> FX.fx_Sleep(ctx.pAsync(), h, p.sleepMs());
-            case FAIL -> FX.fx_Fail(ctx.pAsync(), h, p.abortCode());
-            case SUM -> FX.fx_PipeSum(ctx.pAsync(), h, ctx.inPipe());
-            case RANGE -> FX.fx_PipeRange(ctx.pAsync(), h, p.a(), p.b(), ctx.outPipe());
-            case ECHO -> FX.fx_PipeEcho(ctx.pAsync(), h, p.a(), ctx.inPipe(), ctx.outPipe(), b.pointer());
+            case ADD -> FX.WinRpcFixture_Add(ctx.pAsync(), h, p.a(), p.b());
+            case SLEEP -> FX.WinRpcFixture_Sleep(ctx.pAsync(), h, p.sleepMs());
+            case FAIL -> FX.WinRpcFixture_Fail(ctx.pAsync(), h, p.abortCode());
+            case SUM -> FX.WinRpcFixture_PipeSum(ctx.pAsync(), h, ctx.inPipe());
+            case RANGE -> FX.WinRpcFixture_PipeRange(ctx.pAsync(), h, p.a(), p.b(), ctx.outPipe());
+            case ECHO -> FX.WinRpcFixture_PipeEcho(ctx.pAsync(), h, p.a(), ctx.inPipe(), ctx.outPipe(), b.pointer());
         };
         stubCalledOk = st == RpcErrors.RPC_S_OK;
         if (p.clientAct() == ClientAct.STUB_THROWS_AFTER) {

@@ -8,7 +8,7 @@ import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.testing.Binding;
-import dev.winrpc.async.testing.Fixture;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class TckRig implements AutoCloseable {
     private static volatile TckRig current;
 
     final Dispatcher dispatcher = new ApcDispatcher();
-    private final Fixture fx = Simulator.fixture();
+    private final WinRpcFixtureNative fx = Simulator.fixture();
     private final Binding peer = new Binding(SimControl.SIM_PEER_ENDPOINT);
     private final List<ClientCall<Integer>> calls = new CopyOnWriteArrayList<>();
     final List<Throwable> reports = new CopyOnWriteArrayList<>();
@@ -57,7 +57,7 @@ final class TckRig implements AutoCloseable {
     PipeReader<int[]> range(long count) {
         PipeReader<int[]> out = PipeReader.of(dev.winrpc.async.call.PipeCodec.INTS, 1);
         calls.add(ClientCall.builder(dispatcher, Reply.INT).receive(out)
-                .start(ctx -> fx.fx_PipeRange(ctx.pAsync(), peer.handle(), 0, (int) count, ctx.outPipe())));
+                .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), peer.handle(), 0, (int) count, ctx.outPipe())));
         return out;
     }
 
@@ -82,7 +82,7 @@ final class TckRig implements AutoCloseable {
     PipeWriter<int[]> sum() {
         PipeWriter<int[]> in = PipeWriter.of(dev.winrpc.async.call.PipeCodec.INTS);
         calls.add(ClientCall.builder(dispatcher, Reply.INT).send(in)
-                .start(ctx -> fx.fx_PipeSum(ctx.pAsync(), peer.handle(), ctx.inPipe())));
+                .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), peer.handle(), ctx.inPipe())));
         return in;
     }
 

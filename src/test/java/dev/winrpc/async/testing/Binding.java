@@ -20,14 +20,6 @@ public final class Binding implements AutoCloseable {
         this.binding = FixtureHost.bind(endpoint);
     }
 
-    /**
-     * @param fixture unused: the binding is rpcrt4's (kept for the callers that name a fixture)
-     * @param endpoint the endpoint
-     */
-    public Binding(Fixture fixture, String endpoint) {
-        this(endpoint);
-    }
-
     /** @return the binding handle */
     public Pointer handle() {
         return binding.handle();

@@ -1,6 +1,7 @@
 package dev.winrpc.async.testing;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.rpc.IfFlag;
 import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.rpc.RpcInterface;
@@ -10,8 +11,8 @@ import java.util.UUID;
 
 /**
  * The fixture interface served and bound the way an application serves and binds its own, with
- * the library's {@link RpcServer} and {@link RpcBinding}: the fixture glue has no server or
- * binding functions of its own (windows-tests/fx_glue.h).
+ * the library's {@link RpcServer} and {@link RpcBinding}: the fixture's generated stub library has no
+ * server or binding functions of its own (docs/idl.md, "The stub library").
  *
  * <p>Every server of the fixture in this process registers the interface with a manager type of
  * its own and gives it an object UUID, both derived from its endpoint's name; a binding to an
@@ -51,23 +52,23 @@ public final class FixtureHost {
      * @param epv the manager routines: keep it reachable until the server is closed
      * @return the server, taking calls
      */
-    public static RpcServer serve(Fixture fx, String endpoint, Fixture.FX_SERVER_EPV epv) {
+    public static RpcServer serve(WinRpcFixtureNative fx, String endpoint, WinRpcFixtureNative.SERVER_EPV epv) {
         epv.write();
         return serve(fx, endpoint, epv.getPointer());
     }
 
     /**
-     * Serves the fixture interface with an EPV in native memory (the C peer's, {@link Fixture#fx_PeerEpv()}).
+     * Serves the fixture interface with an EPV in native memory (the C peer's, {@link FixtureRuntime#peerEpv()}).
      *
      * @param fx the fixture
      * @param endpoint a new endpoint
-     * @param epv the FX_SERVER_EPV
+     * @param epv the SERVER_EPV
      * @return the server, taking calls
      */
-    public static RpcServer serve(Fixture fx, String endpoint, Pointer epv) {
+    public static RpcServer serve(WinRpcFixtureNative fx, String endpoint, Pointer epv) {
         return RpcServer.builder()
                 .endpoint("ncalrpc", endpoint)
-                .register(RpcInterface.of(fx.fx_IfSpec()).withEpv(epv).withFlags(IfFlag.AUTOLISTEN)
+                .register(RpcInterface.of(fx.WinRpcFixture_IfSpec()).withEpv(epv).withFlags(IfFlag.AUTOLISTEN)
                         .withManagerType(typeOf(endpoint), objectOf(endpoint)))
                 .build();
     }

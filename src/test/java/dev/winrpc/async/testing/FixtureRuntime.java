@@ -2,7 +2,9 @@ package dev.winrpc.async.testing;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.raw.RpcEntry;
 import java.io.File;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,24 +16,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@link Kind#SIMULATOR}: {@value RpcRuntime#LIBRARY_PROPERTY} names the simulator
- *       (Maven's default build sets it). The fixture is the simulator's own fx_* exports, the
- *       peer server is its scripted C server ({@value SimControl#SIM_PEER_ENDPOINT}), and the
- *       misuse oracle checks every test ({@link SimulatorOracleExtension}).</li>
+ *       (Maven's default build sets it). The fixture is the stub library the IDL compiler
+ *       generated from windows-tests/fixture.idl ({@code libWinRpcFixture.so}, found on
+ *       {@code jna.library.path}), the peer server is the simulator's scripted C server
+ *       ({@value SimControl#SIM_PEER_ENDPOINT}), and the misuse oracle checks every test
+ *       ({@link SimulatorOracleExtension}).</li>
  *   <li>{@link Kind#WINDOWS}: {@value RpcRuntime#LIBRARY_PROPERTY} is not set, this is Windows,
- *       and {@value #FIXTURE_LIBRARY_PROPERTY} names windows-tests' winrpc_fixture.dll (the
- *       {@code windows-it} Maven profile builds it and sets both). The bindings use rpcrt4.dll
- *       and kernel32.dll; the peer server is the DLL's own C manager routines
- *       (windows-tests/glue/fx_peer.c), served by this process on {@value #WINDOWS_PEER_ENDPOINT}
- *       through the library's RpcServer, with the same semantics as the simulator's; there is
- *       no oracle.</li>
+ *       {@value #FIXTURE_LIBRARY_PROPERTY} names the generated stub library
+ *       {@code WinRpcFixture.dll} and {@value #FIXTURE_PEER_PROPERTY} the C peer's
+ *       {@code winrpc_fixture_peer.dll} (the {@code windows-it} Maven profile builds both and
+ *       sets the properties). The bindings use rpcrt4.dll and kernel32.dll; the peer server is
+ *       the peer DLL's C manager routines ({@link FixturePeer}), served by this process on
+ *       {@value #WINDOWS_PEER_ENDPOINT} through the library's RpcServer, with the same semantics
+ *       as the simulator's; there is no oracle.</li>
  * </ul>
  * Anything else (both set, neither set, the DLL named off Windows) fails every use with a
  * message that says what to set: a missing runtime is never a skip.
  */
 public final class FixtureRuntime {
 
-    /** System property: the path of windows-tests' winrpc_fixture.dll (Windows only). */
+    /** System property: the path of the generated stub library WinRpcFixture.dll (Windows only). */
     public static final String FIXTURE_LIBRARY_PROPERTY = "winrpc.fixture.library";
+
+    /** System property: the path of windows-tests' C peer server, winrpc_fixture_peer.dll (Windows only). */
+    public static final String FIXTURE_PEER_PROPERTY = "winrpc.fixture.peer";
+
+    /** The elements per chunk the fixture's servers (the C peer's, the tests' Java ones) push. */
+    public static final int CHUNK_ELEMENTS = 1024;
 
     /** The endpoint on which this process serves the fixture DLL's C server on Windows ({@link #ensurePeer()}). */
     public static final String WINDOWS_PEER_ENDPOINT = "winrpc-fixture-peer";
@@ -40,12 +51,13 @@ public final class FixtureRuntime {
     public enum Kind {
         /** The runtime simulator (simulator/), with its misuse oracle. */
         SIMULATOR,
-        /** rpcrt4.dll with windows-tests' winrpc_fixture.dll. */
+        /** rpcrt4.dll with the generated WinRpcFixture.dll and windows-tests' C peer. */
         WINDOWS
     }
 
     private static final AtomicInteger ENDPOINTS = new AtomicInteger();
-    private static Fixture fixture;
+    private static WinRpcFixtureNative fixture;
+    private static Pointer peerEpv;
 
     private FixtureRuntime() {
     }
@@ -74,7 +86,7 @@ public final class FixtureRuntime {
         if (dll) {
             if (!windows) {
                 throw new IllegalStateException("-D" + FIXTURE_LIBRARY_PROPERTY + " names "
-                        + "windows-tests' winrpc_fixture.dll, which runs only on Windows, and this "
+                        + "the fixture's WinRpcFixture.dll, which runs only on Windows, and this "
                         + "is " + System.getProperty("os.name") + ": run the suite against the "
                         + "simulator instead (mvn verify sets -D" + RpcRuntime.LIBRARY_PROPERTY + ")");
             }
@@ -83,7 +95,8 @@ public final class FixtureRuntime {
         throw new IllegalStateException("the scenario suite needs a runtime: -D"
                 + RpcRuntime.LIBRARY_PROPERTY + "=<libwinrpcsim.so> for the runtime simulator "
                 + "(mvn verify sets it), or on Windows -D" + FIXTURE_LIBRARY_PROPERTY
-                + "=<winrpc_fixture.dll> for rpcrt4 (mvn -Pwindows-it verify sets it; see "
+                + "=<WinRpcFixture.dll> and -D" + FIXTURE_PEER_PROPERTY
+                + "=<winrpc_fixture_peer.dll> for rpcrt4 (mvn -Pwindows-it verify sets it; see "
                 + "windows-tests/README.md)");
     }
 
@@ -106,31 +119,62 @@ public final class FixtureRuntime {
     }
 
     /**
-     * @return the fixture's C surface (windows-tests/fx_glue.h): the simulator's exports, or
-     *         winrpc_fixture.dll's
+     * @return the generated binding of the fixture's stub library: {@code libWinRpcFixture.so}
+     *         on the simulator, {@value #FIXTURE_LIBRARY_PROPERTY}'s WinRpcFixture.dll on Windows
      */
-    public static synchronized Fixture fixture() {
+    public static synchronized WinRpcFixtureNative fixture() {
         if (fixture == null) {
             if (kind() == Kind.SIMULATOR) {
                 fixture = Simulator.fixture();
             } else {
                 RpcRuntime.ensureAvailable();
-                String path = System.getProperty(FIXTURE_LIBRARY_PROPERTY).trim();
-                if (!new File(path).isFile()) {
-                    throw new IllegalStateException("-D" + FIXTURE_LIBRARY_PROPERTY + "=" + path
-                            + ": no such file (mvn -Pwindows-it verify builds it into "
-                            + "target/windows-fixture)");
-                }
-                try {
-                    fixture = Native.load(path, Fixture.class, RpcEntry.OPTIONS);
-                } catch (UnsatisfiedLinkError e) {
-                    throw new IllegalStateException("cannot load " + path + " into this "
-                            + System.getProperty("os.arch") + " JVM (was it built by a developer "
-                            + "environment for another architecture?): " + e.getMessage(), e);
-                }
+                String path = windowsFile(FIXTURE_LIBRARY_PROPERTY, "WinRpcFixture.dll");
+                fixture = loadOnWindows(path, () -> WinRpcFixtureNative.load(path));
             }
         }
         return fixture;
+    }
+
+    /**
+     * @return the C peer server's manager routines ({@link FixturePeer#fx_PeerEpv()}): the
+     *         simulator's, or on Windows those of {@value #FIXTURE_PEER_PROPERTY}'s DLL
+     */
+    public static synchronized Pointer peerEpv() {
+        if (peerEpv == null) {
+            if (kind() == Kind.SIMULATOR) {
+                peerEpv = Simulator.peer().fx_PeerEpv();
+            } else {
+                RpcRuntime.ensureAvailable();
+                String path = windowsFile(FIXTURE_PEER_PROPERTY, "winrpc_fixture_peer.dll");
+                peerEpv = loadOnWindows(path,
+                        () -> Native.load(path, FixturePeer.class, RpcEntry.OPTIONS)).fx_PeerEpv();
+            }
+        }
+        return peerEpv;
+    }
+
+    private static String windowsFile(String property, String what) {
+        String path = System.getProperty(property);
+        if (path == null || path.isBlank()) {
+            throw new IllegalStateException("-D" + property + " is not set: it names " + what
+                    + " (mvn -Pwindows-it verify builds it and sets it; see windows-tests/README.md)");
+        }
+        path = path.trim();
+        if (!new File(path).isFile()) {
+            throw new IllegalStateException("-D" + property + "=" + path + ": no such file ("
+                    + "mvn -Pwindows-it verify builds " + what + ")");
+        }
+        return path;
+    }
+
+    private static <T> T loadOnWindows(String path, java.util.function.Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException("cannot load " + path + " into this "
+                    + System.getProperty("os.arch") + " JVM (was it built by a developer "
+                    + "environment for another architecture?): " + e.getMessage(), e);
+        }
     }
 
     /** @return whether the simulator's misuse oracle checks every test */
@@ -142,16 +186,15 @@ public final class FixtureRuntime {
 
     /**
      * Makes sure the C peer server answers on {@link #peerEndpoint()}: the simulator's is always
-     * there (as another process's would be); on Windows this process serves the fixture DLL's
-     * C manager routines ({@link Fixture#fx_PeerEpv()}) there through the library's RpcServer,
-     * once, for the life of the process.
+     * there (as another process's would be); on Windows this process serves the peer DLL's
+     * C manager routines ({@link #peerEpv()}) there through the library's RpcServer, once, for
+     * the life of the process.
      */
     public static synchronized void ensurePeer() {
         if (kind() == Kind.SIMULATOR || peerServer != null) {
             return;
         }
-        Fixture fx = fixture();
-        peerServer = FixtureHost.serve(fx, WINDOWS_PEER_ENDPOINT, fx.fx_PeerEpv());
+        peerServer = FixtureHost.serve(fixture(), WINDOWS_PEER_ENDPOINT, peerEpv());
     }
 
     /** @return the endpoint of the C server that implements the fixture's semantics */
@@ -176,7 +219,7 @@ public final class FixtureRuntime {
      * @return a binding to it, freed by close
      */
     public static Binding bind(String endpoint) {
-        return new Binding(fixture(), endpoint);
+        return new Binding(endpoint);
     }
 
     /** @return a line for logs: what backs the fixture */

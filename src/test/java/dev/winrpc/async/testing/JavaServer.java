@@ -1,6 +1,7 @@
 package dev.winrpc.async.testing;
 
 import com.sun.jna.Pointer;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import com.sun.jna.platform.win32.Kernel32;
 import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.rpc.RpcServer;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fixture server written in Java: an {@link Fixture.FX_SERVER_EPV} of JNA callbacks, served
+ * A fixture server written in Java: an {@link WinRpcFixtureNative.SERVER_EPV} of JNA callbacks, served
  * on an endpoint of its own by the library's {@link RpcServer} ({@link FixtureHost#serve}), held
  * strongly until the server is closed.
  *
@@ -46,13 +47,13 @@ public final class JavaServer implements AutoCloseable {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private final Fixture fx = FixtureRuntime.fixture();
+    private final WinRpcFixtureNative fx = FixtureRuntime.fixture();
     private final Kernel32 k32 = RpcRuntime.kernel32();
     private final String endpoint;
     private final Handler handler;
     private final boolean subscribe;
     final Failures failures = new Failures();
-    private final Fixture.FX_SERVER_EPV epv = new Fixture.FX_SERVER_EPV();
+    private final WinRpcFixtureNative.SERVER_EPV epv = new WinRpcFixtureNative.SERVER_EPV();
     private final Set<Thread> threadsBefore;
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private final List<AlertableThread> workers = new CopyOnWriteArrayList<>();

@@ -2,6 +2,7 @@ package dev.winrpc.async.testing;
 
 import com.sun.jna.Native;
 import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.raw.RpcEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ public final class Simulator {
     }
 
     private static SimControl control;
-    private static Fixture fixture;
+    private static WinRpcFixtureNative fixture;
+    private static FixturePeer peer;
 
     private Simulator() {
     }
@@ -69,12 +71,25 @@ public final class Simulator {
         return control;
     }
 
-    /** @return the fixture glue the simulator exports */
-    public static synchronized Fixture fixture() {
+    /**
+     * @return the generated binding of the fixture's stub library for the simulator,
+     *         {@code libWinRpcFixture.so} (the build's build-stub-fixture writes it next to the
+     *         simulator, on {@code jna.library.path})
+     */
+    public static synchronized WinRpcFixtureNative fixture() {
         if (fixture == null) {
-            fixture = Native.load(library(), Fixture.class, RpcEntry.OPTIONS);
+            library();
+            fixture = WinRpcFixtureNative.load();
         }
         return fixture;
+    }
+
+    /** @return the simulator's C peer server of the fixture interface ({@value SimControl#SIM_PEER_ENDPOINT}) */
+    public static synchronized FixturePeer peer() {
+        if (peer == null) {
+            peer = Native.load(library(), FixturePeer.class, RpcEntry.OPTIONS);
+        }
+        return peer;
     }
 
     /** @return every misuse recorded since the last clear */
