@@ -18,7 +18,12 @@
 #     - the generated WinRpcFixture_epv_layout.c: WinRpcFixture_SERVER_EPV, the type of the C
 #       server's EPV and of Java's, has the layout of MIDL's manager EPV.
 #     Both DLLs resolve against mingw-w64's rpcrt4 and kernel32. They are never run.
-#  2. With the host C compiler: builds the runtime simulator (simulator/build.sh) and runs the
+#  2. With cmake: CMakeLists.txt configured natively stops with its "needs MSVC" message; a copy
+#     of it and of the generated project, their MSVC guards and options taken out, configures and
+#     builds for Windows with x86_64-w64-mingw32-gcc and a fake midl (the generated stand-in's
+#     files): add_subdirectory, the MIDL steps, the peer after them, the two DLLs where the pom's
+#     windows-it profile looks for them.
+#  3. With the host C compiler: builds the runtime simulator (simulator/build.sh) and runs the
 #     fixture's C server (glue/fx_peer.c, the same source, without _WIN32) against it
 #     (check/peer_on_simulator.c): served as Java serves it on Windows (RpcServerUseProtseqEpW,
 #     RpcServerRegisterIf3), called by the simulator's scripted client and by a client of its own
@@ -27,7 +32,7 @@
 # None of this runs anything on Windows, and none of it involves MIDL or MSVC: the real build
 # (CMakeLists.txt, which adds the generated project) and the Java suite against rpcrt4 run only on
 # a Windows machine (mvn -Pwindows-it verify; see README.md). A missing tool (javac, java, a
-# mingw-w64 compiler, the host compiler) is a failure, never a skip.
+# mingw-w64 compiler, cmake, the host compiler) is a failure, never a skip.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -110,7 +115,69 @@ for arch in i686 x86_64; do
   done
 done
 
-# 2. The C server against the simulator, with the host compiler.
+# 2. CMakeLists.txt's wiring, as far as it can be shown without MIDL and MSVC: configured natively it
+#    stops with its "needs MSVC" message; then a copy of it and of the generated project, with
+#    their MSVC guards and MSVC-only options taken out, is configured for Windows with
+#    x86_64-w64-mingw32-gcc and a fake `midl` that copies the generated stand-in's headers, and
+#    built: the generated project is added as the subdirectory "fixture", its MIDL steps run, the
+#    peer builds after them with their header, and the two DLLs land where the pom's windows-it
+#    profile looks for them (fixture/WinRpcFixture.dll, winrpc_fixture_peer.dll). Says nothing
+#    about MIDL's or MSVC's view of the files.
+if ! command -v cmake >/dev/null 2>&1; then
+  echo "FAIL: cmake not found (apt-get install cmake)" >&2
+  status=1
+else
+  w="$out/cmake-wiring"
+  rm -rf "$w"
+  mkdir -p "$w/windows-tests/glue" "$w/bin"
+  if cmake -S "$here" -B "$w/native" >"$w/native.log" 2>&1; then
+    echo "FAIL: windows-tests/CMakeLists.txt configured off Windows without MSVC" >&2
+    status=1
+  elif tr -s ' \n' '  ' <"$w/native.log" | grep -q "with Microsoft's MIDL and C compiler: configure it on Windows"; then
+    echo "ok: cmake: windows-tests/CMakeLists.txt off Windows stops with its 'needs MIDL and MSVC' message"
+  else
+    sed 's/^/    /' "$w/native.log"
+    echo "FAIL: windows-tests/CMakeLists.txt off Windows: not its message" >&2
+    status=1
+  fi
+  cp "$here/CMakeLists.txt" "$w/windows-tests/"
+  cp "$here/glue/fx_peer.c" "$here/glue/fx_win.h" "$here/glue/fx_peer.def" "$w/windows-tests/glue/"
+  cp -r "$root/native-headers" "$w/native-headers"
+  cp -r "$c" "$w/c"
+  sed -i -e 's/if(NOT WIN32 OR NOT MSVC)/if(NOT WIN32)/' \
+    -e 's|"${CMAKE_C_COMPILER_ARCHITECTURE_ID}"|"x64"|' \
+    -e 's|"/W4;/we4013;/we4020;/we4024;/we4028;/we4029;/we4047;/we4113;/we4133"|"-Wall;-Wextra;-Werror"|' \
+    -e 's|/W4 /we4013 /we4020 /we4024 /we4028 /we4029 /we4047 /we4113 /we4133|-Wall -Wextra -Werror|' \
+    "$w/windows-tests/CMakeLists.txt" "$w/c/CMakeLists.txt"
+  cat >"$w/bin/midl" <<MIDL
+#!/bin/sh
+# fake midl: the generated stand-in's header for /h, its stubs for /cstub, an empty unit for /sstub
+out=; h=; cstub=; sstub=
+while [ \$# -gt 0 ]; do
+  case "\$1" in /out) out=\$2; shift ;; /h) h=\$2; shift ;; /cstub) cstub=\$2; shift ;; /sstub) sstub=\$2; shift ;; esac
+  shift
+done
+cp "$w/c/\$h" "\$out/\$h" || exit 1
+[ -z "\$cstub" ] || cp "$w/c/WinRpcFixture_standin.c" "\$out/\$cstub" || exit 1
+[ -z "\$sstub" ] || echo "typedef int fake_server_stub;" >"\$out/\$sstub" || exit 1
+MIDL
+  chmod +x "$w/bin/midl"
+  if PATH="$w/bin:$PATH" cmake -S "$w/windows-tests" -B "$w/build" -G "Unix Makefiles" -DCMAKE_SYSTEM_NAME=Windows \
+       -DCMAKE_C_COMPILER=x86_64-w64-mingw32-gcc -DCMAKE_SHARED_LIBRARY_PREFIX_C= \
+       "-DCMAKE_C_FLAGS=-DWINRPC_NO_SEH -DFX_PIPE_ELEMENT=long" -DCMAKE_BUILD_TYPE=Release \
+       -DWINRPC_FIXTURE_C="$w/c" >"$w/build.log" 2>&1 &&
+     PATH="$w/bin:$PATH" cmake --build "$w/build" -j 2 >>"$w/build.log" 2>&1 &&
+     [ -f "$w/build/fixture/WinRpcFixture.dll" ] && [ -f "$w/build/winrpc_fixture_peer.dll" ]; then
+    echo "ok: cmake: windows-tests/CMakeLists.txt adds the generated project and builds" \
+      "fixture/WinRpcFixture.dll and winrpc_fixture_peer.dll (mingw-w64, fake midl)"
+  else
+    sed 's/^/    /' "$w/build.log"
+    echo "FAIL: cmake: windows-tests/CMakeLists.txt with the generated project (mingw-w64, fake midl)" >&2
+    status=1
+  fi
+fi
+
+# 3. The C server against the simulator, with the host compiler.
 cc_host=${CC:-cc}
 sh "$root/simulator/build.sh" "$out/sim" >/dev/null
 "$cc_host" -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-unused-function -pthread \
