@@ -33,6 +33,7 @@
  * only models.
  */
 #include "../../simulator/src/winrpcsim.h"
+#include "WinRpcFixture_winrpc.h" /* IdlCompiler's: WinRpcFixture_SERVER_EPV, fx_peer.c's type */
 #include "../../simulator/test/test_assert.h"
 
 #include <string.h>
@@ -48,7 +49,7 @@
 static WINRPC_GUID g_type = {0x8b0e4f27u, 0x51d3u, 0x4c6au, {0xa2, 0x19, 0x6e, 0x40, 0x3b, 0xd7, 0x95, 0xc8}};
 static WINRPC_GUID g_object = {0x3f1c9a52u, 0x7d4eu, 0x4b8au, {0x9e, 0x61, 0xc0, 0x5d, 0x2b, 0x7a, 0x8f, 0x13}};
 
-extern const FX_SERVER_EPV fx_peer_epv;
+extern const WinRpcFixture_SERVER_EPV fx_peer_epv;
 uint32_t fx_peer_apc_notifications(void);
 
 /* ---- the server, as Java's RpcServer makes it ---------------------------------------------- */

@@ -1,11 +1,13 @@
 /*
  * fx_peer.c - the fixture's own C server: the six operations of ../fixture.idl with the
- * semantics ../fx_glue.h specifies, as an FX_SERVER_EPV (fx_peer_epv). On Windows it is part
- * of winrpc_fixture.dll, which hands the EPV to Java (fx_PeerEpv); Java serves it like any
- * other (RpcServer: RpcServerRegisterIf3 with fx_IfSpec() and a manager type of its own), the
- * Windows counterpart of the simulator's scripted server (simulator/src/sim_peer.c): the Java
- * scenario suite's client tests call it, so that what they check does not depend on the
- * library's own server side.
+ * semantics its comments give (an [out] pipe pushed in chunks of at most FX_CHUNK_ELEMENTS), as a
+ * WinRpcFixture_SERVER_EPV (fx_peer_epv; the type is the stub library's header that IdlCompiler
+ * generates, WinRpcFixture_winrpc.h). On Windows it is winrpc_fixture_peer.dll, whose one export
+ * fx_PeerEpv() hands the EPV to Java; Java serves it like any other (RpcServer:
+ * RpcServerRegisterIf3 with the generated WinRpcFixture.dll's WinRpcFixture_IfSpec() and a manager
+ * type of its own), the Windows counterpart of the simulator's scripted server
+ * (simulator/src/sim_peer.c): the Java scenario suite's client tests call it, so that what they
+ * check does not depend on the library's own server side.
  *
  * The same file also compiles against the runtime simulator (no _WIN32: it includes
  * winrpcsim.h), and windows-tests/check-mingw.sh runs it there under the simulator's scripted
@@ -67,6 +69,7 @@
 #include "fx_win.h"
 
 typedef unsigned long fx_count; /* MIDL's element counts */
+typedef FX_PIPE_ELEMENT fx_elem; /* MIDL's element type (fx_win.h) */
 #define FX_NOTIFY_ON_SEND_COMPLETE RPC_C_NOTIFY_ON_SEND_COMPLETE
 #define FX_WAIT_IO_COMPLETION WAIT_IO_COMPLETION
 #define FX_THREAD_PROC(name, arg) static DWORD WINAPI name(LPVOID arg)
@@ -112,11 +115,13 @@ static int spawn(LPTHREAD_START_ROUTINE fn, void *arg)
 #else /* the runtime simulator */
 
 #include "../../simulator/src/winrpcsim.h"
+#include "WinRpcFixture_winrpc.h" /* IdlCompiler's, for WinRpcFixture_SERVER_EPV */
 
 #include <pthread.h>
 #include <time.h>
 
 typedef uint32_t fx_count;
+typedef int32_t fx_elem;
 #define FX_NOTIFY_ON_SEND_COMPLETE WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE
 #define FX_WAIT_IO_COMPLETION WINRPC_WAIT_IO_COMPLETION
 #define THREAD_SET_CONTEXT WINRPC_THREAD_SET_CONTEXT
@@ -127,7 +132,7 @@ typedef uint32_t fx_count;
 #define FX_APC_ENTRY WINRPC_ENTRY
 #define FX_THREAD_LOCAL _Thread_local
 
-extern const FX_SERVER_EPV fx_peer_epv;
+extern const WinRpcFixture_SERVER_EPV fx_peer_epv;
 uint32_t fx_peer_apc_notifications(void);
 
 static uint64_t now_ms(void)
@@ -164,6 +169,10 @@ static int spawn(void *(*fn)(void *), void *arg)
     return 0;
 }
 
+#endif
+
+#ifndef FX_CHUNK_ELEMENTS
+#define FX_CHUNK_ELEMENTS 1024u /* the largest chunk an [out] pipe gets, as the simulator's server */
 #endif
 
 /* ---- the calls ----------------------------------------------------------------------------- */
@@ -312,11 +321,11 @@ static int wait_for(peer_call *pc, unsigned events, uint64_t deadline)
 
 /* Pulls the whole [in] pipe into *values / *n (grown as needed) and its sum into *sum.
  * RPC_S_OK once the end was pulled, else the code to abort with. */
-static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_t *sum)
+static RPC_STATUS pull_all(peer_call *pc, fx_elem **values, uint32_t *n, uint32_t *sum)
 {
     uint32_t cap = 0;
     RPC_STATUS result = RPC_S_OK;
-    int32_t *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
+    fx_elem *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
     if (buf == NULL)
         return RPC_S_CALL_FAILED;
     for (;;) {
@@ -337,7 +346,7 @@ static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_
                     uint32_t ncap = cap != 0 ? cap : 4096u;
                     while (ncap < *n + (uint32_t)got)
                         ncap *= 2;
-                    int32_t *nv = realloc(*values, (size_t)ncap * sizeof *nv);
+                    fx_elem *nv = realloc(*values, (size_t)ncap * sizeof *nv);
                     if (nv == NULL) {
                         result = RPC_S_CALL_FAILED;
                         break;
@@ -366,7 +375,7 @@ static RPC_STATUS pull_all(peer_call *pc, int32_t **values, uint32_t *n, uint32_
 }
 
 /* Pushes n elements (n == 0: the null push) and waits for its RpcSendComplete. */
-static RPC_STATUS push(peer_call *pc, int32_t *values, uint32_t n)
+static RPC_STATUS push(peer_call *pc, fx_elem *values, uint32_t n)
 {
     /* No APC runs outside the worker's alertable waits, so a send completion recorded now is
      * an earlier push's: this push's own comes later. */
@@ -382,7 +391,7 @@ static RPC_STATUS push(peer_call *pc, int32_t *values, uint32_t n)
 }
 
 /* Pushes values[0..n) in chunks of at most FX_CHUNK_ELEMENTS, then the null push. */
-static RPC_STATUS push_all(peer_call *pc, int32_t *values, uint32_t n)
+static RPC_STATUS push_all(peer_call *pc, fx_elem *values, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i += FX_CHUNK_ELEMENTS) {
         uint32_t k = n - i < FX_CHUNK_ELEMENTS ? n - i : FX_CHUNK_ELEMENTS;
@@ -473,13 +482,13 @@ static void serve(peer_call *pc)
     }
     case OP_PIPE_RANGE: {
         uint32_t total = pc->b > 0 ? (uint32_t)pc->b : 0u;
-        int32_t *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
+        fx_elem *buf = malloc(FX_CHUNK_ELEMENTS * sizeof *buf);
         if (buf == NULL)
             st = RPC_S_CALL_FAILED;
         for (uint32_t i = 0; st == RPC_S_OK && i < total; i += FX_CHUNK_ELEMENTS) {
             uint32_t k = total - i < FX_CHUNK_ELEMENTS ? total - i : FX_CHUNK_ELEMENTS;
             for (uint32_t j = 0; j < k; j++)
-                buf[j] = (int32_t)((uint32_t)pc->a + i + j);
+                buf[j] = (fx_elem)((uint32_t)pc->a + i + j);
             st = push(pc, buf, k);
         }
         if (st == RPC_S_OK)
@@ -489,12 +498,12 @@ static void serve(peer_call *pc)
         break;
     }
     default: { /* OP_PIPE_ECHO: the server-side pipe page's MyAsyncPipeFunc */
-        int32_t *values = NULL;
+        fx_elem *values = NULL;
         uint32_t n = 0, sum = 0;
         st = pull_all(pc, &values, &n, &sum);
         if (st == RPC_S_OK) {
             for (uint32_t i = 0; i < n; i++)
-                values[i] = (int32_t)((uint32_t)values[i] + (uint32_t)pc->a);
+                values[i] = (fx_elem)((uint32_t)values[i] + (uint32_t)pc->a);
             st = push_all(pc, values, n);
         }
         if (st == RPC_S_OK)
@@ -616,5 +625,14 @@ static void peer_PipeEcho(PRPC_ASYNC_STATE pAsync, void *hBinding, int32_t a,
     dispatch(pAsync, pc);
 }
 
-const FX_SERVER_EPV fx_peer_epv = {peer_Add, peer_Sleep, peer_Fail,
-                                   peer_PipeSum, peer_PipeRange, peer_PipeEcho};
+const WinRpcFixture_SERVER_EPV fx_peer_epv = {peer_Add, peer_Sleep, peer_Fail,
+                                              peer_PipeSum, peer_PipeRange, peer_PipeEcho};
+
+#if defined(_WIN32)
+/* winrpc_fixture_peer.dll's one export (fx_peer.def). On the simulator fx_PeerEpv() is the
+ * simulator's own scripted server, so check/peer_on_simulator.c names fx_peer_epv directly. */
+const WinRpcFixture_SERVER_EPV *WINRPC_ENTRY fx_PeerEpv(void)
+{
+    return &fx_peer_epv;
+}
+#endif

@@ -1,17 +1,15 @@
 /*
- * fx_win.h - what the Windows glue sees: the Windows SDK, MIDL's header for fixture.idl, and
- * fx_glue.h (the surface Java calls) side by side.
+ * fx_win.h - what the fixture's C server (fx_peer.c) sees on Windows: the Windows SDK, MIDL's
+ * server-run header for fixture.idl and the stub library's header that IdlCompiler generates
+ * beside it, in the order and with the settings of the generated server glue
+ * (WinRpcFixture_glue_s.c): the SDK's and MIDL's names are the ones in scope (RPC_STATUS,
+ * PRPC_ASYNC_STATE, MIDL's ASYNC_INTPIPE), winrpc_async.h's own declarations get the prefix
+ * winrpc_, and the manager EPV type is the generated WinRpcFixture_SERVER_EPV, whose layout the
+ * generated glue asserts against MIDL's manager prototypes.
  *
- * fx_glue.h includes the project's own declaration of the ABI (native-headers/winrpc_async.h),
- * which by default uses the SDK's names. Here the SDK's own declarations are in scope too, so
- * ours get the prefix winrpc_ (WINRPC_NAME, as native-headers/check/sdk_agreement.c does), and
- * the names fx_glue.h uses unprefixed (PRPC_ASYNC_STATE, RPC_STATUS, ASYNC_INTPIPE) resolve to
- * the SDK's and MIDL's. Both declarations are asserted to agree field by field by
- * native-headers/check.
- *
- * "fixture_h.h" is MIDL's output (CMakeLists.txt puts its directory first on the include
- * path). windows-tests/check-mingw.sh, which has no MIDL, compiles against the hand-written
- * stand-in in ../midl-standin/ instead.
+ * "WinRpcFixture_s_h.h" is MIDL's output (the generated project's server run, every operation
+ * [async]); windows-tests/check-mingw.sh, which has no MIDL, compiles against the generated
+ * stand-in of it (MidlStandin, the one IdlWindowsGlueTest uses) instead.
  */
 #ifndef WINRPC_FX_WIN_H
 #define WINRPC_FX_WIN_H
@@ -22,27 +20,28 @@
 #include <windows.h>
 #include <rpc.h>
 #include <rpcasync.h>
+#include <stdint.h>
 
-#include "fixture_h.h"
-
-/* The server interface handle MIDL generates for fixture.idl with CMakeLists.txt's /prefix
- * server "s_": the server prefix renames it too (s_<interface>_v<major>_<minor>_s_ifspec, in the
- * real MIDL output listed in ../README.md, "MIDL's names"); there is no unprefixed
- * WinRpcFixture_v1_0_s_ifspec. The one place the glue names it. FixtureIdlTest derives the name
- * from fixture.idl and CMakeLists.txt and checks this definition. */
-#define FX_MIDL_SERVER_IFSPEC s_WinRpcFixture_v1_0_s_ifspec
+#include "WinRpcFixture_s_h.h" /* MIDL's */
 
 #define WINRPC_NAME(x) winrpc_##x
 #define WINRPC_NO_PROTOTYPES /* the SDK declares the rpcrt4 functions */
-#include "../fx_glue.h"
+#define WINRPC_MIDL_TYPES    /* the IDL's types are MIDL's */
+#include "WinRpcFixture_winrpc.h"
 
-/* RPC_ASYNC_EVENT's RpcClientCancel (4; Windows Vista and later). Spelled as a number because
- * mingw-w64's <rpcasync.h> declares only the first three values (docs/reference/abi.md). */
-#define FX_EVENT_CLIENT_CANCEL 4
+/* The element type of MIDL's ASYNC_INTPIPE: MIDL spells fixture.idl's `typedef pipe int INTPIPE`
+ * with int. The generated stand-in check-mingw.sh compiles against spells every 32-bit integer
+ * long (the IDL model does not tell int from long; both are 32 bits on every Windows ABI), so the
+ * script passes -DFX_PIPE_ELEMENT=long. */
+#ifndef FX_PIPE_ELEMENT
+#define FX_PIPE_ELEMENT int
+#endif
 
-/* fx_peer.c: the six manager routines of the C server (fx_glue.c's fx_PeerEpv hands them to
- * Java, which registers them with RpcServerRegisterIf3 like any EPV of its own). */
-extern const FX_SERVER_EPV fx_peer_epv;
+/* fx_peer.c: the six manager routines of the C server, and the one export of
+ * winrpc_fixture_peer.dll that hands them to Java (glue/fx_peer.def), which registers them with
+ * RpcServerRegisterIf3 and WinRpcFixture.dll's WinRpcFixture_IfSpec() like any EPV of its own. */
+extern const WinRpcFixture_SERVER_EPV fx_peer_epv;
+const WinRpcFixture_SERVER_EPV *WINRPC_ENTRY fx_PeerEpv(void);
 
 /* fx_peer.c: how many notifications its APC routine has received (check/peer_on_simulator.c
  * reads it on the simulator; not exported from the DLL). */

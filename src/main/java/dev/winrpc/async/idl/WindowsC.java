@@ -13,8 +13,8 @@ import java.util.Map;
  * routines; {@code I_glue_s.c}: {@code I_IfSpec}, the EPV's layout asserted against MIDL's manager
  * prototypes; {@code I_glue_static.c}: the server-prefixed routines MIDL's routine table names), {@code I.def}, the ACF that
  * makes every operation {@code [async]} for the server stub ({@code I_server.acf}) and the CMake
- * project that runs MIDL twice and builds {@code I.dll} with MSVC. It follows
- * windows-tests/glue/fx_glue.c and windows-tests/CMakeLists.txt, which solve the same problems by hand.
+ * project that runs MIDL twice and builds {@code I.dll} with MSVC. The fixture's DLL on Windows is
+ * built from it (windows-tests/CMakeLists.txt adds the generated project).
  * An IDL of several interfaces, or with a synchronous operation that takes a pipe, gets no Windows
  * files ({@link #unsupported}).
  */
@@ -207,7 +207,7 @@ final class WindowsC {
         for (Operation o : i.operations()) {
             b.append("void s_").append(o.name()).append("(PRPC_ASYNC_STATE pAsync);\n");
         }
-        b.append("\n/* a status no runtime uses (the customer bit set), as windows-tests/glue/fx_glue.c's */\n")
+        b.append("\n/* a status no runtime uses (the customer bit set) */\n")
                 .append("static void unreachable_manager(PRPC_ASYNC_STATE pAsync)\n{\n    RpcAsyncAbortCall(pAsync, (unsigned long)")
                 .append(STATIC_ROUTINE_STATUS).append(");\n}\n");
         for (Operation o : i.operations()) {

@@ -21,46 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * through the generated {@code I.def} against mingw-w64's rpcrt4 and kernel32: it exports exactly
  * the contract's functions. For fixture.idl, and for subset.idl with its POINT renamed: MIDL's
  * header for subset.idl would declare a POINT that collides with {@code <windows.h>}'s, which the
- * glue must include. A missing mingw-w64 fails the test.
+ * glue must include. A missing mingw-w64 fails the test. windows-tests/check-mingw.sh compiles the
+ * fixture's generated glue and its C peer server against the same stand-in ({@link MidlStandinTool}).
  */
 class IdlWindowsGlueTest {
 
     @Test
     void fixtureGlueCompilesAndLinksWithMingw(@TempDir Path dir) throws Exception {
         check(dir, IdlCHeaderTest.FIXTURE, IdlCHeaderTest.FIXTURE_ACF);
-    }
-
-    /**
-     * The fixture's generated glue against windows-tests/midl-standin/, the stand-in written by hand
-     * after real MIDL output (MIDL's int where the model says long), through two one-line headers
-     * with the generated glue's names; linked with its fixture_standin.c, whose routine table names
-     * s_Add ... s_PipeEcho.
-     */
-    @Test
-    void fixtureGlueCompilesAgainstTheHandWrittenMidlStandin(@TempDir Path dir) throws Exception {
-        Path c = IdlCHeaderTest.generate(dir.resolve("gen"), IdlCHeaderTest.FIXTURE, IdlCHeaderTest.FIXTURE_ACF);
-        Path wrap = Files.createDirectories(dir.resolve("wrap"));
-        Path standin = IdlModelTest.ROOT.resolve("windows-tests/midl-standin");
-        for (String h : List.of("WinRpcFixture_h.h", "WinRpcFixture_s_h.h")) {
-            Files.writeString(wrap.resolve(h), "#include \"fixture_h.h\" /* the hand-written stand-in */\n");
-        }
-        for (String cc : CCompiler.MINGW) {
-            Path o = Files.createDirectories(dir.resolve(cc));
-            List<String> objects = new ArrayList<>();
-            for (Path src : List.of(c.resolve("WinRpcFixture_glue.c"), c.resolve("WinRpcFixture_glue_s.c"),
-                    c.resolve("WinRpcFixture_glue_static.c"), standin.resolve("fixture_standin.c"))) {
-                List<String> args = new ArrayList<>(CCompiler.STRICT);
-                String obj = o.resolve(src.getFileName() + ".o").toString();
-                args.addAll(List.of("-O2", "-DWINRPC_NO_SEH", "-I" + c, "-I" + wrap, "-I" + standin, "-I" + CCompiler.nativeHeaders(),
-                        "-c", src.toString(), "-o", obj));
-                CCompiler.run(cc, args);
-                objects.add(obj);
-            }
-            List<String> link = new ArrayList<>(List.of("-shared", "-o", o.resolve("fixture-generated.dll").toString()));
-            link.addAll(objects);
-            link.addAll(List.of(c.resolve("WinRpcFixture.def").toString(), "-Wl,--enable-stdcall-fixup", "-lrpcrt4"));
-            CCompiler.run(cc, link);
-        }
     }
 
     @Test
