@@ -54,6 +54,8 @@ public final class IocpDispatcher extends Dispatcher {
      */
     private final ByteBuffer entryView;
     private final ByteBuffer removedView;
+    /** The states' Event fields, read without JNI (the dispatcher thread's). */
+    private final AddressWindows states = new AddressWindows();
 
     /** Starts a completion-port dispatcher on a daemon thread of its own. */
     public IocpDispatcher() {
@@ -158,7 +160,7 @@ public final class IocpDispatcher extends Dispatcher {
             if (r == null) {
                 deliver(key, bytes != 0 ? bytes : -1);
             } else {
-                deliver(r, bytes != 0 ? bytes : r.statePointer.getInt(EVENT_OFFSET));
+                deliver(r, bytes != 0 ? bytes : states.getInt(r.stateAddress + EVENT_OFFSET));
             }
         }
         return n;
