@@ -54,7 +54,7 @@ rm -rf "$out/classes" "$out/c" "$out/java"
 mkdir -p "$out/classes/$idl_pkg"
 "${jbin}javac" -nowarn -d "$out/classes" "$root/src/main/java/$idl_pkg"/*.java \
   "$root/src/test/java/$idl_pkg/MidlStandin.java" "$root/src/test/java/$idl_pkg/MidlStandinTool.java"
-cp "$root/native-headers/winrpc_async.h" "$out/classes/$idl_pkg/" # a resource of the library's classes
+cp "$root/native-headers/winrpc_async.h" "$root/native-headers/winrpc_rpcdce.h" "$out/classes/$idl_pkg/" # resources of the library's classes
 c="$out/c"
 "${jbin}java" -cp "$out/classes" dev.winrpc.async.idl.IdlCompiler \
   --idl "$here/fixture.idl" --acf "$here/fixture.acf" \
