@@ -41,7 +41,8 @@ final class JavaServer {
                 .append(" * it returns a stage that completes with the reply later (or at once). A stage that fails with an\n")
                 .append(" * {@code RpcException} aborts the call with its status (a fault at the client, with that code);\n")
                 .append(" * any other failure aborts it with {@link ServerStubs#IMPLEMENTATION_FAILED}. If the call ends\n")
-                .append(" * first (its client cancelled or went away), the stage is cancelled.\n */\n");
+                .append(" * first (its client cancelled or went away), the stage is cancelled. Inside a method,\n")
+                .append(" * {@link dev.winrpc.async.stub.ServerContext#current()} tells who is calling and gives the call underneath.\n */\n");
         b.append("public interface ").append(name).append(" {\n");
         for (Operation op : itf.operations()) {
             List<P> ps = JavaStubParams.of(model, op);
@@ -107,7 +108,7 @@ final class JavaServer {
             String ret = replyType.equals("Void") ? "null" : rec != null ? "v.reply()" : "v";
             String completeFn = complete.length() == 0 ? (replyType.equals("Void") ? "v -> null" : "v -> v")
                     : "v -> {\n                    " + complete + "return " + ret + ";\n                }";
-            b.append("        epv.").append(op.name()).append(" = (").append(lambda).append(") -> ServerStubs.serve(pAsync, \"")
+            b.append("        epv.").append(op.name()).append(" = (").append(lambda).append(") -> ServerStubs.serve(pAsync, h, \"")
                     .append(op.name()).append("\", routine -> {\n").append(setup)
                     .append("                ServerCall<").append(replyType).append("> call = routine.accept(").append(builder).append(");\n")
                     .append("                routine.reply(call, () -> impl.").append(JavaStubParams.method(op)).append('(')

@@ -101,7 +101,7 @@ final class JavaServerCalls {
         if (!outs && !replyType.equals("Void")) {
             ret = "res$";
         }
-        b.append("        epv.").append(op.name()).append(" = (").append(lambda).append(") -> ServerStubs.serve(pAsync, \"")
+        b.append("        epv.").append(op.name()).append(" = (").append(lambda).append(") -> ServerStubs.serve(pAsync, h, \"")
                 .append(op.name()).append("\", routine -> {\n").append(setup)
                 .append("                ServerCall<").append(replyType).append("> call = routine.accept(").append(builder).append(");\n")
                 .append("                routine.reply(call, () -> impl.").append(JavaStubParams.method(op)).append('(')

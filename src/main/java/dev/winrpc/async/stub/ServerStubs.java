@@ -45,11 +45,13 @@ public final class ServerStubs {
     /** One manager routine's call, while its routine runs. */
     public static final class Routine {
         private final String operation;
+        private final Pointer binding;
         private boolean acceptEntered;
         private ServerCall<?> call;
 
-        private Routine(String operation) {
+        private Routine(String operation, Pointer binding) {
             this.operation = operation;
+            this.binding = binding;
         }
 
         /**
@@ -68,7 +70,8 @@ public final class ServerStubs {
         }
 
         /**
-         * Runs the implementation and completes the call with what its future gives.
+         * Runs the implementation, with its {@link ServerContext} current on this thread, and
+         * completes the call with what its future gives.
          *
          * @param call the accepted call
          * @param implementation calls the user's implementation
@@ -79,7 +82,7 @@ public final class ServerStubs {
          */
         public <R, V> void reply(ServerCall<R> call, Supplier<? extends CompletionStage<V>> implementation,
                 Function<? super V, ? extends R> complete) {
-            CompletionStage<V> f = implementation.get();
+            CompletionStage<V> f = ServerContext.run(operation, call, binding, implementation);
             if (f == null) {
                 throw new NullPointerException(operation + "'s implementation returned null, not a future");
             }
@@ -111,9 +114,24 @@ public final class ServerStubs {
      * @param body accepts the call and starts the implementation
      */
     public static void serve(Pointer pAsync, String operation, Consumer<Routine> body) {
+        serve(pAsync, null, operation, body);
+    }
+
+    /**
+     * Runs a manager routine's body, as {@link #serve(Pointer, String, Consumer)}, with the
+     * call's binding handle, which the implementation's {@link ServerContext} asks the runtime
+     * about.
+     *
+     * @param pAsync the asynchronous handle the routine received
+     * @param binding the call's binding handle the routine received, or null for the call this
+     *        thread runs
+     * @param operation the operation's name, in messages and on the call
+     * @param body accepts the call and starts the implementation
+     */
+    public static void serve(Pointer pAsync, Pointer binding, String operation, Consumer<Routine> body) {
         Routine r = null;
         try {
-            r = new Routine(operation);
+            r = new Routine(operation, binding);
             body.accept(r);
         } catch (Throwable t) {
             try {

@@ -24,6 +24,8 @@ import dev.winrpc.async.rpc.IfFlag;
 import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.rpc.RpcInterface;
 import dev.winrpc.async.rpc.RpcServer;
+import dev.winrpc.async.rpc.CallerInfo;
+import dev.winrpc.async.stub.ServerContext;
 import dev.winrpc.async.stub.ServerStubs;
 import dev.winrpc.async.stub.StubCall;
 import dev.winrpc.async.testing.FixtureHost;
@@ -317,6 +319,50 @@ class GeneratedFixtureTest {
                 failing.timers.shutdownNow();
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMethodSeesItsCallAndCallerThroughTheServerContextAndOnlyWhileItRuns() throws Exception {
+        List<ServerContext> seen = new ArrayList<>();
+        List<CallerInfo> callers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Impl impl = new Impl() {
+            @Override
+            public CompletionStage<Integer> add(int a, int b) {
+                ServerContext ctx = ServerContext.current();
+                seen.add(ctx);
+                callers.add(ctx.caller());
+                threads.add(Thread.currentThread());
+                return CompletableFuture.completedFuture(a + b);
+            }
+        };
+        IllegalStateException outside = assertThrows(IllegalStateException.class, ServerContext::current);
+        assertTrue(outside.getMessage().contains("no generated server method"), outside.getMessage());
+        WinRpcFixtureNative lib = WinRpcFixtureNative.load();
+        String endpoint = FixtureRuntime.newEndpoint("genctx");
+        try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
+            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(WinRpcFixtureServer.rpcInterface(impl, sd, lib).withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            try (server; RpcBinding b = FixtureHost.bind(endpoint)) {
+                assertEquals(5, await(new WinRpcFixtureClient(cd, lib).add(b, 2, 3)));
+            } finally {
+                impl.timers.shutdownNow();
+            }
+        }
+        assertEquals(1, seen.size());
+        ServerContext ctx = seen.get(0);
+        assertEquals("Add", ctx.operation());
+        assertEquals("Add", ctx.call().operation());
+        assertTrue(ctx.call().ended(), "the call the context names is the one that completed");
+        assertEquals("ncalrpc", callers.get(0).protocolSequence());
+        assertTrue(callers.get(0).local());
+        assertFalse(threads.get(0) == Thread.currentThread());
+        IllegalStateException late = assertThrows(IllegalStateException.class, ctx::caller);
+        assertTrue(late.getMessage().contains("while it runs"), late.getMessage());
+        assertThrows(IllegalStateException.class, ctx::impersonate);
+        assertThrows(IllegalStateException.class, ServerContext::current, "nothing left current on the server's thread either");
     }
 
     @org.junit.jupiter.api.Test
