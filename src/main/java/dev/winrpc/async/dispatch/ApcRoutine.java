@@ -45,6 +45,11 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
     interface Upcall {
         /** {@return the entry point's address, valid while this object is reachable} */
         long address();
+
+        /** {@return what made the stub, as {@link ApcRoutine#kind()} says it} */
+        default String kind() {
+            return "ffm";
+        }
     }
 
     /** What receives each notification: on the dispatcher thread, never throwing. */
@@ -65,7 +70,8 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
     /**
      * @param handler what receives each notification
      * @return the routine for this process: on 64-bit an FFM upcall stub where the JDK has one
-     *         ({@link Ffm}, JDK 22+), else {@link Direct}; the ordinary form on 32-bit
+     *         ({@link Ffm}: JDK 22+, or JDK 17 with its incubating linker), else {@link Direct};
+     *         the ordinary form on 32-bit
      */
     static ApcRoutine create(Handler handler) {
         if (Native.POINTER_SIZE != 8) {
@@ -75,7 +81,10 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         return ffm != null ? new Ffm(handler, ffm) : new Direct(handler);
     }
 
-    /** {@return how native code reaches the handler: "ffm", "jna-direct" or "jna"} */
+    /**
+     * {@return how native code reaches the handler: "ffm" (JDK 22+), "ffm-incubator" (JDK 17 with
+     * its incubating linker), "jna-direct" or "jna"}
+     */
     String kind() {
         return "jna";
     }
@@ -130,7 +139,7 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
 
         @Override
         String kind() {
-            return "ffm";
+            return upcall.kind();
         }
     }
 

@@ -6,7 +6,9 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * Chooses how native code calls the APC notification routine: an FFM upcall stub
- * ({@code FfmApcUpcall}, JDK 22 and later, 64-bit) where there is one, else JNA's callback.
+ * ({@code FfmApcUpcall}, JDK 22 and later, 64-bit) where there is one; on JDK 17 started with
+ * {@code --add-modules=jdk.incubator.foreign --enable-native-access=ALL-UNNAMED}, the incubating
+ * linker's ({@link IncubatorApcUpcall}); else JNA's callback.
  *
  * <p>{@code FfmApcUpcall} is compiled for Java 22 into {@code META-INF/versions/22} of the
  * library (a multi-release jar): a JDK 22+ runtime finds it in the jar by its name, a JDK 17-21
@@ -36,8 +38,11 @@ final class Upcalls {
      * @param handler what the stub calls
      */
     static ApcRoutine.Upcall apc(ApcRoutine.Handler handler) {
-        if (Runtime.version().feature() < 22 || "jna".equalsIgnoreCase(System.getProperty(PROPERTY, "ffm"))) {
+        if ("jna".equalsIgnoreCase(System.getProperty(PROPERTY, "ffm"))) {
             return null;
+        }
+        if (Runtime.version().feature() < 22) {
+            return IncubatorApcUpcall.create(handler); // JDK 17 with jdk.incubator.foreign, else null
         }
         Class<?> c = ffmClass();
         if (c == null) {
