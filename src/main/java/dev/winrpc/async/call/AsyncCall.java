@@ -78,12 +78,24 @@ public abstract sealed class AsyncCall<R> extends CallMachine<R> permits ClientC
      * them as runs (a state or a pair of states repeated, as a stream's chunks repeat them), so
      * a long stream's path stays small, and the list is a view of a copy of those runs. A long
      * and irregular path (more than 64 runs) keeps its first and last runs only: the list then
-     * leaves the middle out.
+     * leaves the middle out, before the index {@link #pathGap()} gives.
      *
      * @return the states, first first
      */
     public final List<PipeState> path() {
         return path.snapshot();
+    }
+
+    /**
+     * Where {@link #path()} leaves states out: the states at {@code pathGap() - 1} and
+     * {@code pathGap()} of the list were not consecutive (something went between them), so a
+     * check of the path's transitions must not pair them. The index does not change once there
+     * is one.
+     *
+     * @return the index of the first state after the left-out ones, or -1 if the path is whole
+     */
+    public final int pathGap() {
+        return path.gap();
     }
 
     /** {@return the table the call follows} */

@@ -113,6 +113,22 @@ final class CallPath {
         return runs.size();
     }
 
+    /**
+     * @return the index in {@link #snapshot()} of the first state after the states dropped from
+     *         the middle, or -1 while nothing was dropped; once something was, the first
+     *         {@link #HEAD_RUNS} runs never change, so the index does not either
+     */
+    synchronized int gap() {
+        if (dropped == 0) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < HEAD_RUNS && i < runs.size(); i++) {
+            n += runs.get(i).length();
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
     /** @return the state the call is in, or null before its first */
     PipeState current() {
         return current;

@@ -44,18 +44,26 @@ class CallPathTest {
         Random r = new Random(12);
         CallPath p = new CallPath(null);
         List<PipeState> all = new ArrayList<>();
+        int gapWhenFirstDropped = -1;
         for (int i = 0; i < 50_000; i++) {
             PipeState s = STATES[r.nextInt(STATES.length)];
             p.enter(s);
             all.add(s);
             assertTrue(p.runs() <= CallPath.MAX_RUNS, p.bounded());
+            if (gapWhenFirstDropped < 0) {
+                gapWhenFirstDropped = p.gap();
+            }
         }
         List<PipeState> kept = p.snapshot();
         assertTrue(kept.size() < all.size(), "the middle was left out");
         assertTrue(p.bounded().contains("..."), p.bounded());
-        // The first runs are the path's start, the last runs its end.
-        assertEquals(all.subList(0, 10), kept.subList(0, 10));
-        assertEquals(all.subList(all.size() - 10, all.size()), kept.subList(kept.size() - 10, kept.size()));
+        // The first runs are the path's start, the last runs its end, the gap between them.
+        int gap = p.gap();
+        assertEquals(gapWhenFirstDropped, gap, "the gap's index never moves once there is one");
+        assertTrue(gap > 0 && gap < kept.size(), "gap " + gap);
+        assertEquals(all.subList(0, gap), kept.subList(0, gap));
+        int tail = kept.size() - gap;
+        assertEquals(all.subList(all.size() - tail, all.size()), kept.subList(gap, kept.size()));
     }
 
     @Test
@@ -72,6 +80,7 @@ class CallPathTest {
                 all.add(s);
             }
             assertEquals(all, p.snapshot());
+            assertEquals(-1, p.gap(), "a whole path has no gap");
             assertEquals(CallPath.bounded(all, CallPath.BOUNDED_PARTS), p.bounded());
         }
     }

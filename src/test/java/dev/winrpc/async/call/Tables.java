@@ -79,7 +79,8 @@ public final class Tables {
 
     /**
      * Checks that a call's path is a walk of its table from the initial state to END: every
-     * consecutive pair is a transition of the table for some input.
+     * consecutive pair is a transition of the table for some input (except across
+     * {@link AsyncCall#pathGap()}, where states were left out).
      *
      * @param call the call, ended
      * @return null if it is, else what is wrong
@@ -90,8 +91,9 @@ public final class Tables {
         if (p.isEmpty() || p.get(0) != initial) {
             return call.title() + ": the path " + p + " does not start in " + initial;
         }
+        int gap = call.pathGap(); // states left out of a long irregular path: no transition there
         for (int i = 1; i < p.size(); i++) {
-            if (inputsBetween(call, p.get(i - 1), p.get(i)).isEmpty()) {
+            if (i != gap && inputsBetween(call, p.get(i - 1), p.get(i)).isEmpty()) {
                 return call.title() + ": the path " + p + " has " + p.get(i - 1) + " -> " + p.get(i)
                         + " (step " + i + "), which no input of the table allows";
             }
