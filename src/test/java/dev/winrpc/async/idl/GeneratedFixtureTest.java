@@ -284,6 +284,14 @@ class GeneratedFixtureTest {
         }
     }
 
+    /** Serves an implementation on an ncalrpc endpoint, as FixtureHost's servers are found. */
+    private static RpcServer serve(WinRpcFixtureServer impl, Dispatcher d, WinRpcFixtureNative lib, String endpoint) {
+        return RpcServer.builder().endpoint("ncalrpc", endpoint)
+                .register(WinRpcFixtureServer.rpcInterface(impl, d, lib).withFlags(IfFlag.AUTOLISTEN)
+                        .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                .build();
+    }
+
     @org.junit.jupiter.api.Test
     void aFailingImplementationAbortsItsCallWithAClearStatus() throws Exception {
         Impl failing = new Impl() {
@@ -300,10 +308,7 @@ class GeneratedFixtureTest {
         WinRpcFixtureNative lib = WinRpcFixtureNative.load();
         String endpoint = FixtureRuntime.newEndpoint("genfail");
         try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
-            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
-                    .register(WinRpcFixtureServer.rpcInterface(failing, sd, lib).withFlags(IfFlag.AUTOLISTEN)
-                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
-                    .build();
+            RpcServer server = serve(failing, sd, lib, endpoint);
             try (server; RpcBinding b = FixtureHost.bind(endpoint)) {
                 WinRpcFixtureClient client = new WinRpcFixtureClient(cd, lib);
                 RpcException thrown = assertInstanceOf(RpcException.class, failure(client.add(b, 1, 2)));
@@ -341,10 +346,7 @@ class GeneratedFixtureTest {
         WinRpcFixtureNative lib = WinRpcFixtureNative.load();
         String endpoint = FixtureRuntime.newEndpoint("genctx");
         try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
-            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
-                    .register(WinRpcFixtureServer.rpcInterface(impl, sd, lib).withFlags(IfFlag.AUTOLISTEN)
-                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
-                    .build();
+            RpcServer server = serve(impl, sd, lib, endpoint);
             try (server; RpcBinding b = FixtureHost.bind(endpoint)) {
                 assertEquals(5, await(new WinRpcFixtureClient(cd, lib).add(b, 2, 3)));
             } finally {
