@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
  * under the exports' convention ({@code RpcEntry.OPTIONS}), the manager routines' callback types
  * under C's ({@code RpcEntry.CDECL_OPTIONS}, in a library interface of their own, because JNA
  * gives a callback the convention of the library interface it is declared in) and the
- * {@code SERVER_EPV} structure. Interface mapping, not direct mapping: the exports are
- * stdcall on 32-bit x86 and JNA's interface mapping takes the convention from the options.
+ * {@code SERVER_EPV} structure. The interface is what generated clients and servers hold;
+ * {@code load} returns its implementation by JNA's direct mapping ({@link JavaDirect}), which
+ * takes the exports' convention from the same options.
  */
 final class JavaBinding {
 
@@ -40,8 +41,11 @@ final class JavaBinding {
         b.append("    /** {@return the stub library loaded by its default name} */\n    static ").append(name)
                 .append(" load() {\n        return load(LIBRARY);\n    }\n\n");
         b.append("    /**\n     * Loads the stub library from a name or a path.\n     *\n     * @param nameOrPath a library name or a file\n")
-                .append("     * @return the binding\n     */\n    static ").append(name).append(" load(String nameOrPath) {\n")
-                .append("        return StubLibrary.load(nameOrPath, ").append(name).append(".class);\n    }\n\n");
+                .append("     * @return the binding: {@link Direct} (JNA's direct mapping) for the first file loaded in this JVM\n")
+                .append("     *         and any other name of it, JNA's interface mapping for any other file\n")
+                .append("     */\n    static ").append(name).append(" load(String nameOrPath) {\n")
+                .append("        return StubLibrary.load(nameOrPath, ").append(name).append(".class, Direct.Exports.class, Direct::new);\n")
+                .append("    }\n\n");
         b.append("    /** {@return the server interface handle, for RpcInterface.of} */\n    Pointer ").append(i).append("_IfSpec();\n\n");
         b.append("    /**\n     * {@code midl_user_allocate} of the stub library.\n     *\n     * @param n bytes\n")
                 .append("     * @return the block, or null\n     */\n    Pointer ").append(i).append("_Allocate(BaseTSD.SIZE_T n);\n\n");
@@ -72,6 +76,7 @@ final class JavaBinding {
                     .append(op.async() ? "(Pointer pAsync, Pointer h" : "(Pointer h").append(args(ps))
                     .append(!op.async() && !voidReply ? ", Pointer pReturn" : "").append(");\n\n");
         }
+        b.append(JavaDirect.generate(model, itf));
         b.append("    /**\n     * The manager routines, one per operation in the IDL's order: keep it, and so its callbacks,\n")
                 .append("     * strongly reachable while a server may call them (ServerStubs.epvPointer does).\n     */\n");
         b.append("    @Structure.FieldOrder({").append(itf.operations().stream().map(o -> "\"" + o.name() + "\"")
