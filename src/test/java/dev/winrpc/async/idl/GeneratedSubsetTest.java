@@ -387,48 +387,49 @@ class GeneratedSubsetTest {
         String endpoint = FixtureRuntime.newEndpoint("subsetbulk");
         Counted lib = new Counted();
         long size = SubsetNdr.SAMPLE.size();
-        try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher();
-                RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
-                        .register(SubsetBulkServer.rpcInterface(impl, sd, lib.lib).withFlags(IfFlag.AUTOLISTEN)
-                                .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
-                        .build();
-                RpcBinding binding = FixtureHost.bind(endpoint);
-                PipeBlocks pool = PipeBlocks.allocate((int) size, 3, 1)) {
-            SubsetClient client = new SubsetClient(cd, lib.lib);
-            PipeWriter<PipeBlock> samples = PipeWriter.zeroCopy((int) size);
-            PipeReader<PipeView> log = PipeReader.lending(1, 16);
-            List<Byte> logged = new ArrayList<>();
-            StubCall<SubsetClient.RecordResult> call = client.recordBulk(binding, samples, log);
-            CompletableFuture<Void> read = log.forEach(v -> {
-                for (int i = 0; i < v.count(); i++) {
-                    logged.add(v.getByte(i));
+        try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
+            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(SubsetBulkServer.rpcInterface(impl, sd, lib.lib).withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            try (server; RpcBinding binding = FixtureHost.bind(endpoint);
+                    PipeBlocks pool = PipeBlocks.allocate((int) size, 3, 1)) {
+                SubsetClient client = new SubsetClient(cd, lib.lib);
+                PipeWriter<PipeBlock> samples = PipeWriter.zeroCopy((int) size);
+                PipeReader<PipeView> log = PipeReader.lending(1, 16);
+                List<Byte> logged = new ArrayList<>();
+                StubCall<SubsetClient.RecordResult> call = client.recordBulk(binding, samples, log);
+                CompletableFuture<Void> read = log.forEach(v -> {
+                    for (int i = 0; i < v.count(); i++) {
+                        logged.add(v.getByte(i));
+                    }
+                });
+                PipeBlock b = pool.acquire();
+                long[] when = {1L << 40, -1, 0};
+                double[] value = {1.5, -0.25, Double.MAX_VALUE};
+                COLOR[] color = {COLOR.COLOR_RED, COLOR.COLOR_BLUE, COLOR.COLOR_GREEN};
+                for (int i = 0; i < 3; i++) {
+                    long at = i * size;
+                    b.setLong(at + SubsetNdr.SAMPLE.offset("when"), when[i]);
+                    b.setDouble(at + SubsetNdr.SAMPLE.offset("value"), value[i]);
+                    b.setInt(at + SubsetNdr.SAMPLE.offset("color"), color[i].value());
+                    b.write(at + SubsetNdr.SAMPLE.offset("tag"), new byte[] {(byte) (11 * (i + 1)), 4, 5, 6}, 0, 4);
                 }
-            });
-            PipeBlock b = pool.acquire();
-            long[] when = {1L << 40, -1, 0};
-            double[] value = {1.5, -0.25, Double.MAX_VALUE};
-            COLOR[] color = {COLOR.COLOR_RED, COLOR.COLOR_BLUE, COLOR.COLOR_GREEN};
-            for (int i = 0; i < 3; i++) {
-                long at = i * size;
-                b.setLong(at + SubsetNdr.SAMPLE.offset("when"), when[i]);
-                b.setDouble(at + SubsetNdr.SAMPLE.offset("value"), value[i]);
-                b.setInt(at + SubsetNdr.SAMPLE.offset("color"), color[i].value());
-                b.write(at + SubsetNdr.SAMPLE.offset("tag"), new byte[] {(byte) (11 * (i + 1)), 4, 5, 6}, 0, 4);
+                samples.send(b.count(3));
+                samples.finish();
+                SubsetClient.RecordResult r = await(call);
+                read.get(T, TimeUnit.SECONDS);
+                assertEquals(3, r.reply());
+                assertEquals(0L, r.last().when());
+                assertEquals(Double.MAX_VALUE, r.last().value());
+                assertEquals(COLOR.COLOR_GREEN, r.last().color());
+                assertArrayEquals(new byte[] {33, 4, 5, 6}, r.last().tag());
+                assertEquals(List.of((byte) 11, (byte) 22, (byte) 33), logged);
+                assertTrue(impl.lent.size() >= 2, "pulls of at most chunkElements() = 2 samples: " + impl.lent);
+                assertTrue(impl.lent.stream().noneMatch(PipeView::isLive), "each view died with its callback");
+                assertThrows(IllegalArgumentException.class, () -> client.recordBulk(binding, PipeWriter.zeroCopy(4),
+                        PipeReader.lending(1, 16)), "a writer of 4-byte elements for a pipe of " + size + "-byte structs");
             }
-            samples.send(b.count(3));
-            samples.finish();
-            SubsetClient.RecordResult r = await(call);
-            read.get(T, TimeUnit.SECONDS);
-            assertEquals(3, r.reply());
-            assertEquals(0L, r.last().when());
-            assertEquals(Double.MAX_VALUE, r.last().value());
-            assertEquals(COLOR.COLOR_GREEN, r.last().color());
-            assertArrayEquals(new byte[] {33, 4, 5, 6}, r.last().tag());
-            assertEquals(List.of((byte) 11, (byte) 22, (byte) 33), logged);
-            assertTrue(impl.lent.size() >= 2, "pulls of at most chunkElements() = 2 samples: " + impl.lent);
-            assertTrue(impl.lent.stream().noneMatch(PipeView::isLive), "each view died with its callback");
-            assertThrows(IllegalArgumentException.class, () -> client.recordBulk(binding, PipeWriter.zeroCopy(4),
-                    PipeReader.lending(1, 16)), "a writer of 4-byte elements for a pipe of " + size + "-byte structs");
         }
     }
 
