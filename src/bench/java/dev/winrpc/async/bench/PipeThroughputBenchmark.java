@@ -3,17 +3,16 @@ package dev.winrpc.async.bench;
 import dev.winrpc.async.rpc.RpcBinding;
 import dev.winrpc.async.testing.FixtureHost;
 import com.sun.jna.Pointer;
-import dev.winrpc.async.call.ClientCall;
-import dev.winrpc.async.call.OutParam;
 import dev.winrpc.async.call.PipeBlock;
 import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeCodec;
 import dev.winrpc.async.call.PipeReader;
 import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
-import dev.winrpc.async.call.Reply;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureClient;
 import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
+import dev.winrpc.async.stub.StubCall;
 import dev.winrpc.async.testing.Simulator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,12 +46,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       in pipe to the end before it pushes).</li>
  * </ul>
  *
- * <p>{@code impl}: {@code apc} is the library on both sides, through the zero-copy API the README
- * recommends for bulk data: a Java client ({@link ClientCall}, a {@link PipeWriter#zeroCopy}
- * writer of {@link PipeBlocks} and a {@link PipeReader#lending} reader, an
- * {@link dev.winrpc.async.dispatch.ApcDispatcher})
- * and a Java server ({@link JavaPipeServer}: {@link dev.winrpc.async.call.ServerCall} on an
- * ApcDispatcher of its own); {@code c-apc} is the C baseline, winrpcbench.c's C client (on the
+ * <p>{@code impl}: {@code apc} is the library on both sides, through the generated code and the
+ * zero-copy API the README recommends for bulk data: a Java client (the generated
+ * {@link WinRpcFixtureClient}'s bulk methods {@code pipeSumBulk}, {@code pipeRangeBulk},
+ * {@code pipeEchoBulk}, with a {@link PipeWriter#zeroCopy} writer of {@link PipeBlocks} and a
+ * {@link PipeReader#lending} reader, on an {@link dev.winrpc.async.dispatch.ApcDispatcher})
+ * and a Java server ({@link JavaPipeServer}: an implementation of the generated
+ * {@link dev.winrpc.async.generated.fixture.WinRpcFixtureBulkServer} on an ApcDispatcher of its
+ * own); {@code c-apc} is the C baseline, winrpcbench.c's C client (on the
  * benchmark thread, one JNA call per invocation) and C server, the same transfer.
  *
  * <p>The unit: {@link OperationsPerInvocation} is the number of MiB an invocation moves through
@@ -98,6 +99,7 @@ public class PipeThroughputBenchmark {
         private Pointer binding;
         // The library.
         private Dispatcher client;
+        private WinRpcFixtureClient stubs;
         private Dispatcher server;
         private final List<Throwable> reported = Impl.reports();
         private JavaPipeServer javaServer;
@@ -131,7 +133,8 @@ public class PipeThroughputBenchmark {
             } else {
                 client = kind.newDispatcher(reported);
                 server = kind.newDispatcher(reported);
-                javaServer = new JavaPipeServer(server, chunkElements);
+                javaServer = new JavaPipeServer(fx, server, chunkElements);
+                stubs = new WinRpcFixtureClient(client, fx);
                 endpoint = javaServer.endpoint();
                 sendBlocks = PipeBlocks.allocate(PipeCodec.INTS, chunkElements, 2);
             }
@@ -185,8 +188,7 @@ public class PipeThroughputBenchmark {
         /** PipeSum: push 0 .. ELEMENTS - 1; the reply is their sum. */
         private void in() {
             PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
-            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w)
-                    .start(ctx -> fx.WinRpcFixture_PipeSum(ctx.pAsync(), binding, ctx.inPipe()));
+            StubCall<Integer> call = stubs.pipeSumBulk(rpcBinding, w);
             new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
             expect("PipeSum's reply", call.result().join(), PipeStreams.rangeSum(ELEMENTS));
         }
@@ -194,8 +196,7 @@ public class PipeThroughputBenchmark {
         /** PipeRange(0, ELEMENTS): pull 0 .. ELEMENTS - 1. */
         private void out() {
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
-            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).receive(r)
-                    .start(ctx -> fx.WinRpcFixture_PipeRange(ctx.pAsync(), binding, 0, ELEMENTS, ctx.outPipe()));
+            StubCall<Integer> call = stubs.pipeRangeBulk(rpcBinding, 0, ELEMENTS, r);
             PipeStreams.Summer got = new PipeStreams.Summer();
             CompletableFuture<Void> done = r.forEach(got);
             expect("PipeRange's reply", call.result().join(), ELEMENTS);
@@ -208,17 +209,15 @@ public class PipeThroughputBenchmark {
         private void echo() {
             PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
-            OutParam b = OutParam.clientInt();
-            ClientCall<Integer> call = ClientCall.builder(client, Reply.INT).send(w).receive(r).out(b)
-                    .start(ctx -> fx.WinRpcFixture_PipeEcho(ctx.pAsync(), binding, BenchLib.WB_PIPE_ECHO_ADD,
-                            ctx.inPipe(), ctx.outPipe(), b.pointer()));
+            StubCall<WinRpcFixtureClient.PipeEchoResult> call = stubs.pipeEchoBulk(rpcBinding, BenchLib.WB_PIPE_ECHO_ADD, w, r);
             PipeStreams.Summer got = new PipeStreams.Summer();
             CompletableFuture<Void> done = r.forEach(got);
             new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
             int sent = PipeStreams.rangeSum(ELEMENTS);
-            expect("PipeEcho's reply", call.result().join(), sent);
+            WinRpcFixtureClient.PipeEchoResult result = call.result().join();
+            expect("PipeEcho's reply", result.reply(), sent);
             done.join();
-            expect("[out] b", b.getInt(), ELEMENTS);
+            expect("[out] b", result.b(), ELEMENTS);
             expect("elements echoed", got.count(), ELEMENTS);
             expect("their sum", got.sum(), sent + BenchLib.WB_PIPE_ECHO_ADD * ELEMENTS);
         }

@@ -59,9 +59,35 @@ final class Checker {
                 }
                 c.operation(op);
             }
+            c.bulkNames(i);
         }
         if (!c.out.isEmpty()) {
             throw new IdlException(c.out);
+        }
+    }
+
+    /**
+     * The generated client of an interface with pipes has {@code <op>Bulk} for each operation
+     * with a pipe, and its bulk server interface {@code chunkElements}: no operation's Java
+     * method may have either name.
+     */
+    private void bulkNames(IdlInterface i) {
+        java.util.Map<String, Operation> bulk = new java.util.HashMap<>();
+        for (Operation op : i.operations()) {
+            if (op.params().stream().anyMatch(p -> p.type() instanceof Pointer ptr && resolve(ptr.target()) instanceof Pipe)) {
+                bulk.put(JavaStubParams.bulkMethod(op), op);
+            }
+        }
+        for (Operation op : i.operations()) {
+            String m = JavaStubParams.method(op);
+            Operation other = bulk.get(m);
+            if (other != null) {
+                error(op.at(), op.name(), "operation " + op.name() + "'s Java method would be " + m + ", the generated client's"
+                        + " bulk method of operation " + other.name() + " (which has a pipe): rename one of them");
+            } else if (!bulk.isEmpty() && m.equals("chunkElements")) {
+                error(op.at(), op.name(), "operation " + op.name() + "'s Java method would be chunkElements, which the bulk "
+                        + "server interface of " + i.name() + " (an interface with pipes) declares itself: rename it");
+            }
         }
     }
 

@@ -41,7 +41,8 @@ final class JavaClient {
         StringBuilder b = new StringBuilder();
         b.append("package ").append(pkg).append(";\n\n");
         b.append("import dev.winrpc.async.Deadline;\nimport dev.winrpc.async.call.ClientCall;\n")
-                .append("import dev.winrpc.async.call.OutParam;\nimport dev.winrpc.async.call.PipeReader;\n")
+                .append("import dev.winrpc.async.call.OutParam;\nimport dev.winrpc.async.call.PipeBlock;\nimport dev.winrpc.async.call.PipeCodec;\n")
+                .append("import dev.winrpc.async.call.PipeReader;\nimport dev.winrpc.async.call.PipeView;\n")
                 .append("import dev.winrpc.async.call.PipeWriter;\nimport dev.winrpc.async.call.Reply;\n")
                 .append("import dev.winrpc.async.dispatch.Dispatcher;\nimport dev.winrpc.async.rpc.RpcBinding;\n")
                 .append("import com.sun.jna.Memory;\nimport dev.winrpc.async.stub.StubCall;\nimport dev.winrpc.async.stub.SyncStubs;\n")
@@ -84,66 +85,91 @@ final class JavaClient {
                 sync(b, itf, op, ps, result, rec, replyType, reply);
                 continue;
             }
-            b.append("\n    /**\n     * Starts {@code ").append(op.name()).append("}.\n     *\n     * @param binding the server's binding\n");
-            StringBuilder sig = new StringBuilder("RpcBinding binding");
-            JavaStubParams.declare(ps, false, b, sig);
-            b.append("     * @return the call; its result is ").append(rec != null ? "the reply and the [out] values"
-                    : result.equals(replyType) ? "the reply" : "the [out] value").append("\n     */\n");
-            b.append("    public StubCall<").append(result).append("> ").append(JavaStubParams.method(op)).append('(').append(sig)
-                    .append(") {\n        Objects.requireNonNull(binding, \"binding\");\n");
-            if (JavaClientCalls.needed(ps)) {
-                JavaClientCalls.body(b, itf, op, ps, reply, replyType, rec);
-                continue;
-            }
-            StringBuilder call = new StringBuilder("builder(binding, " + reply + ")");
-            StringBuilder args = new StringBuilder();
-            List<String> outs = new ArrayList<>();
-            for (P p : ps) {
-                switch (p.kind()) {
-                    case SCALAR -> args.append(", ").append(p.name());
-                    case PIPE_IN -> {
-                        b.append("        Objects.requireNonNull(").append(p.name()).append(", \"").append(p.name()).append("\");\n");
-                        call.append(".send(").append(p.name()).append(')');
-                        args.append(", ctx.inPipe()");
-                    }
-                    case PIPE_OUT -> {
-                        b.append("        Objects.requireNonNull(").append(p.name()).append(", \"").append(p.name()).append("\");\n");
-                        call.append(".receive(").append(p.name()).append(')');
-                        args.append(", ctx.outPipe()");
-                    }
-                    case OUT_INT -> {
-                        b.append("        OutParam out$").append(p.name()).append(" = OutParam.clientInt();\n");
-                        call.append(".out(out$").append(p.name()).append(')');
-                        args.append(", out$").append(p.name()).append(".pointer()");
-                        outs.add(p.name());
-                    }
-                }
-            }
-            b.append("        ClientCall.Builder<").append(replyType).append("> call = ").append(call).append(";\n");
-            String stub = "(h, ctx) -> lib." + itf.name() + "_" + op.name() + "(ctx.pAsync(), h" + args + ")";
-            if (outs.isEmpty()) {
-                b.append("        return StubCall.start(binding, call, ").append(stub).append(");\n    }\n");
-            } else {
-                String map;
-                if (rec == null) {
-                    map = "r -> out$" + outs.get(0) + ".getInt()";
-                } else {
-                    List<String> vals = new ArrayList<>();
-                    if (!replyType.equals("Void")) {
-                        vals.add("r");
-                    }
-                    for (String o : outs) {
-                        vals.add("out$" + o + ".getInt()");
-                    }
-                    map = "r -> new " + rec + "(" + String.join(", ", vals) + ")";
-                }
-                b.append("        return StubCall.start(binding, call, ").append(stub).append(",\n                ")
-                        .append(map).append(", List.of());\n    }\n");
+            async(b, itf, op, ps, reply, replyType, result, rec, false);
+            if (JavaStubParams.hasPipes(ps)) {
+                async(b, itf, op, ps, reply, replyType, result, rec, true);
             }
         }
         records.forEach(b::append);
         b.append("}\n");
         return b.toString();
+    }
+
+    /**
+     * An {@code [async]} operation's method; with bulk, {@code <op>Bulk}, whose pipes are in
+     * their bulk form and checked ({@code BulkPipes}) before anything else.
+     */
+    private static void async(StringBuilder b, IdlInterface itf, Operation op, List<P> ps, String reply, String replyType,
+            String result, String rec, boolean bulk) {
+        b.append("\n    /**\n     * Starts {@code ").append(op.name()).append(bulk ? "} with its pipes in their bulk form, for bulk data:\n"
+                + "     * {@link PipeWriter#zeroCopy(int)} writers and {@link PipeReader#lending(int, int)} readers of the\n"
+                + "     * IDL element's size (anything else is refused before the call starts); otherwise as {@link #"
+                + JavaStubParams.method(op) + "}" : "}").append(".\n     *\n     * @param binding the server's binding\n");
+        StringBuilder sig = new StringBuilder("RpcBinding binding");
+        JavaStubParams.declare(ps, false, bulk, b, sig);
+        b.append("     * @return the call; its result is ").append(rec != null ? "the reply and the [out] values"
+                : result.equals(replyType) ? "the reply" : "the [out] value").append("\n");
+        if (bulk) {
+            b.append("     * @throws IllegalArgumentException if a pipe end is not in its bulk form or has elements of another size\n");
+        }
+        b.append("     */\n    public StubCall<").append(result).append("> ")
+                .append(bulk ? JavaStubParams.bulkMethod(op) : JavaStubParams.method(op)).append('(').append(sig)
+                .append(") {\n        Objects.requireNonNull(binding, \"binding\");\n");
+        for (P p : bulk ? ps : List.<P>of()) {
+            if (p.kind() == Kind.PIPE_IN || p.kind() == Kind.PIPE_OUT) {
+                b.append("        dev.winrpc.async.stub.BulkPipes.").append(p.kind() == Kind.PIPE_IN ? "writer(" : "reader(")
+                        .append(p.name()).append(", \"").append(p.name()).append("\", ").append(p.codec()).append(");\n");
+            }
+        }
+        if (JavaClientCalls.needed(ps)) {
+            JavaClientCalls.body(b, itf, op, ps, reply, replyType, rec);
+            return;
+        }
+        StringBuilder call = new StringBuilder("builder(binding, " + reply + ")");
+        StringBuilder args = new StringBuilder();
+        List<String> outs = new ArrayList<>();
+        for (P p : ps) {
+            switch (p.kind()) {
+                case SCALAR -> args.append(", ").append(p.name());
+                case PIPE_IN -> {
+                    b.append("        Objects.requireNonNull(").append(p.name()).append(", \"").append(p.name()).append("\");\n");
+                    call.append(".send(").append(p.name()).append(')');
+                    args.append(", ctx.inPipe()");
+                }
+                case PIPE_OUT -> {
+                    b.append("        Objects.requireNonNull(").append(p.name()).append(", \"").append(p.name()).append("\");\n");
+                    call.append(".receive(").append(p.name()).append(')');
+                    args.append(", ctx.outPipe()");
+                }
+                case OUT_INT -> {
+                    b.append("        OutParam out$").append(p.name()).append(" = OutParam.clientInt();\n");
+                    call.append(".out(out$").append(p.name()).append(')');
+                    args.append(", out$").append(p.name()).append(".pointer()");
+                    outs.add(p.name());
+                }
+            }
+        }
+        b.append("        ClientCall.Builder<").append(replyType).append("> call = ").append(call).append(";\n");
+        String stub = "(h, ctx) -> lib." + itf.name() + "_" + op.name() + "(ctx.pAsync(), h" + args + ")";
+        if (outs.isEmpty()) {
+            b.append("        return StubCall.start(binding, call, ").append(stub).append(");\n    }\n");
+        } else {
+            String map;
+            if (rec == null) {
+                map = "r -> out$" + outs.get(0) + ".getInt()";
+            } else {
+                List<String> vals = new ArrayList<>();
+                if (!replyType.equals("Void")) {
+                    vals.add("r");
+                }
+                for (String o : outs) {
+                    vals.add("out$" + o + ".getInt()");
+                }
+                map = "r -> new " + rec + "(" + String.join(", ", vals) + ")";
+            }
+            b.append("        return StubCall.start(binding, call, ").append(stub).append(",\n                ")
+                    .append(map).append(", List.of());\n    }\n");
+        }
     }
 
     /** The result record of an operation: the reply (unless void) and the [out] values. */

@@ -14,6 +14,19 @@ import java.util.List;
  */
 final class JavaServer {
 
+    /** The bulk server interface's paragraph in its Javadoc. */
+    private static final String BULK_DOC = " *\n * <p>The bulk form, for bulk data: every pipe is a lending reader ({@link PipeReader#lending(int, int)},\n"
+            + " * each chunk a {@link PipeView} readable during its callback only) or a zero-copy writer\n"
+            + " * ({@link PipeWriter#zeroCopy(int)}, sending {@link PipeBlock}s in place), of the IDL element's size;\n"
+            + " * {@link #chunkElements} chooses the readers' chunk.\n";
+
+    /** The bulk server interface's chunk method. */
+    private static final String CHUNK_METHOD = "\n    /**\n     * {@return the most elements the lending reader of an [in] pipe of this operation pulls at once}\n"
+            + "     * Called for each call with an [in] pipe, on the runtime's thread that dispatched it, before the\n"
+            + "     * operation's method. The default is {@link PipeReader#DEFAULT_CHUNK_ELEMENTS}.\n     *\n"
+            + "     * @param operation the IDL's name of the operation, e.g. {@code \"PipeSum\"}\n     */\n"
+            + "    default int chunkElements(String operation) {\n        return PipeReader.DEFAULT_CHUNK_ELEMENTS;\n    }\n";
+
     private JavaServer() {
     }
 
@@ -22,13 +35,28 @@ final class JavaServer {
         return itf.name() + "Server";
     }
 
+    /** {@return the simple name of the bulk server interface of an interface (one with pipes)} */
+    static String bulkName(IdlInterface itf) {
+        return itf.name() + "BulkServer";
+    }
+
     /** {@return the source of the server interface} */
     static String generate(IdlModel model, IdlInterface itf, String pkg) throws IdlException {
-        String name = name(itf);
+        return generate(model, itf, pkg, false);
+    }
+
+    /**
+     * {@return the source of the server interface; with bulk, of {@code <I>BulkServer}: the same
+     * but for its pipes, a lending {@code PipeReader<PipeView>} of {@code chunkElements(op)}
+     * elements per pull and a zero-copy {@code PipeWriter<PipeBlock>}}
+     */
+    static String generate(IdlModel model, IdlInterface itf, String pkg, boolean bulk) throws IdlException {
+        String name = bulk ? bulkName(itf) : name(itf);
         String lib = JavaBinding.name(itf);
         StringBuilder b = new StringBuilder();
         b.append("package ").append(pkg).append(";\n\n");
         b.append("import dev.winrpc.async.call.OutParam;\nimport dev.winrpc.async.call.PipeCodec;\n")
+                .append("import dev.winrpc.async.call.PipeBlock;\nimport dev.winrpc.async.call.PipeView;\n")
                 .append("import dev.winrpc.async.call.PipeReader;\nimport dev.winrpc.async.call.PipeWriter;\n")
                 .append("import dev.winrpc.async.call.Reply;\nimport dev.winrpc.async.call.ServerCall;\n")
                 .append("import dev.winrpc.async.dispatch.Dispatcher;\nimport dev.winrpc.async.rpc.RpcInterface;\n")
@@ -42,14 +70,18 @@ final class JavaServer {
                 .append(" * {@code RpcException} aborts the call with its status (a fault at the client, with that code);\n")
                 .append(" * any other failure aborts it with {@link ServerStubs#IMPLEMENTATION_FAILED}. If the call ends\n")
                 .append(" * first (its client cancelled or went away), the stage is cancelled. Inside a method,\n")
-                .append(" * {@link dev.winrpc.async.stub.ServerContext#current()} tells who is calling and gives the call underneath.\n */\n");
+                .append(" * {@link dev.winrpc.async.stub.ServerContext#current()} tells who is calling and gives the call underneath.\n")
+                .append(bulk ? BULK_DOC : "").append(" */\n");
         b.append("public interface ").append(name).append(" {\n");
+        if (bulk) {
+            b.append(CHUNK_METHOD);
+        }
         for (Operation op : itf.operations()) {
             List<P> ps = JavaStubParams.of(model, op);
             String result = JavaClient.resultType(model, itf, op, ps);
             b.append("\n    /**\n     * Serves {@code ").append(op.name()).append("}.\n     *\n");
             StringBuilder sig = new StringBuilder();
-            JavaStubParams.declare(ps, true, b, sig);
+            JavaStubParams.declare(ps, true, bulk, b, sig);
             b.append("     * @return the call's result: ").append(result.equals("Void") ? "null" : "{@code " + result + "}")
                     .append("\n     */\n");
             b.append("    CompletionStage<").append(result).append("> ").append(JavaStubParams.method(op)).append('(')
@@ -74,7 +106,7 @@ final class JavaServer {
             String replyType = JavaStubParams.replyType(model, op);
             String rec = JavaStubParams.resultRecord(model, op, ps);
             if (JavaClientCalls.needed(ps)) {
-                JavaServerCalls.routine(b, itf, op, ps, reply, replyType, rec);
+                JavaServerCalls.routine(b, itf, op, ps, reply, replyType, rec, bulk);
                 continue;
             }
             StringBuilder lambda = new StringBuilder("pAsync, h");
@@ -87,12 +119,12 @@ final class JavaServer {
                 switch (p.kind()) {
                     case SCALAR -> implArgs.append(", ").append(p.name());
                     case PIPE_IN -> {
-                        setup.append("                PipeReader<int[]> in$").append(p.name()).append(" = PipeReader.of(PipeCodec.INTS);\n");
+                        setup.append(JavaServerCalls.pipeEnd(op, p, bulk));
                         builder.append(".receive(in$").append(p.name()).append(", ").append(p.name()).append(')');
                         implArgs.append(", in$").append(p.name());
                     }
                     case PIPE_OUT -> {
-                        setup.append("                PipeWriter<int[]> out$").append(p.name()).append(" = PipeWriter.of(PipeCodec.INTS);\n");
+                        setup.append(JavaServerCalls.pipeEnd(op, p, bulk));
                         builder.append(".send(out$").append(p.name()).append(", ").append(p.name()).append(')');
                         implArgs.append(", out$").append(p.name());
                     }

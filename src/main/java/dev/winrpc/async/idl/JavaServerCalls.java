@@ -20,9 +20,23 @@ final class JavaServerCalls {
     private JavaServerCalls() {
     }
 
-    /** Appends {@code epv.Op = (...) -> ServerStubs.serve(...);}. */
+    /**
+     * {@return the line that makes the server's end of a pipe: a copying one of the pipe's codec,
+     * or with bulk a lending reader of {@code impl.chunkElements(op)} or a zero-copy writer}
+     */
+    static String pipeEnd(Operation op, P p, boolean bulk) {
+        boolean in = p.kind() == Kind.PIPE_IN;
+        String type = bulk ? (in ? "PipeReader<PipeView>" : "PipeWriter<PipeBlock>")
+                : (in ? "PipeReader<" : "PipeWriter<") + p.javaType() + ">";
+        String make = !bulk ? (in ? "PipeReader.of(" : "PipeWriter.of(") + p.codec() + ")"
+                : in ? "PipeReader.lending(" + p.codec() + ", impl.chunkElements(\"" + op.name() + "\"))"
+                : "PipeWriter.zeroCopy(" + p.codec() + ")";
+        return "                " + type + (in ? " in$" : " out$") + p.name() + " = " + make + ";\n";
+    }
+
+    /** Appends {@code epv.Op = (...) -> ServerStubs.serve(...);}, with bulk pipe ends if bulk. */
     static void routine(StringBuilder b, IdlInterface itf, Operation op, List<P> ps, String reply, String replyType,
-            String rec) {
+            String rec, boolean bulk) {
         String lib = JavaBinding.name(itf);
         StringBuilder lambda = new StringBuilder("pAsync, h");
         List<String> sib = new ArrayList<>();
@@ -56,13 +70,11 @@ final class JavaServerCalls {
                 case IN_ARRAY -> arrays.append(decl).append('(').append(p.javaType()).append(") a$.in(").append(p.index())
                         .append(", ").append(p.ndr()).append(", ").append(p.name()).append(");\n");
                 case PIPE_IN -> {
-                    setup.append(in).append("PipeReader<").append(p.javaType()).append("> in$").append(p.name())
-                            .append(" = PipeReader.of(").append(p.codec()).append(");\n");
+                    setup.append(pipeEnd(op, p, bulk));
                     builder.append(".receive(in$").append(p.name()).append(", ").append(p.name()).append(')');
                 }
                 case PIPE_OUT -> {
-                    setup.append(in).append("PipeWriter<").append(p.javaType()).append("> out$").append(p.name())
-                            .append(" = PipeWriter.of(").append(p.codec()).append(");\n");
+                    setup.append(pipeEnd(op, p, bulk));
                     builder.append(".send(out$").append(p.name()).append(", ").append(p.name()).append(')');
                 }
                 case OUT_INT -> {

@@ -92,6 +92,20 @@ final class JavaStubParams {
     }
 
     /**
+     * {@return the Java method name of an operation's bulk form (its pipes as zero-copy writers
+     * and lending readers): the IDL's name plus "Bulk", with a lower-case first letter}
+     */
+    static String bulkMethod(Operation op) {
+        String n = op.name() + "Bulk";
+        return JavaNames.identifier(n.substring(0, 1).toLowerCase(Locale.ROOT) + n.substring(1));
+    }
+
+    /** {@return true if one of the parameters is a pipe} */
+    static boolean hasPipes(List<P> ps) {
+        return ps.stream().anyMatch(p -> p.kind() == Kind.PIPE_IN || p.kind() == Kind.PIPE_OUT);
+    }
+
+    /**
      * {@return the parameters after the binding handle}
      *
      * @throws IdlException for a parameter the generated Java does not carry yet
@@ -219,6 +233,19 @@ final class JavaStubParams {
      * the other way round.
      */
     static void declare(List<P> ps, boolean server, StringBuilder doc, StringBuilder sig) {
+        declare(ps, server, false, doc, sig);
+    }
+
+    /**
+     * As {@link #declare(List, boolean, StringBuilder, StringBuilder)}; with bulk, every pipe is
+     * in its bulk form: a zero-copy {@code PipeWriter<PipeBlock>} sends, a lending
+     * {@code PipeReader<PipeView>} receives.
+     */
+    static void declare(List<P> ps, boolean server, boolean bulk, StringBuilder doc, StringBuilder sig) {
+        String writer = bulk ? "PipeWriter<PipeBlock> " : null;
+        String reader = bulk ? "PipeReader<PipeView> " : null;
+        String blocks = bulk ? " (zero-copy blocks of the IDL element's size)\n" : "\n";
+        String views = bulk ? " (views lent to one callback)\n" : "\n";
         for (P p : ps) {
             switch (p.kind()) {
                 case SCALAR -> {
@@ -226,14 +253,17 @@ final class JavaStubParams {
                     sig.append(", ").append(p.javaType()).append(' ').append(p.name());
                 }
                 case PIPE_IN -> {
-                    doc.append("     * @param ").append(p.name()).append(server ? " the [in] pipe: what the client sends\n"
-                            : " the [in] pipe: what the call sends\n");
-                    sig.append(server ? ", PipeReader<" : ", PipeWriter<").append(p.javaType()).append("> ").append(p.name());
+                    doc.append("     * @param ").append(p.name()).append(server ? " the [in] pipe: what the client sends"
+                            : " the [in] pipe: what the call sends").append(server ? views : blocks);
+                    sig.append(", ").append(!bulk ? (server ? "PipeReader<" : "PipeWriter<") + p.javaType() + "> "
+                            : server ? reader : writer).append(p.name());
                 }
                 case PIPE_OUT -> {
                     doc.append("     * @param ").append(p.name()).append(server
-                            ? " the [out] pipe: finish it before the stage completes\n" : " the [out] pipe: what the call receives\n");
-                    sig.append(server ? ", PipeWriter<" : ", PipeReader<").append(p.javaType()).append("> ").append(p.name());
+                            ? " the [out] pipe: finish it before the stage completes" : " the [out] pipe: what the call receives")
+                            .append(server ? blocks : views);
+                    sig.append(", ").append(!bulk ? (server ? "PipeWriter<" : "PipeReader<") + p.javaType() + "> "
+                            : server ? writer : reader).append(p.name());
                 }
                 case OUT_INT, OUT_REF, OUT_ARRAY -> { }
                 default -> {

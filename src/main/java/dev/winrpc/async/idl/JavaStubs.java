@@ -10,7 +10,8 @@ final class JavaStubs {
     }
 
     /**
-     * Generates {@code INative}, {@code IClient} and {@code IServer} for every interface.
+     * Generates {@code INative}, {@code IClient} and {@code IServer} for every interface, and
+     * {@code IBulkServer} for one with pipes.
      *
      * @param model the checked model
      * @param pkg the Java package
@@ -25,12 +26,24 @@ final class JavaStubs {
                 put(added, sources, JavaBinding.name(itf), JavaBinding.generate(model, itf, pkg), itf);
                 put(added, sources, JavaClient.name(itf), JavaClient.generate(model, itf, pkg), itf);
                 put(added, sources, JavaServer.name(itf), JavaServer.generate(model, itf, pkg), itf);
+                if (hasPipes(model, itf)) {
+                    put(added, sources, JavaServer.bulkName(itf), JavaServer.generate(model, itf, pkg, true), itf);
+                }
             }
         } catch (IdlException e) {
             return e.diagnostics().get(0).toString();
         }
         sources.putAll(added);
         return null;
+    }
+
+    private static boolean hasPipes(IdlModel model, IdlInterface itf) throws IdlException {
+        for (Operation op : itf.operations()) {
+            if (JavaStubParams.hasPipes(JavaStubParams.of(model, op))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void put(Map<String, String> added, Map<String, String> sources, String name, String source,

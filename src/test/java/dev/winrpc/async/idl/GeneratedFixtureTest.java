@@ -11,11 +11,15 @@ import com.sun.jna.Pointer;
 import dev.winrpc.async.Deadline;
 import dev.winrpc.async.RpcDeadlineExceededException;
 import dev.winrpc.async.RpcException;
+import dev.winrpc.async.call.PipeBlock;
+import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeCodec;
 import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
+import dev.winrpc.async.generated.fixture.WinRpcFixtureBulkServer;
 import dev.winrpc.async.generated.fixture.WinRpcFixtureClient;
 import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.generated.fixture.WinRpcFixtureServer;
@@ -35,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +56,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * implementation served through the generated {@link WinRpcFixtureServer#rpcInterface}, and the
  * simulator's C peer server (its manager routines {@code fx_PeerEpv()} registered for
  * {@code WinRpcFixture_IfSpec()}), for every operation; the fault, the deadline and the cancel
- * reach the typed result. The simulator's oracle (checked after each test by
+ * reach the typed result. The generated bulk client ({@code <op>Bulk}: zero-copy writers, lending
+ * readers) calls the generated {@link WinRpcFixtureBulkServer} the same way, and refuses a pipe
+ * end that is not in its bulk form or has elements of another size. The simulator's oracle (checked after each test by
  * SimulatorOracleExtension) records no misuse.
  */
 class GeneratedFixtureTest {
@@ -133,6 +140,119 @@ class GeneratedFixtureTest {
                 outpipe.send(echo);
             }).thenCompose(v -> outpipe.finish())
                     .thenApply(v -> new WinRpcFixtureClient.PipeEchoResult(sumAndCount[0], sumAndCount[1]));
+        }
+    }
+
+    /**
+     * The fixture's pipe operations with bulk pipe ends, as an implementation of the generated bulk
+     * server interface: the [in] pipes read in place from lent views (each kept, to check after its
+     * callback), the [out] pipes sent as blocks of a pool the implementation fills. The others are
+     * {@link Impl}'s.
+     */
+    static final class BulkImpl implements WinRpcFixtureBulkServer {
+        final Impl plain = new Impl();
+        final List<PipeView> lent = new CopyOnWriteArrayList<>();
+        final List<String> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public int chunkElements(String operation) {
+            asked.add(operation);
+            return 100;
+        }
+
+        @Override
+        public CompletionStage<Integer> add(int a, int b) {
+            return plain.add(a, b);
+        }
+
+        @Override
+        public CompletionStage<Integer> sleep(int ms) {
+            return plain.sleep(ms);
+        }
+
+        @Override
+        public CompletionStage<Integer> fail(int code) {
+            return plain.fail(code);
+        }
+
+        @Override
+        public CompletionStage<Integer> pipeSum(PipeReader<PipeView> inpipe) {
+            int[] sum = {0};
+            return inpipe.forEach(v -> {
+                lent.add(v);
+                for (int i = 0; i < v.count(); i++) {
+                    sum[0] += v.getInt(4L * i);
+                }
+            }).thenApply(v -> sum[0]);
+        }
+
+        @Override
+        public CompletionStage<Integer> pipeRange(int start, int count, PipeWriter<PipeBlock> outpipe) {
+            PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 1000, count / 1000 + 1);
+            for (int done = 0; done < count; ) {
+                PipeBlock b = pool.tryAcquire();
+                int n = Math.min(b.capacity(), count - done);
+                for (int i = 0; i < n; i++) {
+                    b.setInt(4L * i, start + done + i);
+                }
+                outpipe.send(b.count(n));
+                done += n;
+            }
+            pool.close(); // its memory is freed once every block is back, sent
+            return outpipe.finish().thenApply(v -> count);
+        }
+
+        @Override
+        public CompletionStage<WinRpcFixtureClient.PipeEchoResult> pipeEcho(int a, PipeReader<PipeView> inpipe,
+                PipeWriter<PipeBlock> outpipe) {
+            int[] sumAndCount = {0, 0};
+            return inpipe.forEach(v -> {
+                lent.add(v);
+                PipeBlocks one = PipeBlocks.allocate(PipeCodec.INTS, v.count(), 1);
+                PipeBlock b = one.tryAcquire();
+                for (int i = 0; i < v.count(); i++) {
+                    int x = v.getInt(4L * i);
+                    b.setInt(4L * i, x + a);
+                    sumAndCount[0] += x;
+                }
+                sumAndCount[1] += v.count();
+                outpipe.send(b.count(v.count()));
+                one.close();
+            }).thenCompose(v -> outpipe.finish())
+                    .thenApply(v -> new WinRpcFixtureClient.PipeEchoResult(sumAndCount[0], sumAndCount[1]));
+        }
+    }
+
+    /** The bulk server on an endpoint of its own, a client and a binding to it. */
+    static final class BulkWorld implements AutoCloseable {
+        final WinRpcFixtureNative lib = WinRpcFixtureNative.load();
+        final BulkImpl impl = new BulkImpl();
+        final Dispatcher serverDispatcher = new ApcDispatcher();
+        final Dispatcher clientDispatcher = new ApcDispatcher();
+        final String endpoint = FixtureRuntime.newEndpoint("genbulk");
+        final RpcServer server;
+        final RpcBinding binding;
+        final WinRpcFixtureClient client;
+
+        BulkWorld() {
+            server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(WinRpcFixtureBulkServer.rpcInterface(impl, serverDispatcher, lib).withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            binding = FixtureHost.bind(endpoint);
+            client = new WinRpcFixtureClient(clientDispatcher, lib);
+        }
+
+        @Override
+        public void close() {
+            try {
+                binding.close();
+                server.close();
+            } finally {
+                clientDispatcher.close();
+                serverDispatcher.close();
+                impl.plain.timers.shutdownNow();
+            }
         }
     }
 
@@ -290,6 +410,107 @@ class GeneratedFixtureTest {
                 .register(WinRpcFixtureServer.rpcInterface(impl, d, lib).withFlags(IfFlag.AUTOLISTEN)
                         .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
                 .build();
+    }
+
+    @org.junit.jupiter.api.Test
+    void bulkPipeSumSendsBlocksToLentViews() throws Exception {
+        try (BulkWorld w = new BulkWorld(); PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 300, 4)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            StubCall<Integer> call = w.client.pipeSumBulk(w.binding, in);
+            int expected = 0;
+            for (int c = 0; c < 4; c++) {
+                PipeBlock b = pool.acquire();
+                for (int i = 0; i < 300; i++) {
+                    b.setInt(4L * i, c * 300 + i);
+                    expected += c * 300 + i;
+                }
+                in.send(b.count(300));
+            }
+            in.finish();
+            assertEquals(expected, await(call));
+            assertEquals(List.of("PipeSum"), w.impl.asked, "the reader's chunk is the implementation's");
+            assertTrue(w.impl.lent.size() >= 12, "pulls of at most 100 elements: " + w.impl.lent);
+            for (PipeView v : w.impl.lent) {
+                assertTrue(v.count() <= 100, v.toString());
+                assertFalse(v.isLive(), "a lent view is dead once its callback returned");
+                assertThrows(IllegalStateException.class, () -> v.getInt(0));
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bulkPipeRangeReceivesBlocksAsLentViews() throws Exception {
+        try (BulkWorld w = new BulkWorld()) {
+            PipeReader<PipeView> out = PipeReader.lending(PipeCodec.INTS, 700);
+            List<Integer> got = new ArrayList<>();
+            List<PipeView> views = new ArrayList<>();
+            StubCall<Integer> call = w.client.pipeRangeBulk(w.binding, 7, 3000, out);
+            CompletableFuture<Void> all = out.forEach(v -> {
+                views.add(v);
+                for (int i = 0; i < v.count(); i++) {
+                    got.add(v.getInt(4L * i));
+                }
+            });
+            assertEquals(3000, await(call));
+            all.get(T, TimeUnit.SECONDS);
+            assertEquals(IntStream.range(7, 3007).boxed().toList(), got);
+            assertTrue(views.stream().allMatch(v -> v.count() <= 700 && !v.isLive()), views.toString());
+            assertThrows(IllegalStateException.class, () -> views.get(0).read(0, new int[1], 0, 1),
+                    "a view lent by the generated client's reader is unreadable after its callback");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bulkPipeEchoEchoesBlocksAndGivesItsOutValue() throws Exception {
+        try (BulkWorld w = new BulkWorld(); PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 250, 2)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            PipeReader<PipeView> out = PipeReader.lending(PipeCodec.INTS, 64);
+            List<Integer> echoed = new ArrayList<>();
+            StubCall<WinRpcFixtureClient.PipeEchoResult> call = w.client.pipeEchoBulk(w.binding, 100, in, out);
+            CompletableFuture<Void> all = out.forEach(v -> {
+                for (int i = 0; i < v.count(); i++) {
+                    echoed.add(v.getInt(4L * i));
+                }
+            });
+            for (int c = 0; c < 2; c++) {
+                PipeBlock b = pool.acquire();
+                for (int i = 0; i < 250; i++) {
+                    b.setInt(4L * i, c * 250 + i);
+                }
+                in.send(b.count(250));
+            }
+            in.finish();
+            WinRpcFixtureClient.PipeEchoResult r = await(call);
+            all.get(T, TimeUnit.SECONDS);
+            assertEquals(new WinRpcFixtureClient.PipeEchoResult(IntStream.range(0, 500).sum(), 500), r);
+            assertEquals(IntStream.range(100, 600).boxed().toList(), echoed);
+            assertEquals(List.of("PipeEcho"), w.impl.asked);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void bulkMethodsRefuseEndsNotInBulkFormOrOfAnotherSizeBeforeAnyCall() throws Exception {
+        try (BulkWorld w = new BulkWorld()) {
+            PipeWriter<PipeBlock> copying = (PipeWriter) PipeWriter.of(PipeCodec.INTS);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.client.pipeSumBulk(w.binding, copying));
+            assertTrue(e.getMessage().contains("inpipe") && e.getMessage().contains("zero-copy"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> w.client.pipeSumBulk(w.binding, PipeWriter.zeroCopy(PipeCodec.BYTES)));
+            assertTrue(e.getMessage().contains("inpipe") && e.getMessage().contains("4 bytes"), e.getMessage());
+            PipeReader<PipeView> copyingReader = (PipeReader) PipeReader.of(PipeCodec.INTS);
+            e = assertThrows(IllegalArgumentException.class, () -> w.client.pipeRangeBulk(w.binding, 0, 1, copyingReader));
+            assertTrue(e.getMessage().contains("outpipe") && e.getMessage().contains("lending"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> w.client.pipeEchoBulk(w.binding, 1, PipeWriter.zeroCopy(PipeCodec.INTS), PipeReader.lending(8, 10)));
+            assertTrue(e.getMessage().contains("outpipe") && e.getMessage().contains("not 8"), e.getMessage());
+            assertThrows(NullPointerException.class, () -> w.client.pipeSumBulk(w.binding, null));
+            // Nothing was started: a call with ends in their bulk form still goes through.
+            PipeWriter<PipeBlock> fresh = PipeWriter.zeroCopy(4);
+            StubCall<Integer> call = w.client.pipeSumBulk(w.binding, fresh);
+            fresh.finish();
+            assertEquals(0, await(call));
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winrpc.async.call.PipeBlock;
+import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeReader;
+import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
 import dev.winrpc.async.dispatch.ApcDispatcher;
 import dev.winrpc.async.dispatch.Dispatcher;
@@ -16,6 +19,7 @@ import dev.winrpc.async.generated.subset.POINT;
 import dev.winrpc.async.generated.subset.RECORD;
 import dev.winrpc.async.generated.subset.SAMPLE;
 import dev.winrpc.async.generated.subset.SHAPE;
+import dev.winrpc.async.generated.subset.SubsetBulkServer;
 import dev.winrpc.async.generated.subset.SubsetClient;
 import dev.winrpc.async.generated.subset.SubsetNative;
 import dev.winrpc.async.generated.subset.SubsetNdr;
@@ -142,6 +146,80 @@ class GeneratedSubsetTest {
         @Override
         public CompletionStage<Boolean> ping() {
             return CompletableFuture.completedFuture(true);
+        }
+    }
+
+    /**
+     * The bulk server of subset.idl: Record reads its pipe of structs in place from lent views
+     * (at the C layout's offsets, SubsetNdr.SAMPLE's) and sends the log as blocks of bytes; the
+     * other operations are {@link Impl}'s.
+     */
+    static final class BulkImpl implements SubsetBulkServer {
+        final Impl plain = new Impl();
+        final List<PipeView> lent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public int chunkElements(String operation) {
+            return 2;
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.HelloResult> hello(String who) {
+            return plain.hello(who);
+        }
+
+        @Override
+        public CompletionStage<Integer> sum(int n, int[] values) {
+            return plain.sum(n, values);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.SwapResult> swap(POINT p, Integer optional) {
+            return plain.swap(p, optional);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.FillResult> fill(int max) {
+            return plain.fill(max);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.DescribeResult> describe(RECORD record, BLOB blob) {
+            return plain.describe(record, blob);
+        }
+
+        @Override
+        public CompletionStage<Integer> scaled(short n, char[] chars) {
+            return plain.scaled(n, chars);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.RecordResult> record_(PipeReader<PipeView> samples, PipeWriter<PipeBlock> log) {
+            long size = SubsetNdr.SAMPLE.size();
+            SAMPLE[] last = {null};
+            int[] count = {0};
+            return samples.forEach(v -> {
+                lent.add(v);
+                PipeBlocks one = PipeBlocks.allocate(1, v.count(), 1);
+                PipeBlock tags = one.tryAcquire();
+                for (int i = 0; i < v.count(); i++) {
+                    long at = i * size;
+                    byte[] tag = new byte[4];
+                    v.read(at + SubsetNdr.SAMPLE.offset("tag"), tag, 0, 4);
+                    last[0] = new SAMPLE(v.getLong(at + SubsetNdr.SAMPLE.offset("when")),
+                            v.getDouble(at + SubsetNdr.SAMPLE.offset("value")),
+                            COLOR.of(v.getInt(at + SubsetNdr.SAMPLE.offset("color"))), tag);
+                    tags.setByte(i, tag[0]);
+                }
+                count[0] += v.count();
+                log.send(tags.count(v.count()));
+                one.close(); // freed once its block is back, sent
+            }).thenCompose(v -> log.finish()).thenApply(v -> new SubsetClient.RecordResult(count[0], last[0]));
+        }
+
+        @Override
+        public CompletionStage<Boolean> ping() {
+            return plain.ping();
         }
     }
 
@@ -300,6 +378,58 @@ class GeneratedSubsetTest {
             assertEquals(c.color(), r.last().color());
             assertArrayEquals(c.tag(), r.last().tag());
             assertEquals(List.of((byte) 11, (byte) 22, (byte) 33), logged);
+        }
+    }
+
+    @Test
+    void recordBulkCarriesAPipeOfStructsAsBlocksAndViewsToTheBulkServer() throws Exception {
+        BulkImpl impl = new BulkImpl();
+        String endpoint = FixtureRuntime.newEndpoint("subsetbulk");
+        Counted lib = new Counted();
+        long size = SubsetNdr.SAMPLE.size();
+        try (Dispatcher sd = new ApcDispatcher(); Dispatcher cd = new ApcDispatcher()) {
+            RpcServer server = RpcServer.builder().endpoint("ncalrpc", endpoint)
+                    .register(SubsetBulkServer.rpcInterface(impl, sd, lib.lib).withFlags(IfFlag.AUTOLISTEN)
+                            .withManagerType(FixtureHost.typeOf(endpoint), FixtureHost.objectOf(endpoint)))
+                    .build();
+            try (server; RpcBinding binding = FixtureHost.bind(endpoint);
+                    PipeBlocks pool = PipeBlocks.allocate((int) size, 3, 1)) {
+                SubsetClient client = new SubsetClient(cd, lib.lib);
+                PipeWriter<PipeBlock> samples = PipeWriter.zeroCopy((int) size);
+                PipeReader<PipeView> log = PipeReader.lending(1, 16);
+                List<Byte> logged = new ArrayList<>();
+                StubCall<SubsetClient.RecordResult> call = client.recordBulk(binding, samples, log);
+                CompletableFuture<Void> read = log.forEach(v -> {
+                    for (int i = 0; i < v.count(); i++) {
+                        logged.add(v.getByte(i));
+                    }
+                });
+                PipeBlock b = pool.acquire();
+                long[] when = {1L << 40, -1, 0};
+                double[] value = {1.5, -0.25, Double.MAX_VALUE};
+                COLOR[] color = {COLOR.COLOR_RED, COLOR.COLOR_BLUE, COLOR.COLOR_GREEN};
+                for (int i = 0; i < 3; i++) {
+                    long at = i * size;
+                    b.setLong(at + SubsetNdr.SAMPLE.offset("when"), when[i]);
+                    b.setDouble(at + SubsetNdr.SAMPLE.offset("value"), value[i]);
+                    b.setInt(at + SubsetNdr.SAMPLE.offset("color"), color[i].value());
+                    b.write(at + SubsetNdr.SAMPLE.offset("tag"), new byte[] {(byte) (11 * (i + 1)), 4, 5, 6}, 0, 4);
+                }
+                samples.send(b.count(3));
+                samples.finish();
+                SubsetClient.RecordResult r = await(call);
+                read.get(T, TimeUnit.SECONDS);
+                assertEquals(3, r.reply());
+                assertEquals(0L, r.last().when());
+                assertEquals(Double.MAX_VALUE, r.last().value());
+                assertEquals(COLOR.COLOR_GREEN, r.last().color());
+                assertArrayEquals(new byte[] {33, 4, 5, 6}, r.last().tag());
+                assertEquals(List.of((byte) 11, (byte) 22, (byte) 33), logged);
+                assertTrue(impl.lent.size() >= 2, "pulls of at most chunkElements() = 2 samples: " + impl.lent);
+                assertTrue(impl.lent.stream().noneMatch(PipeView::isLive), "each view died with its callback");
+                assertThrows(IllegalArgumentException.class, () -> client.recordBulk(binding, PipeWriter.zeroCopy(4),
+                        PipeReader.lending(1, 16)), "a writer of 4-byte elements for a pipe of " + size + "-byte structs");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.winrpc.async.idl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,12 +28,12 @@ class IdlJavaStubsTest {
     }
 
     @Test
-    void theFixtureGetsItsThreeClasses() throws Exception {
+    void theFixtureGetsItsThreeClassesAndABulkServer() throws Exception {
         IdlModel m = Idl.parse(IdlCHeaderTest.FIXTURE, IdlCHeaderTest.FIXTURE_ACF);
         Map<String, String> sources = new LinkedHashMap<>();
         assertNull(JavaStubs.generate(m, "gen", sources));
-        assertEquals(java.util.List.of("WinRpcFixtureNative", "WinRpcFixtureClient", "WinRpcFixtureServer"),
-                java.util.List.copyOf(sources.keySet()));
+        assertEquals(java.util.List.of("WinRpcFixtureNative", "WinRpcFixtureClient", "WinRpcFixtureServer",
+                "WinRpcFixtureBulkServer"), java.util.List.copyOf(sources.keySet()));
         String client = sources.get("WinRpcFixtureClient");
         assertTrue(client.contains("public StubCall<WinRpcFixtureClient.PipeEchoResult> pipeEcho(RpcBinding binding, int a, "
                 + "PipeWriter<int[]> inpipe, PipeReader<int[]> outpipe)"), client);
@@ -42,6 +43,21 @@ class IdlJavaStubsTest {
         assertTrue(bind.contains("Map<String, Object> OPTIONS = RpcEntry.CDECL_OPTIONS;"), bind);
         String server = sources.get("WinRpcFixtureServer");
         assertTrue(server.contains("CompletionStage<Integer> pipeSum(PipeReader<int[]> inpipe);"), server);
+        assertTrue(client.contains("public StubCall<WinRpcFixtureClient.PipeEchoResult> pipeEchoBulk(RpcBinding binding, int a, "
+                + "PipeWriter<PipeBlock> inpipe, PipeReader<PipeView> outpipe)"), client);
+        assertFalse(client.contains("addBulk"), "only operations with a pipe have a bulk form");
+        String bulk = sources.get("WinRpcFixtureBulkServer");
+        assertTrue(bulk.contains("CompletionStage<Integer> pipeSum(PipeReader<PipeView> inpipe);"), bulk);
+        assertTrue(bulk.contains("PipeReader.lending(PipeCodec.INTS, impl.chunkElements(\"PipeSum\"))"), bulk);
+        assertTrue(bulk.contains("PipeWriter.zeroCopy(PipeCodec.INTS)"), bulk);
+        assertTrue(bulk.contains("static RpcInterface rpcInterface(WinRpcFixtureBulkServer impl, Dispatcher dispatcher)"), bulk);
+    }
+
+    @Test
+    void anInterfaceWithoutPipesGetsNoBulkServer() throws Exception {
+        Map<String, String> sources = generate(HEAD + "long Op([in] handle_t h, [in] long a);\n}\n", null,
+                new LinkedHashMap<>(), new String[1]);
+        assertEquals(java.util.List.of("INative", "IClient", "IServer"), java.util.List.copyOf(sources.keySet()));
     }
 
     @Test

@@ -52,7 +52,7 @@ class IdlJavaTypesTest {
         try (Stream<Path> s = Files.list(dir.resolve("java/gen/subset"))) {
             sources = s.map(Path::toString).sorted().toList();
         }
-        assertEquals(List.of("BLOB", "COLOR", "NODE", "POINT", "RECORD", "SAMPLE", "SHAPE", "SubsetClient", "SubsetConstants",
+        assertEquals(List.of("BLOB", "COLOR", "NODE", "POINT", "RECORD", "SAMPLE", "SHAPE", "SubsetBulkServer", "SubsetClient", "SubsetConstants",
                 "SubsetNative", "SubsetNdr", "SubsetServer"),
                 sources.stream().map(f -> Path.of(f).getFileName().toString().replace(".java", "")).toList());
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -151,7 +151,7 @@ class IdlJavaTypesTest {
                 root.resolve("windows-tests/fixture.acf"), err), err.toString(StandardCharsets.UTF_8));
         try (Stream<Path> s = Files.list(dir.resolve("java/gen/subset"))) {
             assertEquals(java.util.Set.of("WinRpcFixtureNdr.java", "WinRpcFixtureNative.java", "WinRpcFixtureClient.java",
-                    "WinRpcFixtureServer.java"), s.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+                    "WinRpcFixtureServer.java", "WinRpcFixtureBulkServer.java"), s.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
 
