@@ -107,6 +107,26 @@ final class NdrArray extends NdrType<Object> {
         return n;
     }
 
+    /**
+     * Checks that an [in, out] array returned by a server has exactly as many elements as the
+     * IDL transmits: a fixed array's N, a conformant array's length_is (its size_is without one).
+     *
+     * @throws IllegalArgumentException for another count
+     * @throws IllegalStateException if type is not an array's descriptor
+     */
+    static void checkTransmitted(NdrType<?> type, Object value, String what, Object[] siblings) {
+        if (!(type instanceof NdrArray a)) {
+            throw new IllegalStateException(type + " is not an array descriptor");
+        }
+        long want = a.conformant() ? a.bounds(siblings, what)[1] : a.fixed;
+        int have = a.javaLength(value, what);
+        if (have != want) {
+            throw new IllegalArgumentException(what + " has " + have + " elements; the IDL transmits " + want
+                    + (a.conformant() ? " (its length_is, or size_is)" : " (a fixed array)")
+                    + ": a wrong size is refused, never truncated");
+        }
+    }
+
     private int javaLength(Object value, String what) {
         NdrPrim<?> p = primitive();
         if (p != null) {
