@@ -223,15 +223,16 @@ public final class NdrServerArgs {
             if (o.value() == null && !(o.type() instanceof NdrArray)) {
                 throw new NullPointerException("the implementation's [out] " + o.name() + " is null");
             }
+            if (o.form() == Form.ELEMENTS) {
+                NdrArray.checkTransmitted(o.type(), o.value(), "the implementation's [in, out] " + o.name(), siblings);
+                continue;
+            }
             NdrCodec.check(o.type(), o.value(), o.name(), siblings);
             if (o.form() == Form.CHARS && ((String) o.value()).length() > o.bound()) {
                 throw new IllegalArgumentException("the implementation's [in, out, string] " + o.name() + " has "
                         + ((String) o.value()).length() + " characters, more than the " + o.bound()
                         + " the client sent: an [in, out, string] is returned into the client's buffer, which"
                         + " holds no more (MIDL; use an [out, string] T ** for a longer one)");
-            }
-            if (o.form() == Form.ELEMENTS) {
-                NdrArray.checkTransmitted(o.type(), o.value(), "the implementation's [in, out] " + o.name(), siblings);
             }
         }
         for (Out o : outs) {
