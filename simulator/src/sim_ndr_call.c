@@ -254,6 +254,19 @@ SIM_HIDDEN void sim_ndr_server_reply_locked(sim_call *c, const void *Reply)
     for (uint32_t i = 0; i < op->nparams && st == RPC_S_OK; i++)
         if (op->params[i].type->kind != SIM_NDR_PIPE)
             st = ndr_copy(op->params[i].type, n->wvals[i], n->svals[i], &sf);
+    /* An [in, out, string] comes back into the caller's buffer, which holds the string sent: a
+     * longer one (a manager that overran the stub's copy) cannot, and fails the call. */
+    for (uint32_t i = 0; i < op->nparams && st == RPC_S_OK; i++) {
+        const sim_ndr_param *p = &op->params[i];
+        if (p->type->kind != SIM_NDR_STRING || p->dir != (SIM_NDR_IN | SIM_NDR_OUT))
+            continue;
+        void *sent = NULL, *back = NULL;
+        memcpy(&sent, n->cvals[i], sizeof sent);
+        memcpy(&back, n->wvals[i], sizeof back);
+        if (sent != NULL && back != NULL &&
+            ndr_string_bytes(back, p->type->count) > ndr_string_bytes(sent, p->type->count))
+            st = SIM_RPC_S_INVALID_BOUND;
+    }
     n->reply_status = st;
     /* The server's copies are the stub's: freed once the reply is made. */
     frame_free(op, n->svals);

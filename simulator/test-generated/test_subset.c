@@ -4,8 +4,9 @@
  * Subset_winrpc.h, a C server (a Subset_SERVER_EPV registered with RpcServerRegisterIf3 for
  * Subset_IfSpec()) answers. Checks NDR's copies: the server sees other addresses with the same
  * contents; [out] strings and arrays arrive and are freed with Subset_Free; a [unique] null
- * stays null; a negative size_is and a [ref] null are refused at the start; [in, out] round
- * trips; a pipe of structs moves N chunks; the synchronous Ping; the oracle records no misuse.
+ * stays null; a negative size_is and a [ref] null are refused at the start; [in, out] values,
+ * strings (in place) and arrays (length_is of them) round trips; a pipe of structs moves N
+ * chunks; the synchronous Ping; the oracle records no misuse.
  * Run by SimulatorCTest (JUnit) after IdlCompiler and build-stub.sh. Prints "ok" and exits 0.
  */
 #include "Subset_winrpc.h"
@@ -171,8 +172,49 @@ static void s_ping(PRPC_ASYNC_STATE s, void *h)
     done(s, &yes);
 }
 
+/* [in, out, string]: the name upper-cased in place, the tag cut to its first character */
+static void s_rename(PRPC_ASYNC_STATE s, void *h, uint16_t *name, char *tag)
+{
+    (void)h;
+    SCHECK((const void *)name != client_addr);
+    for (size_t i = 0; name[i] != 0; i++)
+        if (name[i] >= 'a' && name[i] <= 'z')
+            name[i] = (uint16_t)(name[i] - 'a' + 'A');
+    int32_t r = tag == NULL ? -1 : (int32_t)strlen(tag);
+    if (tag != NULL && tag[0] != 0)
+        tag[1] = 0;
+    done(s, &r);
+}
+
+/* [in, out] conformant and fixed arrays: rotated left by one, negated */
+static void s_rotate(PRPC_ASYNC_STATE s, void *h, uint32_t n, int32_t *values, int16_t *quad)
+{
+    (void)h;
+    SCHECK((const void *)values != client_addr);
+    if (n > 0) {
+        int32_t first = values[0];
+        memmove(values, values + 1, (n - 1) * sizeof *values);
+        values[n - 1] = first;
+    }
+    for (int i = 0; i < 4; i++)
+        quad[i] = (int16_t)-quad[i];
+    done(s, NULL);
+}
+
+/* [in, out, size_is(max), length_is(used)]: the used elements plus one */
+static void s_window(PRPC_ASYNC_STATE s, void *h, uint32_t max, uint32_t used, uint8_t *window)
+{
+    (void)h;
+    (void)max;
+    SCHECK((const void *)window != client_addr);
+    for (uint32_t i = 0; i < used; i++)
+        window[i] = (uint8_t)(window[i] + 1);
+    int32_t r = (int32_t)used;
+    done(s, &r);
+}
+
 static const Subset_SERVER_EPV epv = {s_hello, s_sum, s_swap, s_fill, s_describe, s_scaled,
-                                      s_record, s_ping};
+                                      s_record, s_ping, s_rename, s_rotate, s_window};
 
 /* ---- the client ---- */
 
@@ -332,6 +374,33 @@ int main(void)
     /* Ping: synchronous */
     uint8_t yes = 0;
     CHECK(Subset_Ping(h, &yes) == RPC_S_OK && yes == 1);
+
+    /* Rename: [in, out, string] replaced in the caller's buffers; a [unique] null stays null */
+    begin();
+    uint16_t rname[8];
+    char rtag[] = "tag";
+    client_addr = w("abc", rname);
+    CHECK(Subset_Rename(&st, h, rname, rtag) == RPC_S_OK);
+    CHECK(finish(&r) == RPC_S_OK && r == 3 && weq(rname, "ABC") && strcmp(rtag, "t") == 0);
+    begin();
+    CHECK(Subset_Rename(&st, h, rname, NULL) == RPC_S_OK);
+    CHECK(finish(&r) == RPC_S_OK && r == -1 && weq(rname, "ABC"));
+
+    /* Rotate: [in, out] conformant and fixed arrays, other addresses at the server */
+    begin();
+    int32_t rvals[3] = {1, 2, 3};
+    int16_t quad[4] = {1, -2, 3, -4};
+    client_addr = rvals;
+    CHECK(Subset_Rotate(&st, h, 3, rvals, quad) == RPC_S_OK);
+    CHECK(finish(NULL) == RPC_S_OK && rvals[0] == 2 && rvals[1] == 3 && rvals[2] == 1);
+    CHECK(quad[0] == -1 && quad[1] == 2 && quad[2] == -3 && quad[3] == 4);
+
+    /* Window: synchronous, length_is(used) elements both ways, the rest of the buffer untouched */
+    uint8_t win[4] = {1, 2, 9, 9};
+    int32_t wr = 0;
+    client_addr = win;
+    CHECK(Subset_Window(h, 4, 2, win, &wr) == RPC_S_OK);
+    CHECK(wr == 2 && win[0] == 2 && win[1] == 3 && win[2] == 9 && win[3] == 9);
 
     CHECK(RpcBindingFree(&h) == RPC_S_OK);
     CHECK(CloseHandle(ev));

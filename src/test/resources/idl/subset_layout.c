@@ -53,8 +53,9 @@ AT(ASYNC_SAMPLE_PIPE, state, 24, 12);
 SIZE(ASYNC_BYTE_PIPE, 32, 16);
 
 /* one manager routine per operation, in the IDL's order */
-SIZE(Subset_SERVER_EPV, 64, 32);
+SIZE(Subset_SERVER_EPV, 88, 44);
 AT(Subset_SERVER_EPV, Ping, 56, 28);
+AT(Subset_SERVER_EPV, Window, 80, 40);
 
 /* the constants */
 _Static_assert(SUBSET_VERSION == 0x0102u && SUBSET_MIN == -128 && SUBSET_STRICT == 1, "constants");

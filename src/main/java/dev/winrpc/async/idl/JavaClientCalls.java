@@ -80,7 +80,7 @@ final class JavaClientCalls {
                     b.append("        Objects.requireNonNull(").append(p.name()).append(", \"").append(p.name()).append("\");\n");
                     call.append(p.kind() == Kind.PIPE_IN ? ".send(" : ".receive(").append(p.name()).append(')');
                 }
-                case VALUE, STRUCT_VALUE, IN_STRING, IN_REF, IN_ARRAY, INOUT_REF ->
+                case VALUE, STRUCT_VALUE, IN_STRING, IN_REF, IN_ARRAY, INOUT_REF, INOUT_STRING, INOUT_ARRAY ->
                     b.append("        ").append(ARGS).append(".check(").append(p.ndr()).append(", ").append(p.name())
                             .append(", \"").append(p.name()).append("\", ").append(p.unique()).append(", sib$);\n");
                 default -> { }
@@ -109,7 +109,8 @@ final class JavaClientCalls {
                 }
                 case IN_STRING -> write(writes, args, slot, "m$.inString(" + p.ndr() + ", " + p.name() + ")");
                 case IN_REF, IN_ARRAY -> write(writes, args, slot, "m$.in(" + p.ndr() + ", " + p.name() + ")");
-                case INOUT_REF -> write(writes, args, slot, "m$.inOut(" + p.ndr() + ", " + p.name() + ")");
+                case INOUT_REF, INOUT_ARRAY -> write(writes, args, slot, "m$.inOut(" + p.ndr() + ", " + p.name() + ")");
+                case INOUT_STRING -> write(writes, args, slot, "m$.inOutString(" + p.ndr() + ", " + p.name() + ")");
                 case OUT_REF, OUT_ARRAY -> write(writes, args, slot, "m$.out(" + p.ndr() + ")");
                 case OUT_INT -> {
                     if (sync) {
@@ -144,10 +145,13 @@ final class JavaClientCalls {
             } else if (p.kind() == Kind.OUT_REF || p.kind() == Kind.INOUT_REF) {
                 b.append(in).append(p.javaType()).append(" o$").append(p.name()).append(" = m$.read(")
                         .append(p.index()).append(", ").append(p.ndr()).append(", a$[").append(p.index()).append("]);\n");
+            } else if (p.kind() == Kind.INOUT_STRING) {
+                b.append(in).append("String o$").append(p.name()).append(" = m$.readString(")
+                        .append(p.index()).append(", ").append(p.ndr()).append(", a$[").append(p.index()).append("]);\n");
             }
         }
         for (P p : ps) {
-            if (p.kind() == Kind.OUT_ARRAY) {
+            if (p.kind() == Kind.OUT_ARRAY || p.kind() == Kind.INOUT_ARRAY) {
                 b.append(in).append(p.javaType()).append(" o$").append(p.name()).append(" = (")
                         .append(p.javaType()).append(") m$.read(").append(p.index()).append(", ").append(p.ndr())
                         .append(", a$[").append(p.index()).append("]);\n");

@@ -63,11 +63,11 @@ final class JavaServerCalls {
                                 ? "Short.toUnsignedLong(" : "Byte.toUnsignedLong(").append(p.name()).append("));\n");
                 case STRUCT_VALUE -> setup.append(decl).append("a$.fromStruct(").append(p.index()).append(", ").append(p.ndr())
                         .append(", ").append(p.name()).append(");\n");
-                case IN_STRING -> setup.append(decl).append("a$.inString(").append(p.index()).append(", ").append(p.ndr())
+                case IN_STRING, INOUT_STRING -> setup.append(decl).append("a$.inString(").append(p.index()).append(", ").append(p.ndr())
                         .append(", ").append(p.name()).append(");\n");
                 case IN_REF, INOUT_REF -> setup.append(decl).append("a$.in(").append(p.index()).append(", ").append(p.ndr())
                         .append(", ").append(p.name()).append(");\n");
-                case IN_ARRAY -> arrays.append(decl).append('(').append(p.javaType()).append(") a$.in(").append(p.index())
+                case IN_ARRAY, INOUT_ARRAY -> arrays.append(decl).append('(').append(p.javaType()).append(") a$.in(").append(p.index())
                         .append(", ").append(p.ndr()).append(", ").append(p.name()).append(");\n");
                 case PIPE_IN -> {
                     setup.append(pipeEnd(op, p, bulk));
@@ -85,7 +85,7 @@ final class JavaServerCalls {
                 default -> { }
             }
             switch (p.kind()) {
-                case VALUE, STRUCT_VALUE, IN_STRING, IN_REF, INOUT_REF, IN_ARRAY -> implArgs.add(v);
+                case VALUE, STRUCT_VALUE, IN_STRING, IN_REF, INOUT_REF, IN_ARRAY, INOUT_STRING, INOUT_ARRAY -> implArgs.add(v);
                 case PIPE_IN -> implArgs.add("in$" + p.name());
                 case PIPE_OUT -> implArgs.add("out$" + p.name());
                 default -> { }
@@ -102,6 +102,10 @@ final class JavaServerCalls {
             if (p.kind() == Kind.OUT_INT) {
                 complete.append(c).append("a$.set(").append(p.index()).append(", ").append(val).append(");\n")
                         .append(c).append("out$").append(p.name()).append(".setInt(").append(val).append(");\n");
+            } else if (p.kind() == Kind.INOUT_STRING || p.kind() == Kind.INOUT_ARRAY) {
+                complete.append(c).append(p.kind() == Kind.INOUT_STRING ? "a$.inOutString(" : "a$.inOutArray(")
+                        .append(p.index()).append(", ").append(p.ndr()).append(", ").append(p.name()).append(", ")
+                        .append(val).append(", v$").append(p.name()).append(", \"").append(p.name()).append("\");\n");
             } else {
                 complete.append(c).append("a$.out(").append(p.index()).append(", ").append(p.ndr()).append(", ")
                         .append(p.name()).append(", ").append(val).append(", \"").append(p.name()).append("\");\n");

@@ -79,11 +79,21 @@ final class JavaStubKinds {
                 return pointer(p, Kind.OUT_REF, name, names.javaType(ptr.target(), true), ndr, false, index);
             }
         }
-        if (d == Param.Direction.IN_OUT && r instanceof Pointer ptr && !array(model, r)
-                && !(model.resolve(ptr.target()) instanceof StringType)) {
-            return pointer(p, Kind.INOUT_REF, name, names.javaType(ptr.target(), true), ndr, unique, index);
+        if (d == Param.Direction.IN_OUT) {
+            if (r instanceof StringType) {
+                return pointer(p, Kind.INOUT_STRING, name, "java.lang.String", ndr, unique, index);
+            }
+            if (array(model, r)) {
+                return pointer(p, Kind.INOUT_ARRAY, name, names.javaType(arrayType(model, r), false), ndr, unique, index);
+            }
+            if (r instanceof Pointer ptr && model.resolve(ptr.target()) instanceof StringType) {
+                throw refuse(op, p, "an [in, out] pointer to a [string] pointer (an [in, out, string] pointer is carried)");
+            }
+            if (r instanceof Pointer ptr) {
+                return pointer(p, Kind.INOUT_REF, name, names.javaType(ptr.target(), true), ndr, unique, index);
+            }
         }
-        throw refuse(op, p, d == Param.Direction.IN_OUT ? "an [in, out] string or array" : "this form of parameter");
+        throw refuse(op, p, "this form of parameter");
     }
 
     private static P value(Param p, String name, String javaType, String ndr, int index, String jna) {

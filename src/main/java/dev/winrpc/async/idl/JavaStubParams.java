@@ -41,17 +41,26 @@ final class JavaStubParams {
         /** an [out] array: a block of its size_is elements. */
         OUT_ARRAY,
         /** an [in, out] pointer to a value ([ref] or [unique]). */
-        INOUT_REF;
+        INOUT_REF,
+        /** an [in, out, string]: its characters, overwritten in place by a string no longer. */
+        INOUT_STRING,
+        /** an [in, out] array (or a pointer to one): its elements' block, the same count back. */
+        INOUT_ARRAY;
 
         /** {@return true if the client gets a value of this kind back in the call's result} */
         boolean out() {
-            return this == OUT_INT || this == OUT_REF || this == OUT_ARRAY || this == INOUT_REF;
+            return this == OUT_INT || this == OUT_REF || this == OUT_ARRAY || inOut();
         }
 
         /** {@return true if the client passes a value of this kind (the server receives it)} */
         boolean in() {
             return this == SCALAR || this == VALUE || this == STRUCT_VALUE || this == IN_STRING || this == IN_REF
-                    || this == IN_ARRAY || this == INOUT_REF;
+                    || this == IN_ARRAY || inOut();
+        }
+
+        /** {@return true for the [in, out] kinds} */
+        boolean inOut() {
+            return this == INOUT_REF || this == INOUT_STRING || this == INOUT_ARRAY;
         }
 
         /** {@return true if it goes through NdrClientArgs / NdrServerArgs} */
@@ -267,7 +276,7 @@ final class JavaStubParams {
                 }
                 case OUT_INT, OUT_REF, OUT_ARRAY -> { }
                 default -> {
-                    doc.append("     * @param ").append(p.name()).append(" [").append(p.kind() == Kind.INOUT_REF ? "in, out" : "in")
+                    doc.append("     * @param ").append(p.name()).append(" [").append(p.kind().inOut() ? "in, out" : "in")
                             .append("] {@code ").append(p.param().name()).append('}')
                             .append(p.unique() ? " (null for a null [unique] pointer)" : "").append('\n');
                     sig.append(", ").append(p.javaType()).append(' ').append(p.name());

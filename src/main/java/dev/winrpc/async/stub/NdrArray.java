@@ -107,6 +107,37 @@ final class NdrArray extends NdrType<Object> {
         return n;
     }
 
+    /**
+     * Checks that an [in, out] array returned by a server has exactly as many elements as the
+     * IDL transmits: a fixed array's N, a conformant array's length_is (its size_is without one);
+     * then its elements, as {@link #checkValue} does.
+     *
+     * @throws NullPointerException for a null array
+     * @throws IllegalArgumentException for another count or an element its type cannot carry
+     * @throws IllegalStateException if type is not an array's descriptor
+     */
+    static void checkTransmitted(NdrType<?> type, Object value, String what, Object[] siblings) {
+        if (!(type instanceof NdrArray a)) {
+            throw new IllegalStateException(type + " is not an array descriptor");
+        }
+        if (value == null) {
+            throw new NullPointerException(what + " is null where the IDL needs an array");
+        }
+        long want = a.conformant() ? a.bounds(siblings, what)[1] : a.fixed;
+        int have = a.javaLength(value, what);
+        if (have != want) {
+            throw new IllegalArgumentException(what + " has " + have + " elements; the IDL transmits " + want
+                    + (a.conformant() ? " (its length_is, or size_is)" : " (a fixed array)")
+                    + ": a wrong size is refused, never truncated");
+        }
+        if (a.primitive() == null) {
+            List<?> l = (List<?>) value;
+            for (int i = 0; i < have; i++) {
+                a.element.checkValue(l.get(i), what + "[" + i + "]", siblings);
+            }
+        }
+    }
+
     private int javaLength(Object value, String what) {
         NdrPrim<?> p = primitive();
         if (p != null) {

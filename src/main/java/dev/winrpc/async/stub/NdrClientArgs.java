@@ -178,6 +178,41 @@ public final class NdrClientArgs {
     }
 
     /**
+     * Writes a checked {@code [in, out, string]} value into a block of its characters that the
+     * stub sends and then overwrites with the string the server returned (never a longer one:
+     * {@link NdrServerArgs#inOutString}); read it back with {@link #readString}. Nothing the stub
+     * allocates is attached to it.
+     *
+     * @param type the string's descriptor
+     * @param value the string
+     * @return the {@code char *} / {@code uint16_t *} the stub takes; null for a null {@code [unique]} string
+     */
+    public Pointer inOutString(NdrType<String> type, String value) {
+        return value == null ? null : outs.write(type, value, siblings).getPointer(0);
+    }
+
+    /**
+     * Reads an {@code [in, out, string]} value back from its characters once the call completed
+     * with RPC_S_OK and sets it in the siblings.
+     *
+     * @param index the parameter's index in IDL order
+     * @param type the string's descriptor
+     * @param chars the characters passed to the stub (null for a null {@code [unique]} string)
+     * @return the string the server returned, or null
+     */
+    public String readString(int index, NdrType<String> type, Pointer chars) {
+        String v = null;
+        if (chars != null) {
+            try (Memory holder = new Memory(com.sun.jna.Native.POINTER_SIZE)) {
+                holder.setPointer(0, chars);
+                v = NdrCodec.read(type, holder, 0, siblings);
+            }
+        }
+        siblings[index] = v;
+        return v;
+    }
+
+    /**
      * Sets the value of parameter {@code index} in the siblings (an {@code [out]} value read
      * otherwise, which sizes an array read later).
      *

@@ -17,7 +17,17 @@ import java.util.Objects;
  */
 public final class NdrServerArgs {
 
-    private record Out(NdrType<Object> type, Pointer at, Object value, String name) {
+    /** How an {@code [out]} value is written back. */
+    private enum Form {
+        /** the value into its target ({@link NdrType#writeValue}). */
+        VALUE,
+        /** an [in, out, string]'s characters in place, no more than {@code bound} of them. */
+        CHARS,
+        /** an [in, out] array's elements in place: exactly as many as the IDL transmits. */
+        ELEMENTS
+    }
+
+    private record Out(NdrType<Object> type, Pointer at, Object value, String name, Form form, long bound) {
     }
 
     private final Object[] siblings;
@@ -128,8 +138,66 @@ public final class NdrServerArgs {
     public <T> void out(int index, NdrType<T> type, Pointer at, T value, String name) {
         siblings[index] = value;
         if (at != null) {
-            outs.add(new Out((NdrType<Object>) type, at, value, name));
+            outs.add(new Out((NdrType<Object>) type, at, value, name, Form.VALUE, 0));
         }
+    }
+
+    /**
+     * Sets the value an {@code [in, out, string]} returns: at {@link #writeOuts()} its characters
+     * overwrite the stub's copy of the string the client sent, in place, as MIDL's stubs do (the
+     * server's copy holds exactly the characters sent, and the client's stub unmarshals the reply
+     * into the caller's buffer). A string longer than the one received cannot be returned that
+     * way and is refused, which aborts the call; so is a string where the client passed a null
+     * {@code [unique]} one.
+     *
+     * @param index the parameter's index in IDL order
+     * @param type the string's descriptor
+     * @param chars the characters the stub passed (null for a null {@code [unique]} string)
+     * @param value the string the implementation returns
+     * @param received the string the implementation received (null with chars)
+     * @param name the parameter's name, in messages
+     * @throws IllegalArgumentException for a string where the client passed null
+     */
+    @SuppressWarnings("unchecked")
+    public void inOutString(int index, NdrType<String> type, Pointer chars, String value, String received, String name) {
+        siblings[index] = value;
+        if (chars == null) {
+            if (value != null) {
+                throw new IllegalArgumentException("the implementation's [in, out, string] " + name
+                        + " is not null, but the client passed a null [unique] string: it stays null");
+            }
+            return;
+        }
+        outs.add(new Out((NdrType<Object>) (NdrType<?>) type, chars, value, name, Form.CHARS, received.length()));
+    }
+
+    /**
+     * Sets the value an {@code [in, out]} array returns: at {@link #writeOuts()} it must have
+     * exactly as many elements as the IDL transmits (a fixed array's N; a conformant array's
+     * length_is, else its size_is, computed from the siblings then), else the call is aborted;
+     * its elements overwrite the stub's copy in place. An array where the client passed a null
+     * {@code [unique]} one is refused too.
+     *
+     * @param index the parameter's index in IDL order
+     * @param type the array's descriptor
+     * @param at the stub's copy of the elements (null for a null {@code [unique]} array)
+     * @param value the array the implementation returns
+     * @param received the array the implementation received (null with at)
+     * @param name the parameter's name, in messages
+     * @param <T> the Java type
+     * @throws IllegalArgumentException for an array where the client passed null
+     */
+    @SuppressWarnings("unchecked")
+    public <T> void inOutArray(int index, NdrType<T> type, Pointer at, T value, T received, String name) {
+        siblings[index] = value;
+        if (at == null) {
+            if (value != null) {
+                throw new IllegalArgumentException("the implementation's [in, out] " + name
+                        + " is not null, but the client passed a null [unique] array: it stays null");
+            }
+            return;
+        }
+        outs.add(new Out((NdrType<Object>) type, at, value, name, Form.ELEMENTS, 0));
     }
 
     /**
@@ -144,7 +212,8 @@ public final class NdrServerArgs {
     }
 
     /**
-     * Checks every value set with {@link #out}, then writes them into their targets.
+     * Checks every value set with {@link #out}, {@link #inOutString} and {@link #inOutArray},
+     * then writes them into their targets.
      *
      * @throws NullPointerException for a null the IDL does not allow (the call is then aborted)
      * @throws IllegalArgumentException for a value its C form cannot carry
@@ -154,10 +223,24 @@ public final class NdrServerArgs {
             if (o.value() == null && !(o.type() instanceof NdrArray)) {
                 throw new NullPointerException("the implementation's [out] " + o.name() + " is null");
             }
+            if (o.form() == Form.ELEMENTS) {
+                NdrArray.checkTransmitted(o.type(), o.value(), "the implementation's [in, out] " + o.name(), siblings);
+                continue;
+            }
             NdrCodec.check(o.type(), o.value(), o.name(), siblings);
+            if (o.form() == Form.CHARS && ((String) o.value()).length() > o.bound()) {
+                throw new IllegalArgumentException("the implementation's [in, out, string] " + o.name() + " has "
+                        + ((String) o.value()).length() + " characters, more than the " + o.bound()
+                        + " the client sent: an [in, out, string] is returned into the client's buffer, which"
+                        + " holds no more (MIDL; use an [out, string] T ** for a longer one)");
+            }
         }
         for (Out o : outs) {
-            o.type().writeValue(o.value(), o.at(), 0, siblings, allocate);
+            if (o.form() == Form.CHARS) {
+                NdrString.writeChars(o.type(), (String) o.value(), o.at());
+            } else {
+                o.type().writeValue(o.value(), o.at(), 0, siblings, allocate);
+            }
         }
     }
 }

@@ -38,6 +38,32 @@ final class NdrString extends NdrPointerShaped<String> {
         }
     }
 
+    /**
+     * Writes a checked string's characters and its NUL at chars (an [in, out, string] returned
+     * in place: the caller checked that they fit).
+     *
+     * @throws IllegalStateException if type is not a string's descriptor
+     */
+    static void writeChars(NdrType<?> type, String s, Pointer chars) {
+        if (!(type instanceof NdrString str)) {
+            throw new IllegalStateException(type + " is not a [string] descriptor");
+        }
+        int n = s.length();
+        if (str.wide) {
+            short[] units = new short[n + 1];
+            for (int i = 0; i < n; i++) {
+                units[i] = (short) s.charAt(i);
+            }
+            chars.write(0, units, 0, n + 1);
+        } else {
+            byte[] bytes = new byte[n + 1];
+            for (int i = 0; i < n; i++) {
+                bytes[i] = (byte) s.charAt(i);
+            }
+            chars.write(0, bytes, 0, n + 1);
+        }
+    }
+
     @Override
     void writeValue(Object value, Pointer p, long offset, Object[] siblings, NdrAllocator alloc) {
         if (value == null) {

@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedSubsetTest {
 
-    private static final long T = 30;
+    static final long T = 30;
 
     /** The binding of libSubset.so with Subset_Allocate and Subset_Free counted. */
     static final class Counted {
@@ -146,6 +146,40 @@ class GeneratedSubsetTest {
         @Override
         public CompletionStage<Boolean> ping() {
             return CompletableFuture.completedFuture(true);
+        }
+
+        /** The name upper-cased, the tag without its first character (a null tag stays null). */
+        @Override
+        public CompletionStage<SubsetClient.RenameResult> rename(String name, String tag) {
+            received.set(new Object[] {name, tag});
+            return CompletableFuture.completedFuture(new SubsetClient.RenameResult(name.length(),
+                    name.toUpperCase(java.util.Locale.ROOT), tag == null ? null : tag.substring(Math.min(1, tag.length()))));
+        }
+
+        /** The values rotated left by one, the quad negated. */
+        @Override
+        public CompletionStage<SubsetClient.RotateResult> rotate(int n, int[] values, short[] quad) {
+            received.set(new Object[] {n, values, quad});
+            int[] v = new int[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = values[(i + 1) % n];
+            }
+            short[] q = new short[quad.length];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (short) -quad[i];
+            }
+            return CompletableFuture.completedFuture(new SubsetClient.RotateResult(v, q));
+        }
+
+        /** Every transmitted element plus one; the reply is their count. */
+        @Override
+        public CompletionStage<SubsetClient.WindowResult> window(int max, int used, byte[] window) {
+            received.set(new Object[] {max, used, window});
+            byte[] w = new byte[window.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (byte) (window[i] + 1);
+            }
+            return CompletableFuture.completedFuture(new SubsetClient.WindowResult(window.length, w));
         }
     }
 

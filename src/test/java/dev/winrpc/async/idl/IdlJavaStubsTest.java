@@ -65,12 +65,12 @@ class IdlJavaStubsTest {
         String[] why = new String[1];
         Map<String, String> before = new LinkedHashMap<>(Map.of("Keep", "x"));
         Map<String, String> after = generate(HEAD + "long Ok([in] handle_t h, [in] long a);\n"
-                + "long Greet([in] handle_t h, [in, out, string] wchar_t *who);\n}\n", "interface I { [async] Greet(); }\n",
+                + "long Greet([in] handle_t h, [in, out, string] wchar_t **who);\n}\n", "interface I { [async] Greet(); }\n",
                 new LinkedHashMap<>(before), why);
         assertEquals(before, after, "nothing added");
         assertNotNull(why[0]);
         assertTrue(why[0].startsWith("t.idl:3:"), why[0]);
-        assertTrue(why[0].contains("parameter 'who' of operation Greet: an [in, out] string or array"), why[0]);
+        assertTrue(why[0].contains("parameter 'who' of operation Greet: an [in, out] pointer to a [string] pointer"), why[0]);
     }
 
     @Test
@@ -123,6 +123,14 @@ class IdlJavaStubsTest {
                 + "Pointer color);"), bind);
         String server = sources.get("SubsetServer");
         assertTrue(server.contains("CompletionStage<SubsetClient.HelloResult> hello(java.lang.String who);"), server);
+        assertTrue(client.contains("public record RenameResult(int reply, java.lang.String name, java.lang.String tag)"), client);
+        assertTrue(client.contains("public record RotateResult(int[] values, short[] quad)"), client);
+        assertTrue(client.contains("public SubsetClient.WindowResult window(RpcBinding binding, int max, int used, byte[] window)"),
+                client);
+        assertTrue(server.contains("CompletionStage<SubsetClient.RotateResult> rotate(int n, int[] values, short[] quad);"), server);
+        assertTrue(server.contains("a$.inOutString(2, dev.winrpc.async.stub.NdrType.ansiString(true), tag, res$.tag(), v$tag"),
+                server);
+        assertTrue(server.contains("a$.inOutArray(3, dev.winrpc.async.stub.NdrType.fixedArray("), server);
     }
 
     @Test

@@ -126,7 +126,16 @@ class IdlModelTest {
         Operation ping = i.operation("Ping").orElseThrow();
         assertFalse(ping.async(), "Ping is not in the ACF: synchronous");
         assertEquals(Primitive.BOOLEAN, ping.returnType());
-        assertTrue(i.operations().stream().filter(o -> o != ping).allMatch(Operation::async));
+        Operation window = i.operation("Window").orElseThrow();
+        assertFalse(window.async(), "Window is not in the ACF: synchronous");
+        assertTrue(i.operations().stream().filter(o -> o != ping && o != window).allMatch(Operation::async));
+        Operation rename = i.operation("Rename").orElseThrow();
+        assertEquals(Direction.IN_OUT, param(rename, "name").direction());
+        assertEquals(new StringType(Primitive.WCHAR, PointerKind.REF), param(rename, "name").type());
+        assertEquals(new StringType(Primitive.CHAR, PointerKind.UNIQUE), param(rename, "tag").type());
+        assertEquals(Direction.IN_OUT, param(i.operation("Rotate").orElseThrow(), "quad").direction());
+        assertEquals(new Pointer(new ConformantArray(Primitive.BYTE, new SizeExpr("max", false, 1, 0),
+                new SizeExpr("used", false, 1, 0)), PointerKind.REF), param(window, "window").type());
     }
 
     @Test

@@ -39,6 +39,8 @@ class IdlWindowsGlueTest {
         String s = Files.readString(dir.resolve("gen/c/Subset_glue.c"));
         assertTrue(s.contains("WINRPC_GUARDED(st, *pReturn = (uint8_t)(c_Ping((void *)h)));"), s);
         assertTrue(s.contains("c_Fill(pAsync, (void *)h, (unsigned long)max, (void *)buffer, (void *)written)"), s);
+        assertTrue(s.contains("WINRPC_GUARDED(st, c_Rename(pAsync, (void *)h, (void *)name, tag));"), "[in, out, string]s: " + s);
+        assertTrue(s.contains("c_Window((void *)h, (unsigned long)max, (unsigned long)used, (void *)window)"), "[in, out] array: " + s);
         assertTrue(Files.readString(dir.resolve("gen/c/Subset_server.acf")).contains("[async] Ping();"));
         String cmake = Files.readString(dir.resolve("gen/c/CMakeLists.txt"));
         assertTrue(cmake.contains("/use_epv /no_default_epv /prefix client c_ server s_ switch sw_"), cmake);
