@@ -255,6 +255,21 @@ class GeneratedSubsetTest {
         public CompletionStage<Boolean> ping() {
             return plain.ping();
         }
+
+        @Override
+        public CompletionStage<SubsetClient.RenameResult> rename(String name, String tag) {
+            return plain.rename(name, tag);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.RotateResult> rotate(int n, int[] values, short[] quad) {
+            return plain.rotate(n, values, quad);
+        }
+
+        @Override
+        public CompletionStage<SubsetClient.WindowResult> window(int max, int used, byte[] window) {
+            return plain.window(max, used, window);
+        }
     }
 
     /** A Java server of the generated interface on an endpoint of its own, a client and a binding to it. */
