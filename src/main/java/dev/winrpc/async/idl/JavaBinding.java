@@ -66,7 +66,7 @@ final class JavaBinding {
                             : "makes the whole call on the calling thread.\n     *\n")
                     .append("     * @param h the binding handle\n");
             for (P p : ps) {
-                b.append("     * @param ").append(p.name()).append(" {@code ").append(p.cType()).append(p.param().name()).append("}\n");
+                b.append("     * @param ").append(p.name()).append(" {@code ").append(cDecl(p)).append("}\n");
             }
             if (!op.async() && !voidReply) {
                 b.append("     * @param pReturn where the reply is written\n");
@@ -97,7 +97,7 @@ final class JavaBinding {
             b.append("            /**\n             * Serves a call.\n             *\n             * @param pAsync the call's handle\n")
                     .append("             * @param h the binding handle\n");
             for (P p : ps) {
-                b.append("             * @param ").append(p.name()).append(" {@code ").append(p.cType()).append(p.param().name()).append("}\n");
+                b.append("             * @param ").append(p.name()).append(" {@code ").append(cDecl(p)).append("}\n");
             }
             b.append("             */\n            void callback(Pointer pAsync, Pointer h").append(args(ps)).append(");\n        }\n");
         }
@@ -132,5 +132,11 @@ final class JavaBinding {
             }
         }
         return first == null ? "" : JavaByValue.generate(model, first, keys);
+    }
+
+    /** {@return the C declaration of a parameter: its C type and name, e.g. {@code int32_t a}, {@code void *h}} */
+    private static String cDecl(P p) {
+        String t = p.cType();
+        return t.endsWith("*") || t.endsWith(" ") ? t + p.param().name() : t + " " + p.param().name();
     }
 }
