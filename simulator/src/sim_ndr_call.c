@@ -254,17 +254,25 @@ SIM_HIDDEN void sim_ndr_server_reply_locked(sim_call *c, const void *Reply)
     for (uint32_t i = 0; i < op->nparams && st == RPC_S_OK; i++)
         if (op->params[i].type->kind != SIM_NDR_PIPE)
             st = ndr_copy(op->params[i].type, n->wvals[i], n->svals[i], &sf);
-    /* An [in, out, string] comes back into the caller's buffer, which holds the string sent: a
-     * longer one (a manager that overran the stub's copy) cannot, and fails the call. */
+    /* An [in, out, string] or conformant array comes back into the caller's buffer, which holds
+     * what was sent: a longer string (a manager that overran the stub's copy), or an array whose
+     * size_is the server raised, cannot, and fails the call. */
+    ndr_frame cf = frame_of(op, n->cvals);
     for (uint32_t i = 0; i < op->nparams && st == RPC_S_OK; i++) {
         const sim_ndr_param *p = &op->params[i];
-        if (p->type->kind != SIM_NDR_STRING || p->dir != (SIM_NDR_IN | SIM_NDR_OUT))
+        if (p->dir != (SIM_NDR_IN | SIM_NDR_OUT))
             continue;
         void *sent = NULL, *back = NULL;
         memcpy(&sent, n->cvals[i], sizeof sent);
         memcpy(&back, n->wvals[i], sizeof back);
-        if (sent != NULL && back != NULL &&
+        if (sent == NULL || back == NULL)
+            continue;
+        if (p->type->kind == SIM_NDR_STRING &&
             ndr_string_bytes(back, p->type->count) > ndr_string_bytes(sent, p->type->count))
+            st = SIM_RPC_S_INVALID_BOUND;
+        uint32_t was, now, len;
+        if (p->type->kind == SIM_NDR_CONF_PTR && ndr_bounds(p->type, &cf, &was, &len) == RPC_S_OK &&
+            ndr_bounds(p->type, &sf, &now, &len) == RPC_S_OK && now > was)
             st = SIM_RPC_S_INVALID_BOUND;
     }
     n->reply_status = st;

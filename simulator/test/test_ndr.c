@@ -6,7 +6,8 @@
  * RpcServerRegisterIf3) answering. Every copy rule: the server sees other addresses with the
  * same contents; [out] strings, arrays and lists arrive and are freed with sim_ndr_free; a
  * [unique] null stays null; a [ref] null and bad bounds are refused at the start; [in, out]
- * round trips; a pipe of structs; the synchronous Ping; the fixture's own operations through
+ * round trips (an array sized by an [in, out] value may shrink; a reply that grows it fails
+ * with RPC_X_INVALID_BOUND, nothing copied back); a pipe of structs; the synchronous Ping; the fixture's own operations through
  * the generic path against the simulator's server. Every scenario ends with the oracle empty
  * and the counters back at zero.
  */
@@ -52,6 +53,7 @@ typedef struct NdrTest_SERVER_EPV {
     void (*Record)(PRPC_ASYNC_STATE, void *, ASYNC_SAMPLE_PIPE *, ASYNC_BYTE_PIPE *, SAMPLE *);
     void (*Ping)(PRPC_ASYNC_STATE, void *);
     void (*Total)(PRPC_ASYNC_STATE, void *, VEC *);
+    void (*Grow)(PRPC_ASYNC_STATE, void *, uint32_t *, int32_t *);
 } NdrTest_SERVER_EPV;
 
 /* ---- the descriptors ---------------------------------------------------------------------------- */
@@ -132,6 +134,10 @@ static const sim_ndr_param p_scaled[] = {{"n", IN, &t_i16}, {"chars", IN, &t_sca
 static const sim_ndr_param p_record[] = {{"samples", IN, &t_sample_pipe},
                                          {"log", OUT, &t_byte_pipe}, {"last", OUT, &t_sample_ref}};
 static const sim_ndr_param p_total[] = {{"v", IN, &t_vec_ref}};
+/* Grow([in, out] unsigned long *n, [in, out, size_is(*n)] long *values) */
+static const sim_ndr_type t_grow_values = {SIM_NDR_CONF_PTR, 0, PTRSZ, 0, &t_i32, {0, 1, 1, 0},
+                                           NOEXPR, 0, NULL};
+static const sim_ndr_param p_grow[] = {{"n", IN | OUT, &t_u32_ref}, {"values", IN | OUT, &t_grow_values}};
 
 /* The invokers: the EPV member cast back to its C signature. */
 #define V(T, i) (*(T *)a[i])
@@ -178,20 +184,25 @@ static void inv_total(void (*fn)(void), PRPC_ASYNC_STATE s, void *h, void *const
 {
     ((void (*)(PRPC_ASYNC_STATE, void *, VEC *))fn)(s, h, V(VEC *, 0));
 }
+static void inv_grow(void (*fn)(void), PRPC_ASYNC_STATE s, void *h, void *const *a)
+{
+    ((void (*)(PRPC_ASYNC_STATE, void *, uint32_t *, int32_t *))fn)(s, h, V(uint32_t *, 0),
+                                                                     V(int32_t *, 1));
+}
 
 static const sim_ndr_op g_ops[] = {
     {"Hello", 4, 2, p_hello, inv_hello},     {"Sum", 4, 2, p_sum, inv_sum},
     {"Swap", 0, 2, p_swap, inv_swap},        {"Fill", 4, 3, p_fill, inv_fill},
     {"Chain", 4, 2, p_chain, inv_chain},     {"Scaled", 4, 2, p_scaled, inv_scaled},
     {"Record", 4, 3, p_record, inv_record},  {"Ping", 1, 0, NULL, inv_ping},
-    {"Total", 4, 1, p_total, inv_total},
+    {"Total", 4, 1, p_total, inv_total},     {"Grow", 0, 2, p_grow, inv_grow},
 };
-enum { OP_HELLO, OP_SUM, OP_SWAP, OP_FILL, OP_CHAIN, OP_SCALED, OP_RECORD, OP_PING, OP_TOTAL };
+enum { OP_HELLO, OP_SUM, OP_SWAP, OP_FILL, OP_CHAIN, OP_SCALED, OP_RECORD, OP_PING, OP_TOTAL, OP_GROW };
 
 static const WINRPC_IF_HEADER g_if = {
     (uint32_t)sizeof(WINRPC_IF_HEADER),
     {{0x4e5a1f6cu, 0x8d3bu, 0x4c2au, {0x9b, 0x1e, 0x7f, 0x0a, 0x6d, 0x5c, 0x4b, 0x3a}}, {2, 1}}};
-static const sim_ndr_iface g_iface = {"NdrTest", &g_if, 9, g_ops};
+static const sim_ndr_iface g_iface = {"NdrTest", &g_if, 10, g_ops};
 
 /* ---- the server ----------------------------------------------------------------------------------- */
 
@@ -358,8 +369,23 @@ static void s_total(PRPC_ASYNC_STATE s, void *h, VEC *v)
     complete(s, &sum);
 }
 
+/* Shrinks an [in, out] size_is of 3 or more to 2, raises one of 2 to 3 (which the reply refuses) */
+static void s_grow(PRPC_ASYNC_STATE s, void *h, uint32_t *n, int32_t *values)
+{
+    (void)h;
+    SCHECK((const void *)values != g_client_addr[0]);
+    if (*n >= 3) {
+        *n = 2;
+        values[0] = 7;
+        values[1] = 8;
+    } else {
+        *n = 3; /* the copies hold 2: a reply that cannot be made */
+    }
+    complete(s, NULL);
+}
+
 static const NdrTest_SERVER_EPV g_epv = {s_hello, s_sum, s_swap, s_fill, s_chain, s_scaled,
-                                         s_record, s_ping, s_total};
+                                         s_record, s_ping, s_total, s_grow};
 
 static void serve(void)
 {
@@ -539,6 +565,24 @@ static void test_in_copies_and_out_data(void)
     CHECK_EQ(cli_complete(&c, &r), RPC_S_OK);
     CHECK_EQ(r, 100);
     free(v);
+    cli_close(&c);
+
+    /* Grow: an [in, out] array sized by an [in, out] value may shrink, but not grow */
+    cli_open(&c, TEST_EP);
+    uint32_t gn = 3;
+    int32_t gv[3] = {1, 2, 3};
+    uint32_t *gnp = &gn;
+    int32_t *gvp = gv;
+    void *a_grow[] = {&gnp, &gvp};
+    g_client_addr[0] = gv;
+    CHECK_EQ(sim_ndr_start(&g_iface, OP_GROW, &c.st, c.hb, a_grow), RPC_S_OK);
+    CHECK_EQ(cli_complete(&c, NULL), RPC_S_OK);
+    CHECK(gn == 2 && gv[0] == 7 && gv[1] == 8 && gv[2] == 3);
+    cli_close(&c);
+    cli_open(&c, TEST_EP);
+    CHECK_EQ(sim_ndr_start(&g_iface, OP_GROW, &c.st, c.hb, a_grow), RPC_S_OK);
+    CHECK_EQ(cli_complete(&c, NULL), SIM_RPC_S_INVALID_BOUND);
+    CHECK(gn == 2 && gv[0] == 7 && gv[1] == 8 && gv[2] == 3); /* nothing copied back */
     cli_close(&c);
 
     /* Scaled: size_is(n * 2 + 1) */

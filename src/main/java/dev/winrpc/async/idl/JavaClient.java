@@ -184,7 +184,8 @@ final class JavaClient {
         for (P p : ps) {
             if (p.kind().out()) {
                 comps.add(p.javaType() + " " + p.name());
-                rb.append("     * @param ").append(p.name()).append(" [out] {@code ").append(p.param().name()).append("}\n");
+                rb.append("     * @param ").append(p.name()).append(p.kind().inOut() ? " [in, out] {@code " : " [out] {@code ")
+                        .append(p.param().name()).append("}\n");
             }
         }
         rb.append("     */\n    public record ").append(rec).append('(').append(String.join(", ", comps)).append(") {\n    }\n");

@@ -110,13 +110,15 @@ final class NdrArray extends NdrType<Object> {
     /**
      * Checks that an [in, out] array returned by a server has exactly as many elements as the
      * IDL transmits: a fixed array's N, a conformant array's length_is (its size_is without one);
-     * then its elements, as {@link #checkValue} does.
+     * then that the stub's copy, of capacity elements, holds its size_is (an [in, out] size_is
+     * the server raised cannot: the copies on both sides were sized when the call started); then
+     * its elements, as {@link #checkValue} does.
      *
      * @throws NullPointerException for a null array
      * @throws IllegalArgumentException for another count or an element its type cannot carry
      * @throws IllegalStateException if type is not an array's descriptor
      */
-    static void checkTransmitted(NdrType<?> type, Object value, String what, Object[] siblings) {
+    static void checkTransmitted(NdrType<?> type, Object value, String what, Object[] siblings, long capacity) {
         if (!(type instanceof NdrArray a)) {
             throw new IllegalStateException(type + " is not an array descriptor");
         }
@@ -130,12 +132,25 @@ final class NdrArray extends NdrType<Object> {
                     + (a.conformant() ? " (its length_is, or size_is)" : " (a fixed array)")
                     + ": a wrong size is refused, never truncated");
         }
+        long size = a.conformant() ? a.bounds(siblings, what)[0] : a.fixed;
+        if (size > capacity) {
+            throw new IllegalArgumentException(what + ": its size_is is now " + size + ", but the copies of the array hold "
+                    + capacity + " elements (its size_is when the call started): an [in, out] array cannot grow");
+        }
         if (a.primitive() == null) {
             List<?> l = (List<?>) value;
             for (int i = 0; i < have; i++) {
                 a.element.checkValue(l.get(i), what + "[" + i + "]", siblings);
             }
         }
+    }
+
+    /** {@return the elements the copy of an array sized by siblings holds: N, or its size_is} */
+    static long capacity(NdrType<?> type, Object[] siblings, String what) {
+        if (!(type instanceof NdrArray a)) {
+            throw new IllegalStateException(type + " is not an array descriptor");
+        }
+        return a.conformant() ? a.sizeIs(siblings, what) : a.fixed;
     }
 
     private int javaLength(Object value, String what) {

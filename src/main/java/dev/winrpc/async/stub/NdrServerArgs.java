@@ -31,6 +31,8 @@ public final class NdrServerArgs {
     }
 
     private final Object[] siblings;
+    /** The siblings as the call arrived (before any [out] value joined them): what sized the stub's copies. */
+    private Object[] arrived;
     private final NdrAllocator allocate;
     private final List<Out> outs = new ArrayList<>();
 
@@ -136,6 +138,7 @@ public final class NdrServerArgs {
      */
     @SuppressWarnings("unchecked")
     public <T> void out(int index, NdrType<T> type, Pointer at, T value, String name) {
+        arrive();
         siblings[index] = value;
         if (at != null) {
             outs.add(new Out((NdrType<Object>) type, at, value, name, Form.VALUE, 0));
@@ -160,6 +163,7 @@ public final class NdrServerArgs {
      */
     @SuppressWarnings("unchecked")
     public void inOutString(int index, NdrType<String> type, Pointer chars, String value, String received, String name) {
+        arrive();
         siblings[index] = value;
         if (chars == null) {
             if (value != null) {
@@ -189,6 +193,7 @@ public final class NdrServerArgs {
      */
     @SuppressWarnings("unchecked")
     public <T> void inOutArray(int index, NdrType<T> type, Pointer at, T value, T received, String name) {
+        arrive();
         siblings[index] = value;
         if (at == null) {
             if (value != null) {
@@ -197,7 +202,7 @@ public final class NdrServerArgs {
             }
             return;
         }
-        outs.add(new Out((NdrType<Object>) type, at, value, name, Form.ELEMENTS, 0));
+        outs.add(new Out((NdrType<Object>) type, at, value, name, Form.ELEMENTS, NdrArray.capacity(type, arrived, name)));
     }
 
     /**
@@ -208,7 +213,15 @@ public final class NdrServerArgs {
      * @param value the value
      */
     public void set(int index, Object value) {
+        arrive();
         siblings[index] = value;
+    }
+
+    /** Keeps the siblings as the call arrived, before the first [out] value changes them. */
+    private void arrive() {
+        if (arrived == null) {
+            arrived = siblings.clone();
+        }
     }
 
     /**
@@ -224,7 +237,7 @@ public final class NdrServerArgs {
                 throw new NullPointerException("the implementation's [out] " + o.name() + " is null");
             }
             if (o.form() == Form.ELEMENTS) {
-                NdrArray.checkTransmitted(o.type(), o.value(), "the implementation's [in, out] " + o.name(), siblings);
+                NdrArray.checkTransmitted(o.type(), o.value(), "the implementation's [in, out] " + o.name(), siblings, o.bound());
                 continue;
             }
             NdrCodec.check(o.type(), o.value(), o.name(), siblings);

@@ -130,6 +130,24 @@ class NdrInOutTest {
     }
 
     @Test
+    void anArraySizedByAnInOutValueMayShrinkButNotGrow() {
+        NdrType<Object> sized = NdrType.conformantArray(NdrType.INT32, v -> (Integer) v[1], null, false);
+        try (Memory block = new Memory(2 * 4)) {
+            block.clear();
+            NdrServerArgs grow = server(new Object[] {null, 2, null}, new AtomicInteger());
+            grow.set(1, 5); // the [in, out] size the implementation returns, set first as the generated code does
+            grow.inOutArray(2, sized, block, new int[5], new int[2], "a");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, grow::writeOuts);
+            assertTrue(e.getMessage().contains("size_is is now 5") && e.getMessage().contains("hold 2 elements"), e.getMessage());
+            NdrServerArgs shrink = server(new Object[] {null, 2, null}, new AtomicInteger());
+            shrink.set(1, 1);
+            shrink.inOutArray(2, sized, block, new int[] {42}, new int[2], "a");
+            shrink.writeOuts();
+            assertEquals(42, block.getInt(0));
+        }
+    }
+
+    @Test
     void everyValueIsCheckedBeforeAnyIsWritten() {
         try (Memory chars = new Memory(16); Memory quad = new Memory(8)) {
             NdrArgsTest.utf16(chars, "abc");
