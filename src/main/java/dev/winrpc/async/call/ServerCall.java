@@ -332,8 +332,8 @@ public final class ServerCall<R> extends AsyncCall<R> {
             replyGiven = true;
             return;
         }
-        PipeState s = state();
-        if (!accepts(PipeInput.APP_FAIL)) {
+        PipeState s = state(); // one reading for the check and the message: the state moves meanwhile
+        if (s == null || table.next(s, PipeInput.APP_FAIL).isEmpty()) {
             throw new IllegalPipeTransitionException(table, s, PipeInput.APP_FAIL);
         }
         decision.abort();

@@ -36,6 +36,8 @@ public final class Soak {
     static final int CHECKPOINT = Integer.getInteger("winrpc.soak.checkpoint", 500);
     /** The summary line's start, which {@link SoakTest} looks for. */
     static final String OK = "SOAK OK: checked ";
+    /** The line that names the APC dispatchers' routine ({@code ApcRoutineKind}). */
+    static final String UPCALL = "SOAK APC routine: ";
 
     private final long seed;
     private final int lifecycles;
@@ -59,6 +61,7 @@ public final class Soak {
         int lifecycles = n.isBlank() ? 3000 : Integer.parseInt(n.trim());
         System.out.println("SOAK seed " + seed + " (reproduce with -Dwinrpc.soak.seed=" + seed + "), " + lifecycles
                 + " lifecycles, " + CONCURRENCY + " at a time, a checkpoint every " + CHECKPOINT);
+        System.out.println(UPCALL + dev.winrpc.async.dispatch.ApcRoutineKind.ofNewDispatcher());
         System.out.flush();
         int code;
         try {

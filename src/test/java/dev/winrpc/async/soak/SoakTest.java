@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
  * kill the build's JVM) and checks that it exited 0 after checking every lifecycle with no
  * misuse and no leak. The short form runs in every build; the long one with
  * {@code -Dwinrpc.soak.lifecycles=100000}; {@code -Dwinrpc.soak.seed=...} replays a run (every
- * {@code winrpc.soak.*} property is passed on). On failure the message holds the child's first
- * line (the seed) and the tail of its output.
+ * {@code winrpc.soak.*} property is passed on). On JDK 17 the child runs with the incubating
+ * foreign linker, so that its APC routine is the upcall stub the build's other tests do not use
+ * there. On failure the message holds the child's first line (the seed) and the tail of its output.
  */
 class SoakTest {
+
+    /** JDK 17's incubating foreign linker, which the soak's JVM is given there. */
+    private static final String INCUBATOR = "jdk.incubator.foreign";
 
     /** The short form's lifecycles, unless -Dwinrpc.soak.lifecycles says otherwise. */
     private static final int SHORT_FORM = 5000;
@@ -35,9 +39,19 @@ class SoakTest {
         int lifecycles = n.isBlank() ? SHORT_FORM : Integer.parseInt(n.trim());
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        boolean nativeAccess = false;
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--enable-native-access") || arg.startsWith("-Xss")) {
+            if (arg.startsWith("--enable-native-access") || arg.startsWith("-Xss") || arg.startsWith("--add-modules")) {
                 cmd.add(arg);
+                nativeAccess |= arg.startsWith("--enable-native-access");
+            }
+        }
+        if (Runtime.version().feature() == 17) {
+            // The build's tests run JNA's APC callback (the default); the soak runs the other
+            // JDK 17 routine, the incubating linker's upcall stub (dispatch.IncubatorApcUpcall).
+            cmd.add("--add-modules=" + INCUBATOR);
+            if (!nativeAccess) {
+                cmd.add("--enable-native-access=ALL-UNNAMED");
             }
         }
         cmd.add("-Xmx384m");
@@ -70,6 +84,10 @@ class SoakTest {
         }
         reader.join(30_000);
         assertEquals(0, child.exitValue(), () -> "the soak failed:\n" + tail(lines));
+        if (Runtime.version().feature() == 17 && com.sun.jna.Native.POINTER_SIZE == 8) {
+            String incubator = Soak.UPCALL + "ffm-incubator";
+            assertTrue(snapshot(lines).contains(incubator), () -> "no line \"" + incubator + "\":\n" + tail(lines));
+        }
         String ok = Soak.OK + lifecycles + " lifecycles with 0 misuses and 0 leaks";
         assertTrue(snapshot(lines).stream().anyMatch(l -> l.startsWith(ok)),
                 () -> "no line \"" + ok + "\" in the soak's output:\n" + tail(lines));
