@@ -227,6 +227,9 @@ static void begin(void)
     CHECK(RpcAsyncInitializeHandle(&st, sizeof st) == RPC_S_OK);
     st.NotificationType = RpcNotificationTypeEvent;
     st.u.hEvent = ev;
+    /* the last call may have completed before its first RpcAsyncCompleteCall, leaving the
+     * event set: a stale signal must not pass for this call's RpcReceiveComplete */
+    CHECK(ResetEvent(ev));
 }
 
 static RPC_STATUS finish(void *reply)
