@@ -45,6 +45,8 @@ SIM_HIDDEN sim_apc_result sim_queue_apc(HANDLE hThread, void (*fn)(void *ctx), v
 /* SetEvent / PostQueuedCompletionStatus for the runtime's use: return 0 if the handle is not
  * an open event / port (nothing happens then). */
 SIM_HIDDEN int sim_signal_event(HANDLE hEvent);
+/* SetLastError's store, errno too (sim_kernel32.c's failures do the same): for sim_memory.c. */
+SIM_HIDDEN void sim_set_last_error(DWORD e);
 SIM_HIDDEN int sim_post_completion(HANDLE hPort, DWORD bytes, ULONG_PTR key, void *overlapped);
 
 /* The timer/delivery thread: runs fn(ctx) after delay_ms on the simulator's single delivery

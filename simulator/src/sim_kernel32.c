@@ -215,6 +215,11 @@ static void set_error(DWORD e)
     errno = (int)e;
 }
 
+SIM_HIDDEN void sim_set_last_error(DWORD e)
+{
+    set_error(e);
+}
+
 /* ---- time ----------------------------------------------------------------------------------- */
 
 #define NO_DEADLINE UINT64_MAX

@@ -78,6 +78,12 @@ BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTran
 BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, DWORD *lpNumberOfBytesTransferred,
                                ULONG_PTR *lpCompletionKey, OVERLAPPED **lpOverlapped,
                                DWORD dwMilliseconds);
+/* sim_memory.c: a region of this process, protected and released as a whole. */
+void *VirtualAllocEx(HANDLE hProcess, void *lpAddress, size_t dwSize, DWORD flAllocationType,
+                     DWORD flProtect);
+BOOL VirtualProtect(void *lpAddress, size_t dwSize, DWORD flNewProtect, DWORD *lpflOldProtect);
+BOOL VirtualFreeEx(HANDLE hProcess, void *lpAddress, size_t dwSize, DWORD dwFreeType);
+BOOL FlushInstructionCache(HANDLE hProcess, const void *lpBaseAddress, size_t dwSize);
 BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpCompletionPortEntries,
                                  uint32_t ulCount, uint32_t *ulNumEntriesRemoved,
                                  DWORD dwMilliseconds, BOOL fAlertable);

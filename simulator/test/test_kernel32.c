@@ -1210,6 +1210,50 @@ static void test_throughput(void)
     check_no_leaks("throughput");
 }
 
+/* VirtualAllocEx / VirtualProtect / FlushInstructionCache / VirtualFreeEx: a region written, made
+ * executable, run (where this host's code for "return 42" is known) and released; the refusals. */
+static void test_virtual_memory(void)
+{
+    sim_misuse_clear();
+    unsigned char *p = VirtualAllocEx(GetCurrentProcess(), NULL, 100, 0x3000u, 0x04u);
+    REQUIRE(p != NULL);
+    CHECK_EQ((uintptr_t)p % 4096u, 0); /* a page of its own */
+#if defined(__x86_64__) || defined(__i386__)
+    static const unsigned char ret42[] = {0xB8, 42, 0, 0, 0, 0xC3}; /* mov eax, 42; ret */
+#elif defined(__aarch64__)
+    static const unsigned char ret42[] = {0x40, 0x05, 0x80, 0x52, 0xC0, 0x03, 0x5F, 0xD6}; /* mov w0, #42; ret */
+#else
+    static const unsigned char ret42[] = {0};
+#endif
+    memcpy(p, ret42, sizeof ret42);
+    DWORD old = 0;
+    CHECK(VirtualProtect(p, 100, 0x20u, &old)); /* PAGE_EXECUTE_READ */
+    CHECK_EQ(old, 0x04u);
+    CHECK(FlushInstructionCache(GetCurrentProcess(), p, sizeof ret42));
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+    int (*fn)(void);
+    void *code = p;
+    memcpy(&fn, &code, sizeof fn);
+    CHECK_EQ(fn(), 42);
+#endif
+    CHECK_EQ(sim_misuse_count(), 0);
+    /* refused, recorded, nothing changed */
+    CHECK(!VirtualProtect(p, 100, 0x20u, NULL));
+    CHECK_EQ(GetLastError(), SIM_ERROR_INVALID_PARAMETER);
+    CHECK(!VirtualProtect(p + 1, 1, 0x04u, &old));
+    CHECK(!VirtualFreeEx(GetCurrentProcess(), p, 100, 0x8000u)); /* MEM_RELEASE wants size 0 */
+    CHECK(VirtualAllocEx((HANDLE)(uintptr_t)0x1234u, NULL, 100, 0x3000u, 0x04u) == NULL);
+    CHECK_EQ(GetLastError(), SIM_ERROR_INVALID_HANDLE);
+    CHECK(VirtualAllocEx(GetCurrentProcess(), NULL, 100, 0x1000u, 0x04u) == NULL); /* commit only */
+    CHECK(VirtualAllocEx(GetCurrentProcess(), NULL, 100, 0x3000u, 0x80u) == NULL); /* write-copy */
+    CHECK_EQ(sim_misuse_count(), 6);
+    CHECK_EQ(last_misuse_kind(), SIM_MISUSE_BAD_ARGUMENT);
+    CHECK(VirtualFreeEx(GetCurrentProcess(), p, 0, 0x8000u));
+    CHECK(!VirtualFreeEx(GetCurrentProcess(), p, 0, 0x8000u)); /* released already */
+    CHECK_EQ(GetLastError(), SIM_ERROR_INVALID_PARAMETER);
+    sim_misuse_clear();
+}
+
 int main(void)
 {
     TA_RUN(test_thread_ids);
@@ -1227,6 +1271,7 @@ int main(void)
     TA_RUN(test_invalid_handles);
     TA_RUN(test_close_under_wait);
     TA_RUN(test_throughput);
+    TA_RUN(test_virtual_memory);
     /* Every counter of this part is back to zero. */
     CHECK_EQ(sim_counter(SIM_COUNT_HANDLES), 0);
     CHECK_EQ(sim_counter(SIM_COUNT_QUEUED_APCS), 0);
