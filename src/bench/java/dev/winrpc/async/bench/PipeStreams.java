@@ -170,17 +170,22 @@ final class PipeStreams {
             int[] a = chunk;
             v.read(0, a, 0, n); // one bulk copy out of the lent buffer: cheaper than n checked getInt calls
             int s = sum;
-            for (int i = 0; i < n; i++) {
-                s += a[i];
+            count += n;
+            if (keepIn == null) {
+                for (int i = 0; i < n; i++) {
+                    s += a[i];
+                }
+                sum = s;
+                return;
+            }
+            int plus = add;
+            for (int i = 0; i < n; i++) { // one pass: the sum, and each element plus add kept
+                int e = a[i];
+                s += e;
+                a[i] = e + plus;
             }
             sum = s;
-            count += n;
-            if (keepIn != null) {
-                for (int i = 0; i < n; i++) {
-                    a[i] += add;
-                }
-                keep(a, n);
-            }
+            keep(a, n);
         }
 
         private void keep(int[] a, int n) {

@@ -26,7 +26,10 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>One notification routine serves every call of the dispatcher; it is held strongly for the
  * dispatcher's life (and for ever if a call outlives the dispatcher), so native code never calls
- * a collected callback. It finds the call by the address of its RPC_ASYNC_STATE.
+ * a collected callback. It finds the call by the address of its RPC_ASYNC_STATE. Where the
+ * platform allows it the routine is not an upcall at all but a few instructions that record the
+ * notification in native memory, delivered in Java when the wait returns ({@code ApcRecorder}):
+ * still on this thread, in the runtime's order, with nothing allocated.
  *
  * <p>HotSpot's own waits (Object.wait, LockSupport.park) are not alertable, which is why the
  * dispatcher's thread waits in SleepEx and nowhere else; for the same reason a virtual thread
@@ -80,6 +83,7 @@ public final class ApcDispatcher extends Dispatcher {
         }
         threadHandle = h;
         routine.bindDirect(h);
+        routine.record();
     }
 
     @Override
@@ -115,12 +119,14 @@ public final class ApcDispatcher extends Dispatcher {
     @Override
     void waitOnce(int timeoutMillis) {
         Kernel32Direct.SleepEx(timeoutMillis, true);
+        routine.drain(); // what the recorder routine wrote while the wait ran the APCs
     }
 
     @Override
     void drainQueued() {
         // Runs every APC already queued (notifications and wake-ups) and returns 0 when none is.
         while (Kernel32Direct.SleepEx(0, true) == Kernel32Ex.WAIT_IO_COMPLETION) {
+            routine.drain();
             runTasks();
         }
     }

@@ -1,5 +1,6 @@
 package dev.winrpc.async.dispatch;
 
+import com.sun.jna.CallbackReference;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
@@ -61,9 +62,32 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         void onApc(long pAsync, int event);
     }
 
-    final Handler handler;
+    /**
+     * What the upcall entry points call: the ring's records first (a full ring hands its next
+     * notification to the upcall), then the upcall's own notification.
+     */
+    static final class Recording implements Handler {
+        final Handler target;
+        /** Set once, on the dispatcher's thread, before any call is registered. */
+        ApcRecorder recorder;
 
-    private ApcRoutine(Handler handler) {
+        Recording(Handler target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onApc(long pAsync, int event) {
+            ApcRecorder r = recorder;
+            if (r != null) {
+                r.drain(target);
+            }
+            target.onApc(pAsync, event);
+        }
+    }
+
+    final Recording handler;
+
+    private ApcRoutine(Recording handler) {
         this.handler = handler;
     }
 
@@ -74,18 +98,48 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
      *         the ordinary form on 32-bit
      */
     static ApcRoutine create(Handler handler) {
+        Recording recording = new Recording(handler);
         if (Native.POINTER_SIZE != 8) {
-            return new ApcRoutine(handler);
+            return new ApcRoutine(recording);
         }
-        Upcall ffm = Upcalls.apc(handler);
-        return ffm != null ? new Ffm(handler, ffm) : new Direct(handler);
+        Upcall ffm = Upcalls.apc(recording);
+        return ffm != null ? new Ffm(recording, ffm) : new Direct(recording);
     }
 
     /**
-     * {@return how native code reaches the handler: "ffm" (JDK 22+), "ffm-incubator" (JDK 17 with
-     * its incubating linker), "jna-direct" or "jna"}
+     * On the dispatcher's thread, after {@link #bindDirect} and before any call is registered:
+     * puts the {@link ApcRecorder} in front of the upcall where the platform allows it.
+     *
+     * @return true if states get the recorder's routine
+     */
+    boolean record() {
+        Pointer upcall = upcallEntryPoint();
+        handler.recorder = ApcRecorder.create(this, upcall != null ? upcall : CallbackReference.getFunctionPointer(this));
+        return handler.recorder != null;
+    }
+
+    /**
+     * Delivers what the recorder holds; on the dispatcher's thread, after each alertable wait.
+     *
+     * @return true if anything was delivered
+     */
+    boolean drain() {
+        ApcRecorder r = handler.recorder;
+        return r != null && r.drain(handler.target);
+    }
+
+    /**
+     * {@return how native code reaches the handler: the upcall's kind, "ffm" (JDK 22+),
+     * "ffm-incubator" (JDK 17 with its incubating linker), "jna-direct" or "jna", prefixed with
+     * "recorder+" where the {@link ApcRecorder} routine records notifications and the upcall only
+     * serves a full ring}
      */
     String kind() {
+        return handler.recorder != null ? "recorder+" + upcallKind() : upcallKind();
+    }
+
+    /** {@return how the upcall reaches the handler, without the recorder} */
+    String upcallKind() {
         return "jna";
     }
 
@@ -100,8 +154,15 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         return false;
     }
 
+    /** {@return the recorder's routine where there is one, else the upcall's entry point} */
     @Override
-    public Pointer entryPoint() {
+    public final Pointer entryPoint() {
+        ApcRecorder r = handler.recorder;
+        return r != null ? r.entryPoint() : upcallEntryPoint();
+    }
+
+    /** {@return the upcall's own entry point, or null where JNA makes the ordinary one} */
+    Pointer upcallEntryPoint() {
         return null;
     }
 
@@ -121,7 +182,7 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         private final Upcall upcall;
         private final Pointer entryPoint;
 
-        private Ffm(Handler handler, Upcall upcall) {
+        private Ffm(Recording handler, Upcall upcall) {
             super(handler);
             this.upcall = upcall;
             this.entryPoint = new Pointer(upcall.address());
@@ -133,12 +194,12 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         }
 
         @Override
-        public Pointer entryPoint() {
+        Pointer upcallEntryPoint() {
             return entryPoint;
         }
 
         @Override
-        String kind() {
+        String upcallKind() {
             return upcall.kind();
         }
     }
@@ -151,7 +212,7 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         private long learned;
         private volatile Pointer entryPoint;
 
-        private Direct(Handler handler) {
+        private Direct(Recording handler) {
             super(handler);
         }
 
@@ -178,12 +239,12 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         }
 
         @Override
-        String kind() {
+        String upcallKind() {
             return entryPoint != null ? "jna-direct" : "jna";
         }
 
         @Override
-        public Pointer entryPoint() {
+        Pointer upcallEntryPoint() {
             return entryPoint;
         }
 

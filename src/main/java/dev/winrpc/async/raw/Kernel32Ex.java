@@ -4,15 +4,18 @@ import com.sun.jna.Callback;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
+import com.sun.jna.platform.win32.BaseTSD.SIZE_T;
 import com.sun.jna.platform.win32.BaseTSD.ULONG_PTR;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import java.util.Map;
 
 /**
  * The kernel32 functions winrpc-async needs that jna-platform's
  * {@link com.sun.jna.platform.win32.Kernel32} does not map: the alertable waits and
- * QueueUserAPC. The two a dispatcher calls on every wake-up (SleepEx and
+ * QueueUserAPC, and VirtualProtect and FlushInstructionCache (for the page that holds the APC
+ * dispatcher's recorder routine; jna-platform maps VirtualAllocEx and VirtualFreeEx). The two a dispatcher calls on every wake-up (SleepEx and
  * GetQueuedCompletionStatusEx) are bound once, with JNA's direct mapping, in
  * {@link Kernel32Direct}. Everything else (OpenThread, DuplicateHandle, CloseHandle, events,
  * completion ports) comes from jna-platform. Named and typed as the SDK declares them. The
@@ -65,6 +68,29 @@ public interface Kernel32Ex extends StdCallLibrary {
      * @return nonzero on success; 0 on failure (GetLastError tells why)
      */
     int QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+
+    /**
+     * Changes the protection of committed pages of this process.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-virtualprotect">VirtualProtect</a>
+     * @param lpAddress the first page
+     * @param dwSize the bytes, rounded out to whole pages
+     * @param flNewProtect the new protection, e.g. {@code WinNT.PAGE_EXECUTE_READ}
+     * @param lpflOldProtect receives the previous protection; required
+     * @return true on success; false on failure (GetLastError tells why)
+     */
+    boolean VirtualProtect(Pointer lpAddress, SIZE_T dwSize, int flNewProtect, IntByReference lpflOldProtect);
+
+    /**
+     * Makes code written into memory visible to instruction fetch (a no-op on x86, required on ARM64).
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-flushinstructioncache">FlushInstructionCache</a>
+     * @param hProcess the process, GetCurrentProcess()
+     * @param lpBaseAddress the code
+     * @param dwSize its size in bytes
+     * @return true on success
+     */
+    boolean FlushInstructionCache(HANDLE hProcess, Pointer lpBaseAddress, SIZE_T dwSize);
 
     /**
      * {@code PAPCFUNC}: {@code VOID NTAPI (ULONG_PTR Parameter)}. Must never throw into native

@@ -1,0 +1,165 @@
+package dev.winrpc.async.dispatch;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.internal.Cleaner;
+import com.sun.jna.platform.win32.BaseTSD.SIZE_T;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.ptr.IntByReference;
+import dev.winrpc.async.RpcRuntime;
+import dev.winrpc.async.raw.Kernel32Ex;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * APC notifications without an upcall: the notification routine the runtime calls is a few dozen
+ * bytes of machine code ({@link ApcRecorderCode}, one table entry per ABI) that only records
+ * {@code (pAsync, Event)} into a ring in native memory and returns; the dispatcher's thread
+ * delivers the records in Java ({@link #drain}) when its alertable wait returns. An APC runs on
+ * the thread it was queued to, inside that thread's alertable wait, so the routine and the drain
+ * are the same thread, one after the other: the ring needs no atomic operation.
+ *
+ * <p>A full ring ({@value ApcRecorderCode#CAPACITY} records not yet drained, which only a backlog
+ * of that many APCs run in one wait makes) is no loss: the routine then jumps, its arguments
+ * untouched, to the fallback routine, the upcall that served every notification before (JNA's
+ * callback or an FFM stub), whose handler drains the ring first and then delivers its own
+ * notification, so the order stays the runtime's.
+ *
+ * <p>Memory: the code lives in a page of its own, written while read-write and then made
+ * execute-read (VirtualAllocEx, VirtualProtect, FlushInstructionCache: never writable and
+ * executable at once); the ring is ordinary native memory. Under Control Flow Guard the runtime's
+ * indirect call to the routine is allowed: a change to an executable protection marks every
+ * location of the pages a valid call target unless {@code PAGE_TARGETS_NO_UPDATE} is given
+ * (<a href="https://learn.microsoft.com/windows/win32/Memory/memory-protection-constants">Memory
+ * Protection Constants</a>). The code uses only {@code ret} and a tail {@code jmp}/{@code br}, so
+ * hardware shadow stacks (CET) see ordinary calls and returns. Both stay until the owner (the
+ * {@link ApcRoutine}, which the dispatcher and every call registered with it hold) is
+ * unreachable, which is the same lifetime JNA gives a callback's entry point: no state that can
+ * still be notified ever points at a released page.
+ *
+ * <p>Where there is no code for the platform's ABI, or the page cannot be made executable (a
+ * process that forbids it), or the system property {@value #PROPERTY} is {@code false},
+ * {@link #create} returns null and the upcall serves every notification, as before.
+ */
+final class ApcRecorder {
+
+    /** The system property that turns the recorder off ({@code false}); on by default. */
+    static final String PROPERTY = "winrpc.apcRecorder";
+
+    private final ApcRecorderCode.Abi abi;
+    private final Pointer code;
+    /** Held: the ring the code writes lives as long as this object. */
+    private final Memory ring;
+    private final ByteBuffer view;
+    private final int slotSize;
+    private final boolean wide;
+
+    private ApcRecorder(ApcRecorderCode.Abi abi, Pointer code, Memory ring) {
+        this.abi = abi;
+        this.code = code;
+        this.ring = ring;
+        this.view = ring.getByteBuffer(0, ring.size()).order(ByteOrder.nativeOrder());
+        this.slotSize = ApcRecorderCode.slotSize(abi);
+        this.wide = abi.pointerSize() == 8;
+    }
+
+    /**
+     * Makes the recorder whose full ring hands over to {@code fallback}.
+     *
+     * @param owner the object whose reachability keeps the code and ring alive
+     * @param fallback the entry point of the upcall routine (same signature and convention)
+     * @return the recorder, or null where it cannot serve (see the class comment)
+     */
+    static ApcRecorder create(Object owner, Pointer fallback) {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) || fallback == null) {
+            return null;
+        }
+        ApcRecorderCode.Abi abi = ApcRecorderCode.forPlatform(Platform.isWindows(), Platform.ARCH);
+        if (abi == null || abi.pointerSize() != Native.POINTER_SIZE) {
+            return null;
+        }
+        Kernel32 k = RpcRuntime.kernel32();
+        Kernel32Ex kx = RpcRuntime.kernel32Ex();
+        WinNT.HANDLE self = k.GetCurrentProcess();
+        byte[] bytes = ApcRecorderCode.code(abi);
+        SIZE_T size = new SIZE_T(bytes.length);
+        Pointer page;
+        try {
+            page = k.VirtualAllocEx(self, null, size, WinNT.MEM_COMMIT | WinNT.MEM_RESERVE, WinNT.PAGE_READWRITE);
+        } catch (UnsatisfiedLinkError e) {
+            return null; // a kernel32 without the function: the upcall serves
+        }
+        if (page == null) {
+            return null;
+        }
+        Memory ring = new Memory(ApcRecorderCode.ringBytes(abi));
+        ring.clear();
+        int literals = ApcRecorderCode.literalsOffset(abi);
+        page.write(0, bytes, 0, bytes.length);
+        page.setPointer(literals, ring);
+        page.setPointer(literals + abi.pointerSize(), fallback);
+        boolean ready;
+        try {
+            ready = kx.VirtualProtect(page, size, WinNT.PAGE_EXECUTE_READ, new IntByReference())
+                    && kx.FlushInstructionCache(self, page, size);
+        } catch (UnsatisfiedLinkError e) {
+            ready = false;
+        }
+        if (!ready) {
+            k.VirtualFreeEx(self, page, new SIZE_T(0), WinNT.MEM_RELEASE);
+            return null;
+        }
+        ApcRecorder recorder = new ApcRecorder(abi, page, ring);
+        long address = Pointer.nativeValue(page);
+        Cleaner.getCleaner().register(owner, () -> release(address));
+        return recorder;
+    }
+
+    private static void release(long address) {
+        Kernel32 k = RpcRuntime.kernel32();
+        k.VirtualFreeEx(k.GetCurrentProcess(), new Pointer(address), new SIZE_T(0), WinNT.MEM_RELEASE);
+    }
+
+    /** {@return the routine's address: what the states' u.APC.NotificationRoutine gets} */
+    Pointer entryPoint() {
+        return code;
+    }
+
+    /** {@return the ABI whose code runs} */
+    ApcRecorderCode.Abi abi() {
+        return abi;
+    }
+
+    /**
+     * Delivers every record not yet delivered, oldest first, each one's slot freed before its
+     * handler runs (a handler that waits alertably may record more, and a nested drain goes on
+     * from where this one is). Call on the dispatcher's thread only.
+     *
+     * @param handler what receives each notification; must not throw
+     * @return true if anything was delivered
+     */
+    boolean drain(ApcRoutine.Handler handler) {
+        ByteBuffer v = view;
+        int head = v.getInt(ApcRecorderCode.HEAD_OFFSET);
+        if (head == v.getInt(ApcRecorderCode.TAIL_OFFSET)) {
+            return false;
+        }
+        do {
+            int slot = ApcRecorderCode.SLOTS_OFFSET + (head & (ApcRecorderCode.CAPACITY - 1)) * slotSize;
+            long pAsync = wide ? v.getLong(slot) : v.getInt(slot) & 0xFFFF_FFFFL;
+            int event = v.getInt(slot + (wide ? 8 : 4));
+            v.putInt(ApcRecorderCode.HEAD_OFFSET, head + 1);
+            handler.onApc(pAsync, event);
+            head = v.getInt(ApcRecorderCode.HEAD_OFFSET);
+        } while (head != v.getInt(ApcRecorderCode.TAIL_OFFSET));
+        return true;
+    }
+
+    /** {@return records written and not yet drained} */
+    int pending() {
+        return view.getInt(ApcRecorderCode.TAIL_OFFSET) - view.getInt(ApcRecorderCode.HEAD_OFFSET);
+    }
+}
