@@ -41,12 +41,17 @@ import java.nio.ByteOrder;
  * still be notified ever points at a released page.
  *
  * <p>Where there is no code for the platform's ABI, or the page cannot be made executable (a
- * process that forbids it), or the system property {@value #PROPERTY} is {@code false},
+ * process that forbids it), or the system property {@value #PROPERTY} is not {@code true},
  * {@link #create} returns null and the upcall serves every notification, as before.
  */
 final class ApcRecorder {
 
-    /** The system property that turns the recorder off ({@code false}); on by default. */
+    /**
+     * The system property that turns the recorder on ({@code true}); off by default until a
+     * stale record (a later notification of a call that an earlier record of the same drain
+     * ended, which the runtime drops when the APC runs after the completion) is told apart
+     * from a misrouted one.
+     */
     static final String PROPERTY = "winrpc.apcRecorder";
 
     private final ApcRecorderCode.Abi abi;
@@ -74,7 +79,7 @@ final class ApcRecorder {
      * @return the recorder, or null where it cannot serve (see the class comment)
      */
     static ApcRecorder create(Object owner, Pointer fallback) {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) || fallback == null) {
+        if (!"true".equalsIgnoreCase(System.getProperty(PROPERTY, "false")) || fallback == null) {
             return null;
         }
         ApcRecorderCode.Abi abi = ApcRecorderCode.forPlatform(Platform.isWindows(), Platform.ARCH);

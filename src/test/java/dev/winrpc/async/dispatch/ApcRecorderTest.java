@@ -34,6 +34,23 @@ class ApcRecorderTest {
         Simulator.control(); // the simulator backs the runtime
     }
 
+    private static String before;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void turnOn() {
+        before = System.getProperty(ApcRecorder.PROPERTY);
+        System.setProperty(ApcRecorder.PROPERTY, "true"); // off by default (ApcRecorder.PROPERTY)
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restore() {
+        if (before == null) {
+            System.clearProperty(ApcRecorder.PROPERTY);
+        } else {
+            System.setProperty(ApcRecorder.PROPERTY, before);
+        }
+    }
+
     /** Three calls, so that an order mistake shows. */
     private static final int CALLS = 3;
 
@@ -50,17 +67,12 @@ class ApcRecorderTest {
 
     @Test
     void turnedOffTheUpcallServesEveryNotification() {
-        String before = System.getProperty(ApcRecorder.PROPERTY);
         System.setProperty(ApcRecorder.PROPERTY, "false");
         try (ApcDispatcher d = new ApcDispatcher()) {
             assertFalse(d.routine().kind().startsWith("recorder"), d.routine().kind());
             assertEquals(d.routine().upcallEntryPoint(), d.routine().entryPoint());
         } finally {
-            if (before == null) {
-                System.clearProperty(ApcRecorder.PROPERTY);
-            } else {
-                System.setProperty(ApcRecorder.PROPERTY, before);
-            }
+            System.setProperty(ApcRecorder.PROPERTY, "true");
         }
     }
 

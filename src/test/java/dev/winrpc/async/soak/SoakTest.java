@@ -21,10 +21,9 @@ import org.junit.jupiter.api.Test;
  * kill the build's JVM) and checks that it exited 0 after checking every lifecycle with no
  * misuse and no leak. The short form runs in every build; the long one with
  * {@code -Dwinrpc.soak.lifecycles=100000}; {@code -Dwinrpc.soak.seed=...} replays a run (every
- * {@code winrpc.soak.*} property is passed on). The child runs with the APC recorder off
- * ({@code winrpc.apcRecorder=false}), so that every APC notification takes the upcall, which the
- * build's other tests reach only when a ring fills; on JDK 17 also with the incubating foreign
- * linker, so that the upcall is the stub the build's other tests do not use there. On failure the message holds the child's first line (the seed) and the tail of its output.
+ * {@code winrpc.soak.*} property is passed on). On JDK 17 the child runs with the incubating
+ * foreign linker, so that its APC routine is the upcall stub the build's other tests do not use
+ * there. On failure the message holds the child's first line (the seed) and the tail of its output.
  */
 class SoakTest {
 
@@ -56,7 +55,6 @@ class SoakTest {
             }
         }
         cmd.add("-Xmx384m");
-        cmd.add("-Dwinrpc.apcRecorder=false"); // the upcall for every notification (see above)
         for (String p : List.of(RpcRuntime.LIBRARY_PROPERTY, "jna.library.path")) {
             String v = System.getProperty(p);
             assertTrue(v != null && !v.isBlank(), "the build passes -D" + p + " (the simulator)");
