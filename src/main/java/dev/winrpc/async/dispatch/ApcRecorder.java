@@ -54,7 +54,6 @@ final class ApcRecorder {
      */
     static final String PROPERTY = "winrpc.apcRecorder";
 
-    private final ApcRecorderCode.Abi abi;
     private final Pointer code;
     /** Held: the ring the code writes lives as long as this object. */
     private final Memory ring;
@@ -63,7 +62,6 @@ final class ApcRecorder {
     private final boolean wide;
 
     private ApcRecorder(ApcRecorderCode.Abi abi, Pointer code, Memory ring) {
-        this.abi = abi;
         this.code = code;
         this.ring = ring;
         this.view = ring.getByteBuffer(0, ring.size()).order(ByteOrder.nativeOrder());
@@ -133,11 +131,6 @@ final class ApcRecorder {
         return code;
     }
 
-    /** {@return the ABI whose code runs} */
-    ApcRecorderCode.Abi abi() {
-        return abi;
-    }
-
     /**
      * Delivers every record not yet delivered, oldest first, each one's slot freed before its
      * handler runs (a handler that waits alertably may record more, and a nested drain goes on
@@ -161,10 +154,5 @@ final class ApcRecorder {
             head = v.getInt(ApcRecorderCode.HEAD_OFFSET);
         } while (head != v.getInt(ApcRecorderCode.TAIL_OFFSET));
         return true;
-    }
-
-    /** {@return records written and not yet drained} */
-    int pending() {
-        return view.getInt(ApcRecorderCode.TAIL_OFFSET) - view.getInt(ApcRecorderCode.HEAD_OFFSET);
     }
 }
