@@ -26,9 +26,9 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>One notification routine serves every call of the dispatcher; it is held strongly for the
  * dispatcher's life (and for ever if a call outlives the dispatcher), so native code never calls
- * a collected callback. It finds the call by the address of its RPC_ASYNC_STATE. With the system
- * property {@code winrpc.apcRecorder=true} (opt-in for now), and where the
- * platform allows it the routine is not an upcall at all but a few instructions that record the
+ * a collected callback. It finds the call by the address of its RPC_ASYNC_STATE. Where the
+ * platform allows it (and unless the system property {@code winrpc.apcRecorder} is
+ * {@code false}) the routine is not an upcall at all but a few instructions that record the
  * notification in native memory, delivered in Java when the wait returns ({@code ApcRecorder}):
  * still on this thread, in the runtime's order, with nothing allocated.
  *
@@ -99,6 +99,13 @@ public final class ApcDispatcher extends Dispatcher {
         apc.NotificationRoutine = routine;
         apc.hThread = threadHandle;
         s.u.setType("APC");
+    }
+
+    @Override
+    void unconfigure(Registration r) {
+        if (inDispatcherThread()) {
+            routine.ended(r.stateAddress); // its records still in the recorder's ring are stale
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.winrpc.async.RpcRuntime;
 import dev.winrpc.async.raw.Kernel32Ex;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * APC notifications without an upcall: the notification routine the runtime calls is a few dozen
@@ -41,16 +42,14 @@ import java.nio.ByteOrder;
  * still be notified ever points at a released page.
  *
  * <p>Where there is no code for the platform's ABI, or the page cannot be made executable (a
- * process that forbids it), or the system property {@value #PROPERTY} is not {@code true},
+ * process that forbids it), or the system property {@value #PROPERTY} is {@code false},
  * {@link #create} returns null and the upcall serves every notification, as before.
  */
 final class ApcRecorder {
 
     /**
-     * The system property that turns the recorder on ({@code true}); off by default until a
-     * stale record (a later notification of a call that an earlier record of the same drain
-     * ended, which the runtime drops when the APC runs after the completion) is told apart
-     * from a misrouted one.
+     * The system property that turns the recorder off ({@code false}); on by default, where the
+     * platform allows it.
      */
     static final String PROPERTY = "winrpc.apcRecorder";
 
@@ -77,7 +76,7 @@ final class ApcRecorder {
      * @return the recorder, or null where it cannot serve (see the class comment)
      */
     static ApcRecorder create(Object owner, Pointer fallback) {
-        if (!"true".equalsIgnoreCase(System.getProperty(PROPERTY, "false")) || fallback == null) {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) || fallback == null) {
             return null;
         }
         ApcRecorderCode.Abi abi = ApcRecorderCode.forPlatform(Platform.isWindows(), Platform.ARCH);
@@ -134,7 +133,8 @@ final class ApcRecorder {
     /**
      * Delivers every record not yet delivered, oldest first, each one's slot freed before its
      * handler runs (a handler that waits alertably may record more, and a nested drain goes on
-     * from where this one is). Call on the dispatcher's thread only.
+     * from where this one is). A record that is {@linkplain #ended stale} is skipped. Call on
+     * the dispatcher's thread only.
      *
      * @param handler what receives each notification; must not throw
      * @return true if anything was delivered
@@ -145,14 +145,137 @@ final class ApcRecorder {
         if (head == v.getInt(ApcRecorderCode.TAIL_OFFSET)) {
             return false;
         }
-        do {
-            int slot = ApcRecorderCode.SLOTS_OFFSET + (head & (ApcRecorderCode.CAPACITY - 1)) * slotSize;
-            long pAsync = wide ? v.getLong(slot) : v.getInt(slot) & 0xFFFF_FFFFL;
-            int event = v.getInt(slot + (wide ? 8 : 4));
-            v.putInt(ApcRecorderCode.HEAD_OFFSET, head + 1);
-            handler.onApc(pAsync, event);
-            head = v.getInt(ApcRecorderCode.HEAD_OFFSET);
-        } while (head != v.getInt(ApcRecorderCode.TAIL_OFFSET));
+        if (depth == 0) {
+            ended.clear(); // every record an entry could concern has been delivered
+        }
+        depth++;
+        try {
+            do {
+                int slot = ApcRecorderCode.SLOTS_OFFSET + (head & (ApcRecorderCode.CAPACITY - 1)) * slotSize;
+                long pAsync = wide ? v.getLong(slot) : v.getInt(slot) & 0xFFFF_FFFFL;
+                int event = v.getInt(slot + (wide ? 8 : 4));
+                v.putInt(ApcRecorderCode.HEAD_OFFSET, head + 1);
+                if (!ended.before(pAsync, head)) {
+                    handler.onApc(pAsync, event);
+                }
+                head = v.getInt(ApcRecorderCode.HEAD_OFFSET);
+            } while (head != v.getInt(ApcRecorderCode.TAIL_OFFSET));
+        } finally {
+            depth--;
+        }
         return true;
+    }
+
+    /**
+     * Says that the call whose state is at {@code pAsync} has ended (its registration removed), on
+     * the dispatcher's thread. During a drain, the records of that state already in the ring
+     * are then stale: the runtime ran their APCs before the call ended (they were all queued by
+     * then), and an upcall delivering each at once would have ended the call at the first; the
+     * runtime drops a call's APCs that have not run when it completes. The drain skips them
+     * rather than report them as notifications for no call. Records made after this (a new
+     * call at the same address) are delivered as usual.
+     *
+     * @param pAsync the address of the state
+     */
+    void ended(long pAsync) {
+        if (depth > 0) {
+            ended.put(pAsync, view.getInt(ApcRecorderCode.TAIL_OFFSET), ++ends);
+        }
+    }
+
+    /**
+     * For a notification that reached the upcall (a full ring, or a routine JNA wrote itself):
+     * drains the records before it, then says whether one of them ended its call.
+     *
+     * @param handler what receives each record
+     * @param pAsync the state the upcall's notification is for
+     * @return true if that notification is stale: skip it
+     */
+    boolean drainBefore(ApcRoutine.Handler handler, long pAsync) {
+        int mark = ends;
+        drain(handler);
+        return ended.since(pAsync, mark);
+    }
+
+    /** Drains in progress (nested when a handler waits alertably). */
+    private int depth;
+    /** Calls ended during drains, counted: what {@link #drainBefore} compares. */
+    private int ends;
+    /** State address to the ring's tail when its call ended, since the outermost drain began. */
+    private final Ends ended = new Ends();
+
+    /**
+     * A small open-addressing map of state addresses (never 0) to record numbers; allocates only
+     * when it grows past what any earlier drain needed.
+     */
+    static final class Ends {
+        private long[] keys = new long[16];
+        private int[] tails = new int[16];
+        private int[] seqs = new int[16];
+        private int size;
+
+        void put(long key, int tail, int seq) {
+            if (2 * (size + 1) > keys.length) {
+                grow();
+            }
+            int i = find(keys, key);
+            if (keys[i] == 0) {
+                keys[i] = key;
+                size++;
+            }
+            tails[i] = tail;
+            seqs[i] = seq;
+        }
+
+        /** {@return true if {@code key} ended after end number {@code mark}} */
+        boolean since(long key, int mark) {
+            if (size == 0) {
+                return false;
+            }
+            int i = find(keys, key);
+            return keys[i] != 0 && seqs[i] - mark > 0;
+        }
+
+        /** {@return true if {@code key} ended when the tail was past {@code number}} */
+        boolean before(long key, int number) {
+            if (size == 0) {
+                return false;
+            }
+            int i = find(keys, key);
+            return keys[i] != 0 && number - tails[i] < 0;
+        }
+
+        void clear() {
+            if (size != 0) {
+                Arrays.fill(keys, 0L);
+                size = 0;
+            }
+        }
+
+        private static int find(long[] keys, long key) {
+            int mask = keys.length - 1;
+            int i = (int) (key ^ (key >>> 29) ^ (key >>> 3)) & mask;
+            while (keys[i] != 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            int[] oldTails = tails;
+            int[] oldSeqs = seqs;
+            keys = new long[oldKeys.length * 2];
+            tails = new int[oldKeys.length * 2];
+            seqs = new int[oldKeys.length * 2];
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != 0) {
+                    int i = find(keys, oldKeys[j]);
+                    keys[i] = oldKeys[j];
+                    tails[i] = oldTails[j];
+                    seqs[i] = oldSeqs[j];
+                }
+            }
+        }
     }
 }

@@ -78,8 +78,8 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
         @Override
         public void onApc(long pAsync, int event) {
             ApcRecorder r = recorder;
-            if (r != null) {
-                r.drain(target);
+            if (r != null && r.drainBefore(target, pAsync)) {
+                return; // a record before it ended its call: stale (ApcRecorder#ended)
             }
             target.onApc(pAsync, event);
         }
@@ -126,6 +126,19 @@ class ApcRoutine implements Rpcrt4.RPCNOTIFICATION_ROUTINE, Rpcrt4.EntryPoint {
     boolean drain() {
         ApcRecorder r = handler.recorder;
         return r != null && r.drain(handler.target);
+    }
+
+    /**
+     * On the dispatcher's thread: the call whose state is at {@code pAsync} has ended, so records
+     * of it made before now are stale ({@link ApcRecorder#ended}).
+     *
+     * @param pAsync the state's address
+     */
+    void ended(long pAsync) {
+        ApcRecorder r = handler.recorder;
+        if (r != null) {
+            r.ended(pAsync);
+        }
     }
 
     /**

@@ -34,23 +34,6 @@ class ApcRecorderTest {
         Simulator.control(); // the simulator backs the runtime
     }
 
-    private static String before;
-
-    @org.junit.jupiter.api.BeforeAll
-    static void turnOn() {
-        before = System.getProperty(ApcRecorder.PROPERTY);
-        System.setProperty(ApcRecorder.PROPERTY, "true"); // off by default (ApcRecorder.PROPERTY)
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void restore() {
-        if (before == null) {
-            System.clearProperty(ApcRecorder.PROPERTY);
-        } else {
-            System.setProperty(ApcRecorder.PROPERTY, before);
-        }
-    }
-
     /** Three calls, so that an order mistake shows. */
     private static final int CALLS = 3;
 
@@ -72,7 +55,7 @@ class ApcRecorderTest {
             assertFalse(d.routine().kind().startsWith("recorder"), d.routine().kind());
             assertEquals(d.routine().upcallEntryPoint(), d.routine().entryPoint());
         } finally {
-            System.setProperty(ApcRecorder.PROPERTY, "true");
+            System.clearProperty(ApcRecorder.PROPERTY); // on by default
         }
     }
 
@@ -158,5 +141,132 @@ class ApcRecorderTest {
                 r.close();
             }
         }
+    }
+
+    @Test
+    void recordsOfACallThatAnEarlierRecordEndedAreStaleNotReported() throws Exception {
+        // A ends at its first record: its two later ones in the same wait are stale (the runtime
+        // would have dropped them had the completion come first); B is untouched; a new call at
+        // A's address is notified by what is recorded after the end.
+        staleRun(new int[] {A, B, A, A, B}, List.of("A0", "B1", "B4"), List.of("A'0"));
+    }
+
+    @Test
+    void aNotificationThatOverflowsIntoTheUpcallAfterItsCallEndedIsStale() throws Exception {
+        // A full ring: the upcall's own notification (for A) comes after every record, one of
+        // which ended A.
+        int[] order = new int[ApcRecorderCode.CAPACITY + 1];
+        java.util.Arrays.fill(order, B);
+        order[0] = A;
+        order[ApcRecorderCode.CAPACITY] = A;
+        List<String> expected = new ArrayList<>();
+        expected.add("A0");
+        for (int i = 1; i < ApcRecorderCode.CAPACITY; i++) {
+            expected.add("B" + i);
+        }
+        staleRun(order, expected, List.of("A'0"));
+    }
+
+    private static final int A = 0;
+    private static final int B = 1;
+
+    /**
+     * Queues one APC per entry of {@code order} (the state it notifies; its event is its index)
+     * behind a parked dispatcher thread; call A's target closes A's registration and registers
+     * a new call (A') on the same state at its first notification. Then queues one more APC for
+     * the state and checks that A' gets it, that the first wait delivered exactly
+     * {@code expected}, and that nothing was reported.
+     */
+    private static void staleRun(int[] order, List<String> expected, List<String> expectedAfter) throws Exception {
+        try (ApcDispatcher d = new ApcDispatcher()) {
+            List<Throwable> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+            d.setExceptionHandler(reported::add);
+            List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            RPC_ASYNC_STATE[] states = {new RPC_ASYNC_STATE(), new RPC_ASYNC_STATE()};
+            for (RPC_ASYNC_STATE st : states) {
+                assertEquals(RpcErrors.RPC_S_OK, RpcRuntime.rpcrt4().RpcAsyncInitializeHandle(st, RPC_ASYNC_STATE.SIZE));
+            }
+            Registration[] regs = new Registration[2];
+            Registration[] renewed = new Registration[1];
+            NotificationTarget reborn = target(event -> seen.add("A'" + event));
+            regs[A] = d.register(states[A], target(event -> {
+                seen.add("A" + event);
+                regs[A].close();
+                renewed[0] = d.register(states[A], reborn);
+            }));
+            regs[B] = d.register(states[B], target(event -> seen.add("B" + event)));
+            Function fn = Function.getFunction(d.routine().entryPoint(), dev.winrpc.async.raw.RpcEntry.CONVENTION);
+            int[] next = {0};
+            CountDownLatch ran = new CountDownLatch(order.length + 1);
+            Kernel32Ex.PAPCFUNC_DIRECT apc = parameter -> {
+                int i = next[0]++;
+                int state = i < order.length ? order[i] : A;
+                fn.invoke(new Object[] {states[state].getPointer(), Pointer.NULL, i < order.length ? i : 0});
+                ran.countDown();
+            };
+            CountDownLatch parked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            d.execute(() -> {
+                parked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(parked.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < order.length; i++) {
+                assertNotEquals(0, Kernel32Direct.QueueUserAPC(apc, d.threadHandle().getPointer(), null));
+            }
+            release.countDown();
+            awaitOnThread(d, ran, 1);
+            assertEquals(order.length, next[0], "APCs run");
+            assertSameDeliveries(expected, new ArrayList<>(seen));
+            seen.clear();
+            assertNotEquals(0, Kernel32Direct.QueueUserAPC(apc, d.threadHandle().getPointer(), null));
+            awaitOnThread(d, ran, 0);
+            assertEquals(expectedAfter, new ArrayList<>(seen), "the new call at A's address");
+            assertEquals(List.of(), reported, "nothing reported");
+            renewed[0].close();
+            regs[B].close();
+        }
+    }
+
+    /** Like assertEquals on the lists, with a message short enough for a thousand entries. */
+    private static void assertSameDeliveries(List<String> expected, List<String> actual) {
+        int n = Math.min(expected.size(), actual.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected.get(i), actual.get(i), "delivery " + i);
+        }
+        assertEquals(expected.size(), actual.size(), () -> "deliveries; beyond the common part: "
+                + (actual.size() > n ? actual.subList(n, actual.size()) : expected.subList(n, expected.size())));
+    }
+
+    /**
+     * Waits until the queued APCs have run (the latch at {@code left}), then until the
+     * dispatcher's thread has drained what they recorded (a task runs after the wait's drain).
+     */
+    private static void awaitOnThread(ApcDispatcher d, CountDownLatch ran, int left) throws InterruptedException {
+        for (int i = 0; i < 1_000 && ran.getCount() > left; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(left, ran.getCount(), "APCs still to run");
+        CountDownLatch done = new CountDownLatch(1);
+        d.execute(done::countDown);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+
+    private static NotificationTarget target(java.util.function.IntConsumer onEvent) {
+        return new NotificationTarget() {
+            @Override
+            public void onNotification(int event) {
+                onEvent.accept(event);
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                throw new AssertionError(cause);
+            }
+        };
     }
 }

@@ -82,7 +82,7 @@ class SteadyStateCallTest {
     /** {@code kind} behind the recorder where this platform has its code and it is not turned off. */
     static String recorded(String kind) {
         boolean on = ApcRecorderCode.forPlatform(com.sun.jna.Platform.isWindows(), com.sun.jna.Platform.ARCH) != null
-                && "true".equalsIgnoreCase(System.getProperty(ApcRecorder.PROPERTY, "false"));
+                && !"false".equalsIgnoreCase(System.getProperty(ApcRecorder.PROPERTY, "true"));
         return on ? "recorder+" + kind : kind;
     }
 

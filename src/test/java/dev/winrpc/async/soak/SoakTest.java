@@ -47,9 +47,11 @@ class SoakTest {
             }
         }
         if (Runtime.version().feature() == 17) {
-            // The build's tests run JNA's APC callback (the default); the soak runs the other
-            // JDK 17 routine, the incubating linker's upcall stub (dispatch.IncubatorApcUpcall).
+            // The build's tests run the APC recorder (the default), whose full ring falls back to
+            // JNA's callback; the soak runs the other JDK 17 routine alone, the incubating
+            // linker's upcall stub (dispatch.IncubatorApcUpcall), with the recorder off.
             cmd.add("--add-modules=" + INCUBATOR);
+            cmd.add("-Dwinrpc.apcRecorder=false");
             if (!nativeAccess) {
                 cmd.add("--enable-native-access=ALL-UNNAMED");
             }
