@@ -726,6 +726,70 @@ static RPC_STATUS pipe_push(pipe_side *x, ASYNC_INTPIPE *p, int32_t *buf, uint32
     return pipe_wait(x, &x->sends, seen) == 0 ? RPC_S_OK : RPC_S_CALL_FAILED;
 }
 
+/* Produces the chunk of k elements that starts at element `first` and returns where it is (a
+ * buffer the push may read until it returns). */
+typedef int32_t *(*wb_fill)(void *ctx, uint32_t first, uint32_t k);
+
+/* Pushes `total` elements in chunks of `chunk`, each made by fill, then the null push. Each
+ * chunk after the first is made while the one before it is being sent: the runtime has copied
+ * a chunk when its push returns ("the caller may reuse buf as soon as push returns"), so only
+ * its RpcSendComplete is left to wait for, after the next chunk is made. The library's sender
+ * does the same with two blocks of a pool (one refilled while the other is sent). */
+static RPC_STATUS pipe_push_all(pipe_side *x, ASYNC_INTPIPE *p, uint32_t total, uint32_t chunk,
+                                wb_fill fill, void *ctx)
+{
+    uint32_t i = 0, k = total < chunk ? total : chunk;
+    int32_t *buf = k > 0 ? fill(ctx, 0, k) : NULL;
+    while (i < total) {
+        uint32_t seen = x->sends;
+        RPC_STATUS st = p->push(p->state, buf, k);
+        if (st != RPC_S_OK)
+            return st;
+        i += k;
+        k = total - i < chunk ? total - i : chunk;
+        if (k > 0)
+            buf = fill(ctx, i, k);
+        if (pipe_wait(x, &x->sends, seen) != 0)
+            return RPC_S_CALL_FAILED;
+    }
+    return pipe_push(x, p, NULL, 0);
+}
+
+/* The values start + first, start + first + 1, ... into one buffer, summed. */
+typedef struct wb_range_fill {
+    int32_t *buf;
+    uint32_t start;
+    uint32_t sum;
+} wb_range_fill;
+
+static int32_t *range_fill(void *ctx, uint32_t first, uint32_t k)
+{
+    wb_range_fill *r = ctx;
+    uint32_t s = r->sum;
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t v = r->start + first + j;
+        r->buf[j] = (int32_t)v;
+        s += v;
+    }
+    r->sum = s;
+    return r->buf;
+}
+
+/* The echo server's kept elements, each plus a, in place. */
+typedef struct wb_echo_fill {
+    int32_t *v;
+    int32_t a;
+} wb_echo_fill;
+
+static int32_t *echo_fill(void *ctx, uint32_t first, uint32_t k)
+{
+    wb_echo_fill *e = ctx;
+    int32_t *v = e->v + first;
+    for (uint32_t j = 0; j < k; j++)
+        v[j] = (int32_t)((uint32_t)v[j] + (uint32_t)e->a);
+    return v;
+}
+
 /* A buffer of int32 that grows, kept between calls by the echo server. */
 typedef struct wb_buf {
     size_t cap;
@@ -824,15 +888,9 @@ static void pipe_srv_range(PRPC_ASYNC_STATE s, void *hBinding, int32_t start, in
     RPC_STATUS st = pipe_side_open(&x, s, WINRPC_RPC_C_NOTIFY_ON_SEND_COMPLETE) == 0 && buf != NULL
                         ? RPC_S_OK
                         : RPC_S_CALL_FAILED;
-    for (uint32_t i = 0; st == RPC_S_OK && i < total;) {
-        uint32_t k = total - i < chunk ? total - i : chunk;
-        for (uint32_t j = 0; j < k; j++)
-            buf[j] = (int32_t)((uint32_t)start + i + j);
-        st = pipe_push(&x, out, buf, k);
-        i += k;
-    }
+    wb_range_fill r = {buf, (uint32_t)start, 0};
     if (st == RPC_S_OK)
-        st = pipe_push(&x, out, NULL, 0);
+        st = pipe_push_all(&x, out, total, chunk, range_fill, &r);
     free(buf);
     pipe_srv_end(s, &x, st, count);
 }
@@ -849,16 +907,10 @@ static void pipe_srv_echo(PRPC_ASYNC_STATE s, void *hBinding, int32_t a, ASYNC_I
                         ? pipe_pull_all(&x, in, chunk, NULL, &keep, &sum, &n)
                         : RPC_S_CALL_FAILED;
     /* Back in the chunks it was pulled in (the client pushed chunks of `chunk`). */
-    for (uint32_t i = 0; st == RPC_S_OK && i < n;) {
-        uint32_t k = n - i < chunk ? n - i : chunk;
-        int32_t *v = keep->v + i;
-        for (uint32_t j = 0; j < k; j++)
-            v[j] = (int32_t)((uint32_t)v[j] + (uint32_t)a);
-        st = pipe_push(&x, out, v, k);
-        i += k;
+    if (st == RPC_S_OK) {
+        wb_echo_fill e = {keep != NULL ? keep->v : NULL, a};
+        st = pipe_push_all(&x, out, n, chunk, echo_fill, &e);
     }
-    if (st == RPC_S_OK)
-        st = pipe_push(&x, out, NULL, 0);
     if (st == RPC_S_OK)
         *b = (int32_t)n;
     free(atomic_exchange(&g_pipe_spare, keep));
@@ -937,20 +989,13 @@ WB_EXPORT int32_t wb_pipe_call(void *binding, int32_t direction, uint32_t chunk_
     }
 
     /* Seed 002's client: the in pipe (values 0, 1, 2, ...), each chunk followed by its
-     * RpcSendComplete; the null push; then the out pipe to its end; then the completion. */
+     * RpcSendComplete (the next one made while it is sent); the null push; then the out pipe to its end; then the completion. */
     int ok = 1;
     uint32_t sent_sum = 0, got_sum = 0, got = 0;
     if (has_in) {
-        for (uint32_t i = 0; ok && i < elements;) {
-            uint32_t k = elements - i < chunk_elements ? elements - i : chunk_elements;
-            for (uint32_t j = 0; j < k; j++) {
-                buf[j] = (int32_t)(i + j);
-                sent_sum += i + j;
-            }
-            ok = pipe_push(&x, &in, buf, k) == RPC_S_OK;
-            i += k;
-        }
-        ok = ok && pipe_push(&x, &in, NULL, 0) == RPC_S_OK;
+        wb_range_fill r = {buf, 0, 0};
+        ok = pipe_push_all(&x, &in, elements, chunk_elements, range_fill, &r) == RPC_S_OK;
+        sent_sum = r.sum;
     }
     if (ok && has_out)
         ok = pipe_pull_all(&x, &out, chunk_elements, buf, NULL, &got_sum, &got) == RPC_S_OK;

@@ -17,9 +17,12 @@ import java.util.function.Consumer;
  * the {@link PipeView} its lending reader gives it into a reused {@code int[]} with one bulk
  * {@link PipeView#read(long, int[], int, int)} and sums that. (Per-element {@code getInt} /
  * {@code setInt} work too, but each is a checked call, about three times the cost of the bulk
- * copy and a plain loop; the library itself copies nothing.) One block is handed to the
- * library at a time, the next when the previous one has been sent (and is back in its pool), as
- * the C side pushes a chunk and waits for its RpcSendComplete.
+ * copy and a plain loop; the library itself copies nothing.) A sender hands the library two
+ * blocks at first and then each block again as soon as it is back in its pool: the library
+ * pushes the second when the first has been sent and gives the first back after that push, so
+ * one block is refilled while the other is sent. The C side does the same with its one buffer,
+ * which the runtime copies at each push: it makes the next chunk before it waits for the
+ * previous one's RpcSendComplete.
  */
 final class PipeStreams {
 
@@ -58,13 +61,18 @@ final class PipeStreams {
             this.end = start + count;
         }
 
-        /** Sends the first block (or finishes an empty pipe); the pool's returns send the rest. */
+        /**
+         * Sends two blocks (or finishes an empty pipe): the library pushes the second when the
+         * first has been sent. Each block's return sends the next: the pool needs two blocks.
+         */
         void start() {
             pool.onReturn(this::sendNext);
             sendNext();
+            sendNext();
         }
 
-        private void sendNext() {
+        /** On the dispatcher thread once started; synchronized for the start, on another thread. */
+        private synchronized void sendNext() {
             if (next == end) {
                 if (!finished) {
                     finished = true;
@@ -115,15 +123,17 @@ final class PipeStreams {
         void start() {
             pool.onReturn(this::sendNext);
             sendNext();
+            sendNext(); // two in the library's hands: the second is pushed when the first is sent
         }
 
-        private void sendNext() {
+        private synchronized void sendNext() {
+            if (finished) {
+                return; // a block back after the end
+            }
             if (next == blocks.size()) {
-                if (!finished) {
-                    finished = true;
-                    blocks.clear();
-                    writer.finish();
-                }
+                finished = true;
+                blocks.clear();
+                writer.finish();
                 return;
             }
             writer.send(blocks.get(next++)); // a failure fails the call: the client sees that

@@ -171,6 +171,9 @@ abstract class CallMachine<R> {
                 while (!ended && step()) {
                     // each step made one transition
                 }
+                if (sender != null) {
+                    sender.releaseCovered(); // if no push took them (see Sender.onSendCompleteNotified)
+                }
             } while (actAgain && !ended);
         } finally {
             acting = false;

@@ -63,7 +63,7 @@ final class CallNotifications implements NotificationTarget {
         boolean pulling = call.receiver != null && call.receiver.waiting();
         boolean pullOutstanding = call.receiver != null && call.receiver.pullOutstanding();
         if (event == Rpcrt4.RpcSendComplete ? sending : sending && !pullOutstanding) {
-            call.sender.onSendComplete();
+            call.sender.onSendCompleteNotified(); // act(), next, may push before giving back
         } else if (pulling) {
             call.receiver.onReceiveComplete();
         } else if (call.receiver != null) {

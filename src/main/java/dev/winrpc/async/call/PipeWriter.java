@@ -385,8 +385,18 @@ public final class PipeWriter<T> {
      * was sent is decided by {@link #nullPushed} on entry.
      */
     void sendsCompleted() {
-        boolean endSent = nullPushed;
-        for (int n = inFlight.size(); n > 0; n--) {
+        sendsCompleted(inFlight.size(), nullPushed);
+    }
+
+    /**
+     * As {@link #sendsCompleted()}, for the chunks in flight when the RpcSendComplete came: the
+     * first {@code count} of the list (a chunk pushed since is behind them).
+     *
+     * @param count how many chunks, from the head of the in-flight list
+     * @param endSent whether the null push had been made when it came
+     */
+    void sendsCompleted(int count, boolean endSent) {
+        for (int n = Math.min(count, inFlight.size()); n > 0; n--) {
             Chunk k = inFlight.poll();
             CompletableFuture<Void> sent = k.sent; // before the block goes home (see sendBlock)
             k.release();

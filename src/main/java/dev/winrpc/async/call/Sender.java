@@ -34,6 +34,13 @@ final class Sender {
     private int outstandingSends;
     /** A push (or the null push) has been made. */
     private boolean pushed;
+    /**
+     * Chunks at the head of the writer's in-flight list that an RpcSendComplete covered and that
+     * are not yet given back, and whether it covered the null push: see
+     * {@link #onSendCompleteNotified}.
+     */
+    private int covered;
+    private boolean coveredEnd;
     /** A client's first push waits one turn of the dispatcher's loop: 0 before, 1 during, 2 after (see afterSend). */
     private int firstTurn;
 
@@ -56,6 +63,7 @@ final class Sender {
         PipeWriter.Chunk k = writer.queue.poll();
         int st = pipe.push(k.memory, k.count);
         if (st != RpcErrors.RPC_S_OK) {
+            releaseCovered(); // they were sent, whatever happens to this one
             call.outcome.fail(RpcException.runtimeFailure("ASYNC_PIPE.push", st));
             k.releaseAndFail(call.outcome.failure()); // refused: the runtime did not take it
             call.apply(FAILED);
@@ -67,6 +75,10 @@ final class Sender {
         outstandingSends++;
         pushed = true;
         call.apply(OK);
+        // The chunks an RpcSendComplete covered go home only now that the runtime has the next
+        // one (onSendCompleteNotified): the application refills them while it is sent. Here,
+        // inside the call's act(), what their pool's callbacks send only queues.
+        releaseCovered();
         return true;
     }
 
@@ -165,7 +177,34 @@ final class Sender {
     /** RpcSendComplete, with a push outstanding: every push so far has been sent. */
     void onSendComplete() {
         outstandingSends = 0; // several pushes may collapse into one notification
+        covered = 0; // what it covered is completed below with the rest
         writer.sendsCompleted();
+    }
+
+    /**
+     * RpcSendComplete from a notification, before the call acts on it. Where the call will push
+     * the next chunk at once (one is queued, in WAIT_SEND, nothing failed), the chunks sent so
+     * far are given back right after that push rather than before it: a zero-copy writer's
+     * blocks then go home, and the application refills them, while the runtime sends the next
+     * one, instead of on the way to it. Otherwise as {@link #onSendComplete()}.
+     */
+    void onSendCompleteNotified() {
+        if (call.action() == Action.WAIT_SEND && writer.hasChunk() && !call.callComplete && !call.outcome.failed()) {
+            outstandingSends = 0;
+            covered = writer.inFlight.size(); // released by push(), or by act()'s end whatever the call did
+            coveredEnd = writer.nullPushed;
+            return;
+        }
+        onSendComplete();
+    }
+
+    /** Gives back what an RpcSendComplete covered and {@link #onSendCompleteNotified} kept. */
+    void releaseCovered() {
+        int n = covered;
+        if (n > 0) {
+            covered = 0;
+            writer.sendsCompleted(n, coveredEnd);
+        }
     }
 
     /**

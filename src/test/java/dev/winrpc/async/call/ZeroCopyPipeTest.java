@@ -364,6 +364,49 @@ class ZeroCopyPipeTest {
     }
 
     @Test
+    void aSentBlockComesBackOnlyOnceTheNextQueuedOneIsPushed() throws Exception {
+        // Two blocks, each refilled and sent again when it comes back: while the application
+        // refills one, the runtime already has the other (pushed before the RpcSendComplete of
+        // the first gave it back), so the refill overlaps the transfer. A block is still back
+        // only after its own send completed.
+        int chunks = 20;
+        try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 64, 2)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            ClientCall<Integer> call = sum(h.toPeer(), in);
+            List<CompletableFuture<Void>> sends = new CopyOnWriteArrayList<>();
+            List<String> atReturn = new CopyOnWriteArrayList<>();
+            int[] next = {0};
+            Runnable sendNext = () -> {
+                PipeBlock b = pool.tryAcquire();
+                assertNotNull(b, "a block is back when onReturn runs");
+                for (int i = 0; i < 64; i++) {
+                    b.setInt(4L * i, next[0]++);
+                }
+                sends.add(in.send(b.count(64)));
+            };
+            pool.onReturn(() -> {
+                // On the dispatcher's thread: the writer's lists are readable here.
+                atReturn.add(in.inFlight.size() + " in flight, " + in.queue.size() + " queued");
+                if (next[0] < 64 * chunks) {
+                    sendNext.run();
+                } else if (next[0] == 64 * chunks) {
+                    next[0]++;
+                    in.finish();
+                }
+            });
+            sendNext.run();
+            sendNext.run();
+            assertEquals(rangeSum(0, 64 * chunks), Await.value(call));
+            assertEquals(chunks, atReturn.size());
+            for (int i = 0; i < chunks - 1; i++) {
+                assertEquals("1 in flight, 0 queued", atReturn.get(i), "return " + i + " of " + atReturn);
+            }
+            assertEquals("0 in flight, 0 queued", atReturn.get(chunks - 1), "the last block, nothing after it");
+            sends.forEach(Await::value);
+        }
+    }
+
+    @Test
     void anOnReturnThatThrowsFailsTheCall() throws Exception {
         try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 8, 1)) {
             PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
