@@ -24,7 +24,8 @@ final class CallPath {
 
     /** One state ({@code b} null) or a pair of states, {@code count} times in a row. */
     static final class Run {
-        final PipeState a;
+        /** Final but for a spare single run, reused by {@link #append}. */
+        PipeState a;
         final PipeState b;
         long count;
 
@@ -52,6 +53,8 @@ final class CallPath {
     private final CallTrace trace;
     // Guarded by this.
     private final List<Run> runs = new ArrayList<>();
+    /** A single run taken off the list, for the next one (see {@link #append}); under this. */
+    private Run spare;
     /** States dropped from the middle. */
     private long dropped;
     private volatile PipeState current;
@@ -66,7 +69,7 @@ final class CallPath {
         PipeState from = current;
         current = s;
         synchronized (this) {
-            append(runs, s);
+            spare = append(runs, s, spare);
             if (runs.size() > MAX_RUNS) {
                 dropped += runs.remove(HEAD_RUNS).length();
             }
@@ -80,20 +83,27 @@ final class CallPath {
      * Adds a state to runs: it extends the last run if it repeats it (a state again, or the
      * second half of a pair that came round again), and three single states y x y followed by
      * x become the pair (y x) x2. Only the last three runs are looked at.
+     *
+     * @param runs the runs so far
+     * @param s the next state
+     * @param spare a single run no longer in any list, reused for a new single run, or null
+     * @return the spare to pass next time: a single run this call took off, or the one given if
+     *         unused, or null
      */
-    static void append(List<Run> runs, PipeState s) {
+    static Run append(List<Run> runs, PipeState s, Run spare) {
         int n = runs.size();
         Run last = n > 0 ? runs.get(n - 1) : null;
         if (last != null && last.b == null && last.a == s) {
             last.count++;
-            return;
+            return spare;
         }
         if (last != null && last.b == null && last.count == 1 && n >= 2) {
             Run prev = runs.get(n - 2);
             if (prev.b != null && prev.a == last.a && prev.b == s) {
-                runs.remove(n - 1); // (a b) xN, a, then b: (a b) x(N+1)
+                // (a b) xN, a, then b: (a b) x(N+1). The single run taken off is the spare that
+                // the next "a" reuses, so a long stream of pairs allocates nothing per pair.
                 prev.count++;
-                return;
+                return runs.remove(n - 1);
             }
             if (n >= 3) {
                 Run first = runs.get(n - 3);
@@ -101,11 +111,18 @@ final class CallPath {
                         && first.a == last.a && prev.a == s) {
                     runs.subList(n - 3, n).clear(); // y, x, y, then x: (y x) x2
                     runs.add(new Run(last.a, s, 2));
-                    return;
+                    return spare;
                 }
             }
         }
+        if (spare != null) {
+            spare.a = s;
+            spare.count = 1;
+            runs.add(spare);
+            return null;
+        }
         runs.add(new Run(s, null, 1));
+        return null;
     }
 
     /** @return how many runs are kept */
@@ -217,7 +234,7 @@ final class CallPath {
     static String bounded(List<PipeState> path, int maxParts) {
         List<Run> runs = new ArrayList<>();
         for (PipeState s : path) {
-            append(runs, s);
+            append(runs, s, null);
         }
         List<String> parts = new ArrayList<>();
         for (Run r : runs) {

@@ -19,8 +19,10 @@ import java.util.concurrent.Flow;
  *
  * <p>For bulk data use a zero-copy writer, {@link #zeroCopy(PipeCodec)}: it sends
  * {@link PipeBlock}s of a {@link PipeBlocks} pool that the application fills in place, and gives
- * each back to its pool once the runtime has sent it. A writer of {@link #of(PipeCodec)} copies
- * each chunk to new native memory, which is convenient for small pipes.
+ * each back to its pool once the runtime has sent it; when another block is queued by then, the
+ * library pushes it first, so a sender that keeps two blocks queued refills one while the other
+ * is sent. A writer of {@link #of(PipeCodec)} copies each chunk to new native memory, which is
+ * convenient for small pipes.
  *
  * @param <T> a chunk, e.g. {@code int[]}
  */

@@ -394,8 +394,12 @@ class ZeroCopyPipeTest {
                     in.finish();
                 }
             });
-            sendNext.run();
-            sendNext.run();
+            // Both first sends on the dispatcher's thread, so that the first cannot have been
+            // sent and given back before the second is queued.
+            h.client.execute(() -> {
+                sendNext.run();
+                sendNext.run();
+            });
             assertEquals(rangeSum(0, 64 * chunks), Await.value(call));
             assertEquals(chunks, atReturn.size());
             for (int i = 0; i < chunks - 1; i++) {
