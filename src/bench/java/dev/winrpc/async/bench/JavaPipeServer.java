@@ -40,10 +40,10 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
     private final int chunkElements;
     private final String endpoint = FixtureRuntime.newEndpoint("bench-pipe");
     private final RpcServer server;
-    /** The range's blocks: one in flight at a time, the next filled when it is back. */
+    /** The range's and the echo's blocks: two in the library's hands, each refilled when it is back. */
     private final PipeBlocks sendBlocks;
-    /** The echo's, made on first use. */
-    private PipeBlocks echoBlocks;
+    /** The echo's kept elements, made on first use. */
+    private int[] echoKeep;
     /** What went wrong on the server's side (the client sees a failed call as well). */
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
@@ -104,23 +104,25 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
 
     @Override
     public CompletionStage<PipeEchoResult> pipeEcho(int a, PipeReader<PipeView> inpipe, PipeWriter<PipeBlock> outpipe) {
-        PipeBlocks keep = echoBlocks();
-        PipeStreams.Summer summer = new PipeStreams.Summer(keep, a);
+        int[] keep = echoKeep();
+        PipeStreams.Summer summer = new PipeStreams.Summer(keep);
         return watch(inpipe.forEach(summer).thenApply(v -> {
-            // The end of the in pipe, on the dispatcher thread: echo what came, then reply (the
-            // generated routine sets *b from the result).
-            new PipeStreams.Replayer(outpipe, summer.kept(), keep).start();
+            // The end of the in pipe, on the dispatcher thread: echo what came, each element plus
+            // a, in chunks, then reply (the generated routine sets *b from the result).
+            new PipeStreams.Feeder(outpipe, sendBlocks, keep, a, 0, summer.count()).start();
             return new PipeEchoResult(summer.sum(), summer.count());
         }));
     }
 
-    /** The echo's blocks: room for a whole call's volume, allocated once, on the runtime's thread. */
-    private synchronized PipeBlocks echoBlocks() {
-        if (echoBlocks == null) {
-            echoBlocks = PipeBlocks.allocate(PipeCodec.INTS, chunkElements,
-                    PipeThroughputBenchmark.ELEMENTS / chunkElements + 1);
+    /**
+     * The echo's kept elements: room for a whole call's volume, allocated once, on the runtime's
+     * thread (one echo at a time, as the benchmark makes them).
+     */
+    private synchronized int[] echoKeep() {
+        if (echoKeep == null) {
+            echoKeep = new int[PipeThroughputBenchmark.ELEMENTS];
         }
-        return echoBlocks;
+        return echoKeep;
     }
 
     private <T> CompletionStage<T> notServed(String operation) {
@@ -147,11 +149,6 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
     public void close() {
         server.close();
         sendBlocks.close();
-        synchronized (this) {
-            if (echoBlocks != null) {
-                echoBlocks.close();
-            }
-        }
         if (!failures.isEmpty()) {
             throw new IllegalStateException("the Java pipe server: " + failures.size() + " failures", failures.peek());
         }

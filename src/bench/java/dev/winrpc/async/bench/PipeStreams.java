@@ -4,8 +4,6 @@ import dev.winrpc.async.call.PipeBlock;
 import dev.winrpc.async.call.PipeBlocks;
 import dev.winrpc.async.call.PipeView;
 import dev.winrpc.async.call.PipeWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -44,19 +42,38 @@ final class PipeStreams {
         private final PipeWriter<PipeBlock> writer;
         private final PipeBlocks pool;
         private final int end;
+        private final int[] source;
+        private final int add;
         private int next;
         private boolean finished;
         private int[] scratch = new int[0];
 
         /**
          * @param writer attached to a call
-         * @param pool at least one block free now, each of the chunk's size
+         * @param pool two blocks free now, each of the chunk's size
          * @param start the first value
          * @param count how many
          */
         Feeder(PipeWriter<PipeBlock> writer, PipeBlocks pool, int start, int count) {
+            this(writer, pool, null, 0, start, count);
+        }
+
+        /**
+         * A feeder of kept elements, each plus {@code add} (the echo server's replay, as the C
+         * server adds in place before each push).
+         *
+         * @param writer attached to a call
+         * @param pool two blocks free now, each of the chunk's size
+         * @param source the elements; null to send the values {@code start, start + 1, ...}
+         * @param add added to each element of source
+         * @param start the first value or index
+         * @param count how many
+         */
+        Feeder(PipeWriter<PipeBlock> writer, PipeBlocks pool, int[] source, int add, int start, int count) {
             this.writer = writer;
             this.pool = pool;
+            this.source = source;
+            this.add = add;
             this.next = start;
             this.end = start + count;
         }
@@ -86,8 +103,17 @@ final class PipeStreams {
             }
             int n = Math.min(b.capacity(), end - next);
             int[] a = scratch(n);
-            for (int i = 0; i < n; i++) {
-                a[i] = next + i;
+            int from = next;
+            int[] src = source;
+            if (src == null) {
+                for (int i = 0; i < n; i++) {
+                    a[i] = from + i;
+                }
+            } else {
+                int plus = add;
+                for (int i = 0; i < n; i++) {
+                    a[i] = src[from + i] + plus;
+                }
             }
             b.write(0, a, 0, n); // one bulk copy: cheaper than n checked setInt calls
             next += n;
@@ -103,54 +129,14 @@ final class PipeStreams {
     }
 
     /**
-     * Sends blocks it is given (the echo server's, already holding each element plus its
-     * {@code a}), one at a time as {@link Feeder} does, the next when the previous is back in
-     * its pool, then finishes the pipe.
-     */
-    static final class Replayer {
-        private final PipeWriter<PipeBlock> writer;
-        private final List<PipeBlock> blocks;
-        private final PipeBlocks pool;
-        private int next;
-        private boolean finished;
-
-        Replayer(PipeWriter<PipeBlock> writer, List<PipeBlock> blocks, PipeBlocks pool) {
-            this.writer = writer;
-            this.blocks = blocks;
-            this.pool = pool;
-        }
-
-        void start() {
-            pool.onReturn(this::sendNext);
-            sendNext();
-            sendNext(); // two in the library's hands: the second is pushed when the first is sent
-        }
-
-        private synchronized void sendNext() {
-            if (finished) {
-                return; // a block back after the end
-            }
-            if (next == blocks.size()) {
-                finished = true;
-                blocks.clear();
-                writer.finish();
-                return;
-            }
-            writer.send(blocks.get(next++)); // a failure fails the call: the client sees that
-        }
-    }
-
-    /**
-     * What a lending reader's {@code forEach} does with each view: sums its ints; optionally
-     * (the echo server) also writes each one plus {@code add} into blocks of a pool, packed
-     * full, for a {@link Replayer}. Runs on the call's dispatcher thread.
+     * What a lending reader's {@code forEach} does with each view: copies its ints out with one
+     * bulk read and sums them; the echo server's also keeps them, in one array reused from call
+     * to call (as the C server pulls into a buffer it keeps), for a {@link Feeder} to send back.
+     * Runs on the call's dispatcher thread.
      */
     static final class Summer implements Consumer<PipeView> {
-        private final PipeBlocks keepIn;
-        private final int add;
-        private final List<PipeBlock> kept;
-        private PipeBlock filling;
-        private int filled;
+        /** Where the elements are kept, or null. */
+        private final int[] keep;
         private int sum;
         private int count;
         /** The chunk copied out of the view, reused. */
@@ -158,73 +144,39 @@ final class PipeStreams {
 
         /** A summer that keeps nothing. */
         Summer() {
-            this(null, 0);
+            this(null);
         }
 
-        /**
-         * @param keepIn where to keep each element plus add, or null
-         * @param add added to each kept element
-         */
-        Summer(PipeBlocks keepIn, int add) {
-            this.keepIn = keepIn;
-            this.add = add;
-            this.kept = keepIn != null ? new ArrayList<>() : null;
+        /** @param keep where to keep every element, or null; large enough for the whole pipe */
+        Summer(int[] keep) {
+            this.keep = keep;
         }
 
         @Override
         public void accept(PipeView v) {
             int n = v.count();
-            if (chunk.length < n) {
-                chunk = new int[n];
-            }
-            int[] a = chunk;
-            v.read(0, a, 0, n); // one bulk copy out of the lent buffer: cheaper than n checked getInt calls
-            int s = sum;
-            count += n;
-            if (keepIn == null) {
-                for (int i = 0; i < n; i++) {
-                    s += a[i];
+            int[] a;
+            int at;
+            if (keep != null) {
+                if (count + n > keep.length) {
+                    throw new IllegalStateException("more than " + keep.length + " elements to keep");
                 }
-                sum = s;
-                return;
+                a = keep;
+                at = count;
+            } else {
+                if (chunk.length < n) {
+                    chunk = new int[n];
+                }
+                a = chunk;
+                at = 0;
             }
-            int plus = add;
-            for (int i = 0; i < n; i++) { // one pass: the sum, and each element plus add kept
-                int e = a[i];
-                s += e;
-                a[i] = e + plus;
+            v.read(0, a, at, n); // one bulk copy out of the lent buffer: cheaper than n checked getInt calls
+            int s = sum;
+            for (int i = at; i < at + n; i++) {
+                s += a[i];
             }
             sum = s;
-            keep(a, n);
-        }
-
-        private void keep(int[] a, int n) {
-            for (int from = 0; from < n; ) {
-                if (filling == null) {
-                    filling = keepIn.tryAcquire();
-                    if (filling == null) {
-                        throw new IllegalStateException("the echo pool is too small: " + keepIn);
-                    }
-                    filled = 0;
-                }
-                int k = Math.min(n - from, filling.capacity() - filled);
-                filling.write(4L * filled, a, from, k);
-                filled += k;
-                from += k;
-                if (filled == filling.capacity()) {
-                    kept.add(filling.count(filled));
-                    filling = null;
-                }
-            }
-        }
-
-        /** @return the blocks kept, the last one partly filled; call once, at the end of the pipe */
-        List<PipeBlock> kept() {
-            if (filling != null) {
-                kept.add(filling.count(filled));
-                filling = null;
-            }
-            return kept;
+            count += n;
         }
 
         /** @return the sum; read after the end of the pipe */
