@@ -106,23 +106,7 @@ class ApcRecorderTest {
                 int i = next[0]++;
                 fn.invoke(new Object[] {states[i % CALLS].getPointer(), Pointer.NULL, i / CALLS});
             };
-            CountDownLatch parked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread[] dispatcherThread = new Thread[1];
-            d.execute(() -> {
-                dispatcherThread[0] = Thread.currentThread();
-                parked.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertTrue(parked.await(10, TimeUnit.SECONDS));
-            for (int i = 0; i < n; i++) {
-                assertNotEquals(0, Kernel32Direct.QueueUserAPC(apc, d.threadHandle().getPointer(), null));
-            }
-            release.countDown();
+            Thread dispatcherThread = queueBehindParkedThread(d, apc, n);
             assertTrue(all.await(30, TimeUnit.SECONDS), "delivered " + (n - all.getCount()) + " of " + n);
             CountDownLatch after = new CountDownLatch(1);
             d.execute(after::countDown); // the lists are the dispatcher thread's until then
@@ -133,8 +117,8 @@ class ApcRecorderTest {
                 if (seen.get(i) != i) {
                     assertEquals(i, seen.get(i), "notification " + i + " (call " + i % CALLS + ", event " + i / CALLS + ")");
                 }
-                if (threads.get(i) != dispatcherThread[0]) {
-                    assertEquals(dispatcherThread[0], threads.get(i), "notification " + i + "'s thread");
+                if (threads.get(i) != dispatcherThread) {
+                    assertEquals(dispatcherThread, threads.get(i), "notification " + i + "'s thread");
                 }
             }
             for (Registration r : regs) {
@@ -204,21 +188,7 @@ class ApcRecorderTest {
                 fn.invoke(new Object[] {states[state].getPointer(), Pointer.NULL, i < order.length ? i : 0});
                 ran.countDown();
             };
-            CountDownLatch parked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            d.execute(() -> {
-                parked.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertTrue(parked.await(10, TimeUnit.SECONDS));
-            for (int i = 0; i < order.length; i++) {
-                assertNotEquals(0, Kernel32Direct.QueueUserAPC(apc, d.threadHandle().getPointer(), null));
-            }
-            release.countDown();
+            queueBehindParkedThread(d, apc, order.length);
             awaitOnThread(d, ran, 1);
             assertEquals(order.length, next[0], "APCs run");
             assertSameDeliveries(expected, new ArrayList<>(seen));
@@ -230,6 +200,34 @@ class ApcRecorderTest {
             renewed[0].close();
             regs[B].close();
         }
+    }
+
+    /**
+     * Parks the dispatcher's thread in a task, queues {@code n} APCs to it, then lets it go: its
+     * next alertable wait runs them all at once.
+     *
+     * @return the dispatcher's thread
+     */
+    private static Thread queueBehindParkedThread(ApcDispatcher d, Kernel32Ex.PAPCFUNC_DIRECT apc, int n)
+            throws InterruptedException {
+        CountDownLatch parked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread[] thread = new Thread[1];
+        d.execute(() -> {
+            thread[0] = Thread.currentThread();
+            parked.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(parked.await(10, TimeUnit.SECONDS));
+        for (int i = 0; i < n; i++) {
+            assertNotEquals(0, Kernel32Direct.QueueUserAPC(apc, d.threadHandle().getPointer(), null));
+        }
+        release.countDown();
+        return thread[0];
     }
 
     /** Like assertEquals on the lists, with a message short enough for a thousand entries. */
