@@ -1,7 +1,6 @@
 package dev.winrpc.async.dispatch;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.winrpc.async.raw.Java22Classes;
 import java.lang.invoke.MethodHandles;
 
 /**
@@ -12,9 +11,8 @@ import java.lang.invoke.MethodHandles;
  *
  * <p>{@code FfmApcUpcall} is compiled for Java 22 into {@code META-INF/versions/22} of the
  * library (a multi-release jar): a JDK 22+ runtime finds it in the jar by its name, a JDK 17-21
- * runtime never looks for it. Run from a directory of classes (the build's own tests and
- * benchmarks), the versioned class is not on the class path, so it is defined from that
- * resource into this package. The system property {@value #PROPERTY}{@code =jna} keeps JNA's
+ * runtime never looks for it ({@link Java22Classes} finds it, also in a directory of classes).
+ * The system property {@value #PROPERTY}{@code =jna} keeps JNA's
  * callback (for comparison, or if an upcall stub misbehaves on some platform); any failure to
  * make the stub falls back to JNA too.
  */
@@ -22,9 +20,6 @@ final class Upcalls {
 
     /** The system property that chooses the upcall: {@code ffm} (the default where possible) or {@code jna}. */
     static final String PROPERTY = "winrpc.upcalls";
-
-    private static final String FFM_CLASS = "dev.winrpc.async.dispatch.FfmApcUpcall";
-    private static final String VERSIONED = "META-INF/versions/22/" + FFM_CLASS.replace('.', '/') + ".class";
 
     private static Class<?> ffmClass;
     private static boolean looked;
@@ -58,25 +53,8 @@ final class Upcalls {
     private static synchronized Class<?> ffmClass() {
         if (!looked) {
             looked = true;
-            ffmClass = load();
+            ffmClass = Java22Classes.find(MethodHandles.lookup(), "FfmApcUpcall");
         }
         return ffmClass;
-    }
-
-    private static Class<?> load() {
-        try {
-            return Class.forName(FFM_CLASS, true, Upcalls.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // not in a multi-release jar: a directory of classes, or a jar built by JDK 17
-        }
-        ClassLoader loader = Upcalls.class.getClassLoader();
-        try (InputStream in = loader == null ? null : loader.getResourceAsStream(VERSIONED)) {
-            if (in == null) {
-                return null; // built without JDK 22: JNA only
-            }
-            return MethodHandles.lookup().defineClass(in.readAllBytes());
-        } catch (IOException | IllegalAccessException | LinkageError e) {
-            return null;
-        }
     }
 }

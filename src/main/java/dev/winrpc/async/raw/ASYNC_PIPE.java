@@ -19,8 +19,10 @@ import com.sun.jna.ptr.PointerByReference;
  * are {@code __stdcall} on 32-bit x86: {@link #pull}, {@link #push} and {@link #alloc} call
  * them with {@link RpcEntry#CONVENTION}.
  *
- * <p>{@link #pull} and {@link #push} reuse their argument arrays: call them from one thread at
- * a time (the library drives a call's pipes from its dispatcher's thread).
+ * <p>{@link #pull} and {@link #push} call through an FFM downcall handle on JDK 22 and later
+ * (64-bit), which allocates nothing, and through JNA elsewhere, reusing their argument arrays:
+ * call them from one thread at a time (the library drives a call's pipes from its dispatcher's
+ * thread). {@code -Dwinrpc.downcalls=jna} keeps JNA on any JDK.
  *
  * <p>Lifetime: a client's pipe structure must stay at its address until the call's final
  * completion; a buffer handed to {@link #push} must stay valid and unchanged until the push is
@@ -41,23 +43,20 @@ public class ASYNC_PIPE extends Structure {
     /** {@code char *state}: the first argument of each function. */
     public Pointer state;
 
-    /**
-     * The argument arrays of pull and push, reused: a call's pipe is driven from one thread at
-     * a time (its dispatcher's), and JNA copies the array before it converts anything. With
-     * them the last count boxed, since a stream pushes and pulls chunks of one size.
-     */
-    private final Object[] pullArgs = new Object[4];
-    private final Object[] pushArgs = new Object[3];
-    private Integer lastCount = 0;
-
-    /** The functions last made for pull, push and alloc, reused while the pointers stay. */
-    private Function pullFunction;
-    private Function pushFunction;
+    /** How pull and push are called: an FFM downcall on JDK 22+, else JNA (see PipeCalls). */
+    private final PipeCalls calls;
+    /** The function last made for alloc, reused while the pointer stays. */
     private Function allocFunction;
 
     /** A zeroed pipe structure in memory of its own, for the stub to fill in. */
     public ASYNC_PIPE() {
+        this(PipeCalls.create());
+    }
+
+    /** A zeroed pipe structure whose pull and push go through {@code calls} (tests compare the kinds). */
+    ASYNC_PIPE(PipeCalls calls) {
         super();
+        this.calls = calls;
     }
 
     /**
@@ -67,6 +66,7 @@ public class ASYNC_PIPE extends Structure {
      */
     public ASYNC_PIPE(Pointer p) {
         super(p);
+        this.calls = PipeCalls.create();
         read();
     }
 
@@ -79,18 +79,7 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS; RPC_S_ASYNC_CALL_PENDING when no data is ready yet
      */
     public int pull(Pointer buf, int esize, IntByReference ecount) {
-        pullFunction = function(pullFunction, pull, "pull");
-        Object[] a = pullArgs;
-        a[0] = state;
-        a[1] = buf;
-        a[2] = boxed(esize);
-        a[3] = ecount;
-        try {
-            return pullFunction.invokeInt(a);
-        } finally {
-            a[1] = null;
-            a[3] = null;
-        }
+        return calls.pull(function(pull, "pull"), state, buf, esize, ecount == null ? null : ecount.getPointer());
     }
 
     /**
@@ -102,25 +91,7 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS
      */
     public int push(Pointer buf, int ecount) {
-        pushFunction = function(pushFunction, push, "push");
-        Object[] a = pushArgs;
-        a[0] = state;
-        a[1] = buf;
-        a[2] = boxed(ecount);
-        try {
-            return pushFunction.invokeInt(a);
-        } finally {
-            a[1] = null; // the buffer is not kept reachable from here
-        }
-    }
-
-    private Integer boxed(int n) {
-        Integer last = lastCount;
-        if (last != n) {
-            last = n;
-            lastCount = last;
-        }
-        return last;
+        return calls.push(function(push, "push"), state, buf, ecount);
     }
 
     /**
@@ -132,22 +103,21 @@ public class ASYNC_PIPE extends Structure {
      * @return an RPC_STATUS
      */
     public int alloc(int bsize, PointerByReference buf, IntByReference bcount) {
-        return (allocFunction = function(allocFunction, alloc, "alloc")).invokeInt(new Object[] {state, bsize, buf, bcount});
+        allocFunction = PipeCalls.Jna.function(allocFunction, function(alloc, "alloc"));
+        return allocFunction.invokeInt(new Object[] {state, bsize, buf, bcount});
     }
 
-    /**
-     * The function at {@code p}: {@code last} if it is at the same address, else a new one. JNA
-     * makes a new {@code Function} (and names it, a string built from the address) on every
-     * {@code Function.getFunction}; a pipe calls these once or twice per chunk.
-     */
-    private static Function function(Function last, Pointer p, String name) {
-        if (last != null && p != null && Pointer.nativeValue(last) == Pointer.nativeValue(p)) {
-            return last;
-        }
+    /** {@return how pull and push are called: "ffm" or "jna"} */
+    String callsKind() {
+        return calls.kind();
+    }
+
+    /** {@return p, the address of a function the runtime wrote} @throws IllegalStateException if NULL */
+    private static Pointer function(Pointer p, String name) {
         if (p == null) {
             throw new IllegalStateException("ASYNC_PIPE." + name
                     + " is NULL: the pipe structure has not been filled in by the runtime");
         }
-        return Function.getFunction(p, RpcEntry.CONVENTION);
+        return p;
     }
 }

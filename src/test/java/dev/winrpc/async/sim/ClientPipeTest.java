@@ -9,6 +9,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.winrpc.async.raw.ASYNC_PIPE;
+import dev.winrpc.async.raw.PipeStructures;
 import dev.winrpc.async.raw.RpcErrors;
 import dev.winrpc.async.raw.Rpcrt4;
 import dev.winrpc.async.testing.ApcTarget;
@@ -19,10 +20,14 @@ import dev.winrpc.async.generated.fixture.WinRpcFixtureNative;
 import dev.winrpc.async.testing.SimControl;
 import dev.winrpc.async.testing.Simulator;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -133,15 +138,22 @@ class ClientPipeTest {
         }
     }
 
-    @Test
-    void pipeEchoPushesThenPullsAndReadsOutBAfterTheFinalCompletion() {
+    /** Both ways a pipe structure calls pull and push: this JVM's (FFM on JDK 22+), and JNA's. */
+    static Stream<Named<Supplier<ASYNC_PIPE>>> pipeStructures() {
+        return Stream.of(Named.of("this JVM's way (" + PipeStructures.callsKind(new ASYNC_PIPE()) + ")",
+                ASYNC_PIPE::new), Named.of("JNA", PipeStructures::throughJna));
+    }
+
+    @ParameterizedTest
+    @MethodSource("pipeStructures")
+    void pipeEchoPushesThenPullsAndReadsOutBAfterTheFinalCompletion(Supplier<ASYNC_PIPE> pipes) {
         int a = 11;
         int[][] chunks = inChunks();
         try (ApcTarget self = ApcTarget.forCurrentThread();
                 Binding b = new Binding(SimControl.SIM_PEER_ENDPOINT);
                 RawClientCall c = new RawClientCall(failures).apc(self, Rpcrt4.RPC_C_NOTIFY_ON_SEND_COMPLETE)) {
-            ASYNC_PIPE in = c.keep(new ASYNC_PIPE());
-            ASYNC_PIPE out = c.keep(new ASYNC_PIPE());
+            ASYNC_PIPE in = c.keep(pipes.get());
+            ASYNC_PIPE out = c.keep(pipes.get());
             Memory outB = c.keep(new Memory(4));
             outB.setInt(0, -1);
             assertEquals(RpcErrors.RPC_S_OK, fx.WinRpcFixture_PipeEcho(c.p(), b.handle(), a, in.getPointer(),

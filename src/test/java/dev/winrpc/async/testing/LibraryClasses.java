@@ -17,7 +17,7 @@ public final class LibraryClasses {
 
     /**
      * @return the names of every class under target/classes, without META-INF/versions (the
-     *         multi-release variants, which only dispatch.Upcalls loads, under their own names)
+     *         multi-release variants, which only raw.Java22Classes loads, under their own names)
      */
     public static List<String> names() {
         try {
