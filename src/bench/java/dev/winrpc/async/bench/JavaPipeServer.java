@@ -42,6 +42,12 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
     private final RpcServer server;
     /** The range's and the echo's blocks: two in the library's hands, each refilled when it is back. */
     private final PipeBlocks sendBlocks;
+    /**
+     * The server's arrays for what it sends and what it receives, reused from call to call (one
+     * call at a time: the benchmark makes them one after the other).
+     */
+    private final PipeStreams.Scratch sending = new PipeStreams.Scratch();
+    private final PipeStreams.Scratch receiving = new PipeStreams.Scratch();
     /** The echo's kept elements, made on first use. */
     private int[] echoKeep;
     /** What went wrong on the server's side (the client sees a failed call as well). */
@@ -91,13 +97,13 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
 
     @Override
     public CompletionStage<Integer> pipeSum(PipeReader<PipeView> inpipe) {
-        PipeStreams.Summer summer = new PipeStreams.Summer();
+        PipeStreams.Summer summer = new PipeStreams.Summer(receiving);
         return watch(inpipe.forEach(summer).thenApply(v -> summer.sum()));
     }
 
     @Override
     public CompletionStage<Integer> pipeRange(int start, int count, PipeWriter<PipeBlock> outpipe) {
-        new PipeStreams.Feeder(outpipe, sendBlocks, start, Math.max(count, 0)).start();
+        new PipeStreams.Feeder(outpipe, sendBlocks, sending, start, Math.max(count, 0)).start();
         // The reply is given now; the library completes the call once the pipe has ended.
         return CompletableFuture.completedFuture(count);
     }
@@ -109,7 +115,7 @@ final class JavaPipeServer implements WinRpcFixtureBulkServer, AutoCloseable {
         return watch(inpipe.forEach(summer).thenApply(v -> {
             // The end of the in pipe, on the dispatcher thread: echo what came, each element plus
             // a, in chunks, then reply (the generated routine sets *b from the result).
-            new PipeStreams.Feeder(outpipe, sendBlocks, keep, a, 0, summer.count()).start();
+            new PipeStreams.Feeder(outpipe, sendBlocks, sending, keep, a, 0, summer.count()).start();
             return new PipeEchoResult(summer.sum(), summer.count());
         }));
     }

@@ -105,6 +105,9 @@ public class PipeThroughputBenchmark {
         private JavaPipeServer javaServer;
         /** The client's blocks, reused from call to call: one in flight, the next filled when it is back. */
         private PipeBlocks sendBlocks;
+        /** The client's arrays for what it sends and what it receives, reused from call to call. */
+        private final PipeStreams.Scratch sending = new PipeStreams.Scratch();
+        private final PipeStreams.Scratch receiving = new PipeStreams.Scratch();
         // The C baseline.
         private boolean cServer;
 
@@ -189,7 +192,7 @@ public class PipeThroughputBenchmark {
         private void in() {
             PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
             StubCall<Integer> call = stubs.pipeSumBulk(rpcBinding, w);
-            new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
+            new PipeStreams.Feeder(w, sendBlocks, sending, 0, ELEMENTS).start();
             expect("PipeSum's reply", call.result().join(), PipeStreams.rangeSum(ELEMENTS));
         }
 
@@ -197,7 +200,7 @@ public class PipeThroughputBenchmark {
         private void out() {
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             StubCall<Integer> call = stubs.pipeRangeBulk(rpcBinding, 0, ELEMENTS, r);
-            PipeStreams.Summer got = new PipeStreams.Summer();
+            PipeStreams.Summer got = new PipeStreams.Summer(receiving);
             CompletableFuture<Void> done = r.forEach(got);
             expect("PipeRange's reply", call.result().join(), ELEMENTS);
             done.join();
@@ -210,9 +213,9 @@ public class PipeThroughputBenchmark {
             PipeWriter<PipeBlock> w = PipeWriter.zeroCopy(PipeCodec.INTS);
             PipeReader<PipeView> r = PipeReader.lending(PipeCodec.INTS, chunkElements);
             StubCall<WinRpcFixtureClient.PipeEchoResult> call = stubs.pipeEchoBulk(rpcBinding, BenchLib.WB_PIPE_ECHO_ADD, w, r);
-            PipeStreams.Summer got = new PipeStreams.Summer();
+            PipeStreams.Summer got = new PipeStreams.Summer(receiving);
             CompletableFuture<Void> done = r.forEach(got);
-            new PipeStreams.Feeder(w, sendBlocks, 0, ELEMENTS).start();
+            new PipeStreams.Feeder(w, sendBlocks, sending, 0, ELEMENTS).start();
             int sent = PipeStreams.rangeSum(ELEMENTS);
             WinRpcFixtureClient.PipeEchoResult result = call.result().join();
             expect("PipeEcho's reply", result.reply(), sent);
