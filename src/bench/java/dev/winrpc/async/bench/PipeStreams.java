@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * {@link PipeView#read(long, int[], int, int)} and sums that. (Per-element {@code getInt} /
  * {@code setInt} work too, but each is a checked call, about three times the cost of the bulk
  * copy and a plain loop; the library itself copies nothing.) A sender hands the library two
- * blocks at first and then each block again as soon as it is back in its pool: the library
+ * blocks at first and then each block again as soon as it is back in its pool
+ * ({@link PipeWriter#post}: no future per block, the pool's return is the signal): the library
  * pushes the second when the first has been sent and gives the first back after that push, so
  * one block is refilled while the other is sent. The C side does the same with its one buffer,
  * which the runtime copies at each push: it makes the next chunk before it waits for the
@@ -139,7 +140,7 @@ final class PipeStreams {
             }
             b.write(0, a, 0, n); // one bulk copy: cheaper than n checked setInt calls
             next += n;
-            writer.send(b.count(n)); // a failure fails the call: whoever waits for it sees that
+            writer.post(b.count(n)); // no future: the block's return is the signal; a failure fails the call
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.Flow;
  * {@link PipeBlock}s of a {@link PipeBlocks} pool that the application fills in place, and gives
  * each back to its pool once the runtime has sent it; when another block is queued by then, the
  * library pushes it first, so a sender that keeps two blocks queued refills one while the other
- * is sent. A writer of {@link #of(PipeCodec)} copies each chunk to new native memory, which is
+ * is sent. A sender driven by its pool's {@link PipeBlocks#onReturn} sends with {@link #post},
+ * which makes no future. A writer of {@link #of(PipeCodec)} copies each chunk to new native memory, which is
  * convenient for small pipes.
  *
  * @param <T> a chunk, e.g. {@code int[]}
@@ -37,14 +38,15 @@ public final class PipeWriter<T> {
         final PipeBlock block;
         // Set for each send; a block's chunk is reused, since a block is in one send at a time.
         int count;
+        /** Completes when sent, or fails; null for a chunk {@link #post}ed, which has none. */
         CompletableFuture<Void> sent;
         private CallMachine<?> call;
 
         /** A copied chunk, sent once. */
-        Chunk(Pointer memory, int count, CallMachine<?> call) {
+        Chunk(Pointer memory, int count, CallMachine<?> call, boolean withFuture) {
             this.memory = memory;
             this.block = null;
-            reset(count, call);
+            reset(count, call, withFuture);
         }
 
         /** A block's chunk, made with the block and reset for each of its sends. */
@@ -53,10 +55,10 @@ public final class PipeWriter<T> {
             this.block = block;
         }
 
-        Chunk reset(int elements, CallMachine<?> owner) {
+        Chunk reset(int elements, CallMachine<?> owner, boolean withFuture) {
             this.count = elements;
             this.call = owner;
-            this.sent = new CallFuture<>(owner.dispatcher);
+            this.sent = withFuture ? new CallFuture<>(owner.dispatcher) : null;
             return this;
         }
 
@@ -64,7 +66,9 @@ public final class PipeWriter<T> {
         void releaseAndFail(Throwable cause) {
             CompletableFuture<Void> f = sent;
             release();
-            f.completeExceptionally(cause);
+            if (f != null) {
+                f.completeExceptionally(cause);
+            }
         }
 
         /**
@@ -212,9 +216,28 @@ public final class PipeWriter<T> {
      *         block's element size is not the pipe's
      */
     public CompletableFuture<Void> send(T chunk) {
+        return queueChunk(chunk, true);
+    }
+
+    /**
+     * Queues a chunk as {@link #send} does, without a future: nothing is allocated for it. For a
+     * sender that learns that each block has been sent from its pool ({@link PipeBlocks#onReturn},
+     * which runs once the runtime is done with the block, whether sent or not) and of a failure
+     * from the call's result, as a zero-copy stream does; the same checks are made, and a refused
+     * chunk throws here as it does there.
+     *
+     * @param chunk as for {@link #send}
+     * @throws IllegalStateException as {@link #send} does
+     * @throws IllegalArgumentException as {@link #send} does
+     */
+    public void post(T chunk) {
+        queueChunk(chunk, false);
+    }
+
+    private CompletableFuture<Void> queueChunk(T chunk, boolean withFuture) {
         Objects.requireNonNull(chunk, "chunk");
         if (codec == null) {
-            return sendBlock((PipeBlock) chunk);
+            return sendBlock((PipeBlock) chunk, withFuture);
         }
         int n = codec.count(chunk);
         if (n <= 0) {
@@ -227,15 +250,16 @@ public final class PipeWriter<T> {
         CallMachine<?> c = sendable();
         Memory m = new Memory((long) n * elementSize);
         codec.encode(chunk, m);
-        Chunk k = new Chunk(m, n, c);
+        Chunk k = new Chunk(m, n, c, withFuture);
+        CompletableFuture<Void> sent = k.sent; // taken before the chunk is queued, as below
         queue(c, k);
-        return k.sent;
+        return sent;
     }
 
-    private CompletableFuture<Void> sendBlock(PipeBlock b) {
+    private CompletableFuture<Void> sendBlock(PipeBlock b, boolean withFuture) {
         CallMachine<?> c = sendable();
         int n = b.markSent(elementSize);
-        Chunk k = b.chunk.reset(n, c);
+        Chunk k = b.chunk.reset(n, c, withFuture);
         // Taken now: once the block is back in its pool, its chunk may be reset by its next send.
         CompletableFuture<Void> sent = k.sent;
         try {
@@ -402,7 +426,9 @@ public final class PipeWriter<T> {
             Chunk k = inFlight.poll();
             CompletableFuture<Void> sent = k.sent; // before the block goes home (see sendBlock)
             k.release();
-            sent.complete(null);
+            if (sent != null) {
+                sent.complete(null);
+            }
         }
         if (endSent) {
             finished.complete(null);
@@ -424,7 +450,7 @@ public final class PipeWriter<T> {
         while ((k = inFlight.poll()) != null) {
             if (runtimeDone) {
                 k.releaseAndFail(cause);
-            } else {
+            } else if (k.sent != null) {
                 k.sent.completeExceptionally(cause);
             }
         }

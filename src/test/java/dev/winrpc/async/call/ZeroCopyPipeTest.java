@@ -411,6 +411,85 @@ class ZeroCopyPipeTest {
     }
 
     @Test
+    void postedBlocksAreSentWithoutAFutureAndComeBackToTheirPool() throws Exception {
+        // post: no future per block; the pool's onReturn, on the dispatcher's thread, says that
+        // the runtime is done with each block, and the call's result says how the pipe went.
+        int chunks = 30;
+        try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 64, 2)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            ClientCall<Integer> call = sum(h.toPeer(), in);
+            List<Thread> returnedOn = new CopyOnWriteArrayList<>();
+            int[] next = {0};
+            Runnable postNext = () -> {
+                PipeBlock b = pool.tryAcquire();
+                assertNotNull(b, "a block is back when onReturn runs");
+                for (int i = 0; i < 64; i++) {
+                    b.setInt(4L * i, next[0]++);
+                }
+                in.post(b.count(64));
+                assertThrows(IllegalStateException.class, () -> in.post(b), "a block posted is not held any more");
+            };
+            pool.onReturn(() -> {
+                returnedOn.add(Thread.currentThread());
+                if (next[0] < 64 * chunks) {
+                    postNext.run();
+                } else if (next[0] == 64 * chunks) {
+                    next[0]++;
+                    in.finish();
+                }
+            });
+            h.client.execute(() -> {
+                postNext.run();
+                postNext.run();
+            });
+            assertEquals(rangeSum(0, 64 * chunks), Await.value(call));
+            assertEquals(chunks, returnedOn.size(), "every posted block came back once");
+            Thread dispatcher = clientThread();
+            returnedOn.forEach(t -> assertSame(dispatcher, t));
+            assertEquals(2, pool.available());
+            PipeBlock late = pool.acquire().count(1);
+            IllegalStateException finished = assertThrows(IllegalStateException.class, () -> in.post(late));
+            assertTrue(finished.getMessage().contains("finished"), finished.getMessage());
+            assertTrue(late.isHeld(), "the refused block is still the caller's");
+            late.close();
+            assertEquals(2, pool.available());
+        }
+    }
+
+    @Test
+    void postedBlocksComeBackWhenTheCallFails() throws Exception {
+        h.sim.sim_set_behaviours(h.sim.sim_behaviours() | SimControl.SIM_BEHAVIOUR_BACK_PRESSURE);
+        h.sim.sim_set_pipe_window(50);
+        ControlledServer srv = h.javaServer();
+        try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 50, 3)) {
+            PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
+            ClientCall<Integer> call = sum(h.toJava(), in);
+            ControlledServer.Accepted s = srv.next();
+            in.post(filled(pool, 0, 50));
+            in.post(filled(pool, 50, 50));
+            in.post(filled(pool, 100, 50));
+            Await.until("the first block back", () -> pool.available() == 1);
+            call.cancel(false);
+            Await.failure(call.result());
+            Await.until("every block back", () -> pool.available() == 3);
+            Await.failure(s.call.result());
+        }
+    }
+
+    @Test
+    void aPostedCopyIsSentLikeASentOne() {
+        PipeWriter<int[]> in = PipeWriter.of(PipeCodec.INTS);
+        ClientCall<Integer> call = sum(h.toPeer(), in);
+        in.post(new int[] {1, 2, 3});
+        CompletableFuture<Void> sent = in.send(new int[] {4});
+        in.post(new int[] {5, 6});
+        assertThrows(IllegalArgumentException.class, () -> in.post(new int[0]));
+        in.finish();
+        assertEquals(21, Await.value(call));
+        assertTrue(sent.isDone() && !sent.isCompletedExceptionally());
+    }
+
+    @Test
     void anOnReturnThatThrowsFailsTheCall() throws Exception {
         try (PipeBlocks pool = PipeBlocks.allocate(PipeCodec.INTS, 8, 1)) {
             PipeWriter<PipeBlock> in = PipeWriter.zeroCopy(PipeCodec.INTS);
