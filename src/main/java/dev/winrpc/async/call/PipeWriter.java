@@ -22,8 +22,8 @@ import java.util.concurrent.Flow;
  * each back to its pool once the runtime has sent it; when another block is queued by then, the
  * library pushes it first, so a sender that keeps two blocks queued refills one while the other
  * is sent. A sender driven by its pool's {@link PipeBlocks#onReturn} sends with {@link #post},
- * which makes no future. A writer of {@link #of(PipeCodec)} copies each chunk to new native memory, which is
- * convenient for small pipes.
+ * which makes no future. A writer of {@link #of(PipeCodec)} copies each chunk to new native
+ * memory, which is convenient for small pipes.
  *
  * @param <T> a chunk, e.g. {@code int[]}
  */

@@ -50,14 +50,9 @@ final class FfmPipeCalls extends PipeCalls {
 
     @Override
     int pull(Pointer fn, Pointer state, Pointer buf, int esize, Pointer ecount) {
-        MemorySegment at = pullAt;
-        long address = Pointer.nativeValue(fn);
-        if (at.address() != address) {
-            at = MemorySegment.ofAddress(address);
-            pullAt = at;
-        }
+        pullAt = at(pullAt, fn);
         try {
-            return (int) PULL.invokeExact(at, Pointer.nativeValue(state), Pointer.nativeValue(buf), esize,
+            return (int) PULL.invokeExact(pullAt, Pointer.nativeValue(state), Pointer.nativeValue(buf), esize,
                     Pointer.nativeValue(ecount));
         } catch (Throwable t) {
             throw rethrown(t);
@@ -66,17 +61,18 @@ final class FfmPipeCalls extends PipeCalls {
 
     @Override
     int push(Pointer fn, Pointer state, Pointer buf, int ecount) {
-        MemorySegment at = pushAt;
-        long address = Pointer.nativeValue(fn);
-        if (at.address() != address) {
-            at = MemorySegment.ofAddress(address);
-            pushAt = at;
-        }
+        pushAt = at(pushAt, fn);
         try {
-            return (int) PUSH.invokeExact(at, Pointer.nativeValue(state), Pointer.nativeValue(buf), ecount);
+            return (int) PUSH.invokeExact(pushAt, Pointer.nativeValue(state), Pointer.nativeValue(buf), ecount);
         } catch (Throwable t) {
             throw rethrown(t);
         }
+    }
+
+    /** {@return last if it is at fn's address, else a segment there} */
+    private static MemorySegment at(MemorySegment last, Pointer fn) {
+        long address = Pointer.nativeValue(fn);
+        return last.address() == address ? last : MemorySegment.ofAddress(address);
     }
 
     /** A downcall throws only what the JVM throws (no Java code runs in it): passed on as it is. */

@@ -65,6 +65,29 @@ class ZeroCopyPipeTest {
         return s;
     }
 
+    /**
+     * The stream of the refill tests: the next free block (one is back when onReturn runs) with
+     * the next 64 values, counted in next[0].
+     */
+    private static PipeBlock nextBlock(PipeBlocks pool, int[] next) {
+        PipeBlock b = pool.tryAcquire();
+        assertNotNull(b, "a block is back when onReturn runs");
+        for (int i = 0; i < 64; i++) {
+            b.setInt(4L * i, next[0]++);
+        }
+        return b.count(64);
+    }
+
+    /** From onReturn: sends the next block while the stream has chunks left, then finishes the pipe once. */
+    private static void sendNextOrFinish(PipeWriter<?> in, int[] next, int chunks, Runnable sendNext) {
+        if (next[0] < 64 * chunks) {
+            sendNext.run();
+        } else if (next[0] == 64 * chunks) {
+            next[0]++;
+            in.finish();
+        }
+    }
+
     /** Runs on the client's dispatcher thread, where the pipe engine's state lives. */
     private <T> T onClient(java.util.function.Supplier<T> what) {
         CompletableFuture<T> t = new CompletableFuture<>();
@@ -334,21 +357,11 @@ class ZeroCopyPipeTest {
             List<Thread> returnedOn = new CopyOnWriteArrayList<>();
             int[] next = {0};
             Runnable sendNext = () -> {
-                PipeBlock b = pool.tryAcquire();
-                assertNotNull(b, "the only block is back when onReturn runs");
-                for (int i = 0; i < 64; i++) {
-                    b.setInt(4L * i, next[0]++);
-                }
-                sends.add(in.send(b.count(64)));
+                sends.add(in.send(nextBlock(pool, next)));
             };
             pool.onReturn(() -> {
                 returnedOn.add(Thread.currentThread());
-                if (next[0] < 64 * 20) {
-                    sendNext.run();
-                } else if (next[0] == 64 * 20) {
-                    next[0]++;
-                    in.finish();
-                }
+                sendNextOrFinish(in, next, 20, sendNext);
             });
             sendNext.run();
             assertEquals(rangeSum(0, 64 * 20), Await.value(call));
@@ -377,22 +390,12 @@ class ZeroCopyPipeTest {
             List<String> atReturn = new CopyOnWriteArrayList<>();
             int[] next = {0};
             Runnable sendNext = () -> {
-                PipeBlock b = pool.tryAcquire();
-                assertNotNull(b, "a block is back when onReturn runs");
-                for (int i = 0; i < 64; i++) {
-                    b.setInt(4L * i, next[0]++);
-                }
-                sends.add(in.send(b.count(64)));
+                sends.add(in.send(nextBlock(pool, next)));
             };
             pool.onReturn(() -> {
                 // On the dispatcher's thread: the writer's lists are readable here.
                 atReturn.add(in.inFlight.size() + " in flight, " + in.queue.size() + " queued");
-                if (next[0] < 64 * chunks) {
-                    sendNext.run();
-                } else if (next[0] == 64 * chunks) {
-                    next[0]++;
-                    in.finish();
-                }
+                sendNextOrFinish(in, next, chunks, sendNext);
             });
             // Both first sends on the dispatcher's thread, so that the first cannot have been
             // sent and given back before the second is queued.
@@ -421,22 +424,13 @@ class ZeroCopyPipeTest {
             List<Thread> returnedOn = new CopyOnWriteArrayList<>();
             int[] next = {0};
             Runnable postNext = () -> {
-                PipeBlock b = pool.tryAcquire();
-                assertNotNull(b, "a block is back when onReturn runs");
-                for (int i = 0; i < 64; i++) {
-                    b.setInt(4L * i, next[0]++);
-                }
-                in.post(b.count(64));
+                PipeBlock b = nextBlock(pool, next);
+                in.post(b);
                 assertThrows(IllegalStateException.class, () -> in.post(b), "a block posted is not held any more");
             };
             pool.onReturn(() -> {
                 returnedOn.add(Thread.currentThread());
-                if (next[0] < 64 * chunks) {
-                    postNext.run();
-                } else if (next[0] == 64 * chunks) {
-                    next[0]++;
-                    in.finish();
-                }
+                sendNextOrFinish(in, next, chunks, postNext);
             });
             h.client.execute(() -> {
                 postNext.run();
